@@ -1,0 +1,183 @@
+"""The build flow: ingest -> validate + de-identify -> build product -> egress gate -> publish.
+
+Runs in a plain process (Prefect's ephemeral mode) or against a Prefect server, where operators
+watch runs and their summary artifact in the UI.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import steps
+from flows.ingest import Staged
+from flows.settings import Paths
+from flows.status import result_row, source_sha256
+from governance.policy.load import LoadedPolicy, load_policies
+from governance.policy.products import ProductBase
+from governance.state import State
+from transforms.egress import EgressRefused, Release
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
+    return steps.ingest(loaded, paths)
+
+
+@task(name="validate-and-deidentify", cache_policy=NO_CACHE)
+def validate_and_deidentify(
+    loaded: LoadedPolicy, staged: Staged, paths: Paths, state: State
+) -> steps.Prepared:
+    return steps.validate_and_deidentify(loaded, staged, paths, state)
+
+
+@task(name="build-product", cache_policy=NO_CACHE)
+def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: steps.Prepared):
+    return steps.build_product(loaded, product, prepared)
+
+
+@task(name="egress-gate", cache_policy=NO_CACHE)
+def egress_gate(
+    loaded: LoadedPolicy, product: ProductBase, table, prepared: steps.Prepared
+) -> Release:
+    return steps.gate(loaded, product, table, prepared)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(
+    loaded: LoadedPolicy,
+    product: ProductBase,
+    cleared: Release,
+    prepared: steps.Prepared,
+    paths: Paths,
+    print_: str,
+):
+    return steps.release(loaded, product, cleared, prepared, paths, print_)
+
+
+@flow(name="sluice-build", log_prints=False)
+def build(target: str, products: list[str] | None = None) -> list[dict[str, Any]]:
+    """Build every product of the policies at `target` (a file or a folder), or only `products`."""
+    paths = Paths.from_env()
+    state = State(paths.state)
+    results: list[dict[str, Any]] = []
+    for loaded in load_policies(Path(target)):
+        chosen = [p for p in loaded.policy.products if not products or p.id in products]
+        if chosen:
+            results.extend(build_resource(loaded, chosen, paths, state))
+    create_table_artifact(key="sluice-build", table=results, description="Products of this build")
+    return results
+
+
+def build_resource(
+    loaded: LoadedPolicy, chosen: list[ProductBase], paths: Paths, state: State
+) -> list[dict[str, Any]]:
+    """Build the chosen products of one resource; ingest only when something changed."""
+    resource = loaded.policy.resource
+    source_sha = source_sha256(loaded, paths)
+    prints = {p.id: steps.fingerprint(loaded, p, source_sha) for p in chosen}
+    results: list[dict[str, Any]] = []
+    todo = []
+    for product in chosen:
+        manifest = steps.up_to_date(paths, product, prints[product.id])
+        if manifest is not None:
+            results.append(result_row(product, "up to date", manifest=manifest, paths=paths))
+        elif product.supply_mode == "authorized":
+            reason = f"authorization '{product.authorization}' is not registered in this domain"
+            results.append(result_row(product, "refused", message=reason))
+        else:
+            todo.append(product)
+    if not todo:
+        return results
+    try:
+        results.extend(_build_changed(loaded, todo, prints, paths, state))
+    finally:
+        shutil.rmtree(paths.work / resource.id, ignore_errors=True)
+    return results
+
+
+def _build_changed(
+    loaded: LoadedPolicy,
+    todo: list[ProductBase],
+    prints: dict[str, str],
+    paths: Paths,
+    state: State,
+) -> list[dict[str, Any]]:
+    logger = get_run_logger()
+    resource = loaded.policy.resource
+    results: list[dict[str, Any]] = []
+    staged = ingest(loaded, paths)
+    prepared = validate_and_deidentify(loaded, staged, paths, state)
+    if prepared.quarantined:
+        logger.warning(
+            "%s: %d row(s) quarantined in %s",
+            resource.id,
+            prepared.quarantined,
+            prepared.quarantine_file,
+        )
+    _record_resource(loaded, prepared, state)
+    for product in todo:
+        table = build_product(loaded, product, prepared)
+        try:
+            cleared = egress_gate(loaded, product, table, prepared)
+        except EgressRefused as refusal:
+            logger.error("%s refused at the egress gate: %s", product.id, refusal)
+            results.append(result_row(product, "refused", message=str(refusal), prepared=prepared))
+            continue
+        published = publish(loaded, product, cleared, prepared, paths, prints[product.id])
+        state.record_version(
+            {
+                "product_id": product.id,
+                "version": published.version,
+                "fingerprint": prints[product.id],
+                "rows": published.manifest["rows"],
+                "path": str(published.path),
+                "created_at": published.manifest["created_at"],
+            }
+        )
+        _record_product(loaded, product, published.version, state)
+        results.append(
+            result_row(
+                product, "published", manifest=published.manifest, paths=paths, prepared=prepared
+            )
+        )
+    return results
+
+
+def _record_resource(loaded: LoadedPolicy, prepared: steps.Prepared, state: State) -> None:
+    resource = loaded.policy.resource
+    state.record_resource(
+        {
+            "resource_id": resource.id,
+            "title": resource.title,
+            "department": resource.department,
+            "source": resource.source,
+            "format": resource.format,
+            "update_frequency": resource.update_frequency,
+            "policy_path": str(loaded.path),
+            "policy_sha256": loaded.sha256,
+            "content_sha256": prepared.inputs[0]["sha256"],
+            "rows_ingested": prepared.rows,
+            "rows_quarantined": prepared.quarantined,
+        }
+    )
+
+
+def _record_product(loaded: LoadedPolicy, product: ProductBase, version: int, state: State) -> None:
+    state.record_product(
+        {
+            "product_id": product.id,
+            "resource_id": loaded.policy.resource.id,
+            "kind": product.kind,
+            "title": product.title,
+            "supply_mode": product.supply_mode,
+            "purpose": product.purpose,
+            "authorization_id": product.authorization,
+            "latest_version": version,
+        }
+    )

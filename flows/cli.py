@@ -1,0 +1,168 @@
+"""The `sluice` command line: sample data, plan, build, and the published catalog."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.runtime import user_errors
+from flows.settings import Paths
+
+app = typer.Typer(
+    help="Sluice: raw public data in, only products that passed the privacy gate out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+# Tables stay readable when output is piped (CI, make): no 80-column wrapping.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+
+
+@app.command()
+def sample(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the raw files.")],
+    rows: Annotated[int, typer.Option(min=10, help="Rows per resource.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 20240901,
+) -> None:
+    """Generate deterministic raw sample data from four departments, with ground truth."""
+    from sample_data.generate import generate
+
+    report = generate(out_dir, rows=rows, seed=seed)
+    table = Table(
+        "resource", "file", "format", "encoding", "rows", title=f"Sample data in {out_dir}"
+    )
+    for rid, info in report.items():
+        table.add_row(
+            rid, Path(info["path"]).name, info["format"], info["encoding"] or "", str(info["rows"])
+        )
+    out.print(table)
+
+
+@app.command()
+def plan(policy: Annotated[Path, typer.Argument(help="Policy file or folder.")]) -> None:
+    """Show what a build would do to each column and product; writes nothing."""
+    from flows.plan import render_plan
+    from governance.policy.load import load_policies
+
+    for loaded in load_policies(policy):
+        render_plan(loaded, Paths.from_env(), out)
+
+
+@app.command()
+def build(
+    policy: Annotated[Path, typer.Argument(help="Policy file or folder.")] = Path("policies"),
+    product: Annotated[
+        list[str] | None, typer.Option("--product", help="Only this product.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Build products through the egress gate and publish them."""
+    from flows.preflight import preflight
+    from flows.runtime import configure_prefect, install_log_filter
+    from flows.status import all_up_to_date
+
+    paths = Paths.from_env()
+    loaded = preflight(policy, product, paths)
+    unchanged = all_up_to_date(loaded, product, paths)
+    if unchanged is not None:
+        _print_results(unchanged)
+        return
+    configure_prefect(verbose=verbose)
+    from flows.build import build as build_flow
+
+    install_log_filter()
+    with err.status("Building (starting Prefect)..."):
+        results = build_flow(str(policy), product or None)
+    _print_results(results)
+    if any(r["status"] == "refused" for r in results):
+        raise typer.Exit(3)
+
+
+@app.command()
+def schema(
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Print or write the JSON Schema of the policy format."""
+    from governance.policy.schema import policy_json_schema_text
+
+    text = policy_json_schema_text()
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        out_file.write_text(text, "utf-8")
+        out.print(f"wrote {out_file}")
+
+
+@app.command()
+def catalog() -> None:
+    """List the published products (the product and service capability list)."""
+    import polars as pl
+
+    path = Paths.from_env().publish / "catalog.parquet"
+    if not path.is_file():
+        err.print(f"no catalog at {path}; run `sluice build` first")
+        raise typer.Exit(1)
+    frame = pl.read_parquet(path)
+    table = Table(
+        *["product", "kind", "supply_mode", "purpose", "version", "rows", "path"], title=str(path)
+    )
+    for row in frame.iter_rows(named=True):
+        table.add_row(
+            *(
+                str(row[c])
+                for c in ["product", "kind", "supply_mode", "purpose", "version", "rows", "path"]
+            )
+        )
+    out.print(table)
+
+
+def _print_results(results: list[dict]) -> None:
+    table = Table(
+        "product", "kind", "status", "rows", "privacy checks passed", "parquet", title="Products"
+    )
+    for r in results:
+        style = {"published": "green", "up to date": "cyan", "refused": "red"}.get(r["status"], "")
+        table.add_row(
+            r["product"],
+            r["kind"],
+            f"[{style}]{r['status']}[/{style}]" if style else r["status"],
+            "" if r["rows"] is None else str(r["rows"]),
+            r["checks"],
+            _relative(r["path"]),
+        )
+    out.print(table)
+    for r in results:
+        if r["message"]:
+            err.print(f"[red]{r['product']}[/red]: {r['message']}")
+        if r.get("quarantined"):
+            err.print(
+                f"[yellow]{r['product']}[/yellow]: {r['quarantined']} source row(s) quarantined"
+            )
+
+
+def _relative(path: str) -> str:
+    """Paths under the working directory are shown relative, as a user would type them."""
+    if not path:
+        return ""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return path
+
+
+def main() -> None:
+    """Entry point: user errors print a message and exit non-zero, never a traceback."""
+    try:
+        app()
+    except user_errors() as exc:
+        for line in str(exc).splitlines():
+            sys.stderr.write(f"error: {line}\n")
+        sys.exit(2)

@@ -1,0 +1,51 @@
+"""`sluice plan`: what a build would do to each column and product, without writing anything."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import Paths
+from governance.policy.load import LoadedPolicy
+from governance.policy.products import ModelProduct
+
+
+def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
+    """Print the resource, a row per column (treatment and result) and a row per product."""
+    policy = loaded.policy
+    res = policy.resource
+    source = paths.source(res.source)
+    found = "found" if source.is_file() else "[red]missing[/red]"
+    console.print(f"[bold]{res.id}[/bold] {res.title} ({res.department}) — {loaded.path}")
+    encoding = f", encoding {res.encoding}" if res.format == "csv" else ""
+    console.print(f"  source {source} ({res.format}{encoding}): {found}")
+    if res.subject:
+        console.print(f"  cells count distinct people by '{res.subject}' (keyed pseudonym)")
+    columns = Table("column", "type", "category", "treatment", "becomes", title="Columns")
+    for name, col in policy.columns.items():
+        given = col.treatment.model_dump(exclude={"operator"}, exclude_defaults=True)
+        params = ", ".join(f"{k}={_short(v)}" for k, v in given.items())
+        out = col.treatment.output_type(col.type)
+        becomes = "[dim]removed[/dim]" if out is None else out
+        columns.add_row(
+            name, col.type, col.category, f"{col.treatment.operator} {params}".strip(), becomes
+        )
+    console.print(columns)
+    products = Table("product", "kind", "supply", "purpose", "what is published", title="Products")
+    for p in policy.products:
+        products.add_row(p.id, p.kind, p.supply_mode, p.purpose, _describe(p))
+    console.print(products)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _describe(product: object) -> str:
+    if isinstance(product, ModelProduct):
+        dims = ", ".join(d.output for d in product.dimension_specs())
+        stats = ", ".join(f"{m.name}={m.agg}({m.column or ''})" for m in product.measures)
+        return f"by {dims}: {stats}; cells < {product.min_group_size} people suppressed"
+    return ""

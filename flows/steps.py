@@ -1,0 +1,214 @@
+"""The build's steps as plain functions; flows/build.py runs them as Prefect tasks.
+
+ingest -> validate + de-identify (one lazy plan, sunk once) -> build product -> egress gate ->
+publish. Everything written before the gate stays inside the domain (work/, quarantine/).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow.parquet as pq
+
+from flows import binding
+from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
+from flows.keys import key_fingerprint, load_or_create_key
+from flows.publish import Published, latest_manifest, publish
+from flows.settings import Paths
+from governance.policy.load import LoadedPolicy
+from governance.policy.products import ModelProduct, ProductBase
+from governance.state import State
+from transforms.deidentify import deidentify
+from transforms.egress import CellRule, Release, egress_gate
+from transforms.products.model import build_model
+from transforms.validation import REASON, typed_columns, validate_rows
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The de-identified resource inside the domain, and what went to quarantine."""
+
+    resource: str
+    inputs: list[dict[str, Any]]
+    path: Path
+    rows: int
+    quarantined: int
+    quarantine_file: Path | None
+
+
+def fingerprint(loaded: LoadedPolicy, product: ProductBase, input_sha256: str) -> str:
+    """Identity of a build's inputs: the same fingerprint means the same product, so no new
+    version is made. Comments and formatting in the policy file do not count."""
+    policy = loaded.policy
+    payload = {
+        "format": 1,
+        "resource": policy.resource.model_dump(mode="json"),
+        "columns": {k: v.model_dump(mode="json") for k, v in policy.columns.items()},
+        "reference_date": str(policy.reference_date),
+        "product": product.model_dump(mode="json"),
+        "input": input_sha256,
+    }
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def up_to_date(paths: Paths, product: ProductBase, print_: str) -> dict[str, Any] | None:
+    """The latest manifest when it was built from exactly these inputs."""
+    manifest = latest_manifest(paths.publish, product.id)
+    if manifest is not None and manifest.get("fingerprint") == print_:
+        return manifest
+    return None
+
+
+def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
+    """Stage the resource's source file inside the domain."""
+    resource = loaded.policy.resource
+    work = paths.work / resource.id
+    return stage(resource, paths.source(resource.source), list(loaded.policy.columns), work)
+
+
+def key_loader(paths: Paths, state: State):
+    """Load keys by name, creating (and recording the fingerprint of) missing ones."""
+
+    def load(key_id: str) -> bytes:
+        key, created = load_or_create_key(paths.keys, key_id)
+        if created:
+            state.record_key(key_id, key_fingerprint(key))
+        return key
+
+    return load
+
+
+def validate_and_deidentify(
+    loaded: LoadedPolicy, staged: Staged, paths: Paths, state: State
+) -> Prepared:
+    """Parse and check every row, route failures to quarantine, de-identify the rest: one lazy
+    plan over the staged file, sunk once into two outputs."""
+    policy = loaded.policy
+    resource = policy.resource
+    frame = pl.scan_parquet(staged.path)
+    if LINE not in frame.collect_schema().names():
+        frame = frame.with_row_index(LINE, offset=1).with_columns(pl.col(LINE).cast(pl.Int64))
+    rules = binding.column_rules(policy)
+    checked = validate_rows(frame, rules)
+    load_key = key_loader(paths, state)
+    good = checked.filter(pl.col(REASON).is_null()).select(typed_columns(rules))
+    subject_key = load_key("default") if resource.subject else None
+    treated = deidentify(
+        good,
+        binding.treatments(policy, load_key),
+        subject=resource.subject,
+        subject_key=subject_key,
+    )
+    raw_names = [r.name for r in rules]
+    bad = checked.filter(pl.col(REASON).is_not_null()).select(
+        pl.col(LINE).cast(pl.Int64).alias("line"),
+        pl.lit("validate").alias("stage"),
+        pl.col(REASON).alias("reason"),
+        pl.struct(pl.col(raw_names).cast(pl.String)).struct.json_encode().alias("raw"),
+    )
+    work = paths.work / resource.id
+    work.mkdir(parents=True, exist_ok=True)
+    out, rejected = work / "deidentified.parquet", work / "rejected.parquet"
+    pl.collect_all([treated.sink_parquet(out, lazy=True), bad.sink_parquet(rejected, lazy=True)])
+    quarantine = pl.concat([staged.rejected, pl.read_parquet(rejected)]).sort("line")
+    rejected.unlink()
+    qfile = _write_quarantine(paths, resource.id, staged.sha256, quarantine)
+    inputs = [
+        {
+            "path": str(Path(resource.source)),
+            "sha256": staged.sha256,
+            "encoding": staged.encoding,
+            "rows_read": staged.rows + staged.rejected.height,
+            "rows_quarantined": quarantine.height,
+        }
+    ]
+    rows = pq.read_metadata(out).num_rows
+    return Prepared(resource.id, inputs, out, rows, quarantine.height, qfile)
+
+
+def _write_quarantine(paths: Paths, resource: str, sha: str, rows: pl.DataFrame) -> Path | None:
+    """Rejected rows with line and reason, one file per input content (re-runs overwrite it)."""
+    folder = paths.quarantine / resource
+    target = folder / f"{sha[:16]}.parquet"
+    if rows.is_empty():
+        target.unlink(missing_ok=True)
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{target.name}.tmp"
+    rows.select(QUARANTINE_SCHEMA.keys()).write_parquet(tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: Prepared) -> pl.DataFrame:
+    """The product's table, computed from the de-identified resource."""
+    if isinstance(product, ModelProduct):
+        dims, stats = binding.model_parts(product)
+        source = pl.scan_parquet(prepared.path)
+        return build_model(
+            source, dims=dims, stats=stats, min_group_size=product.min_group_size
+        ).collect()
+    raise NotImplementedError(f"product kind '{product.kind}' has no builder")
+
+
+def gate(
+    loaded: LoadedPolicy, product: ProductBase, table: pl.DataFrame, prepared: Prepared
+) -> Release:
+    """Pass the table through the egress gate (raises EgressRefused)."""
+    if isinstance(product, ModelProduct):
+        dims, _ = binding.model_parts(product)
+        cells = CellRule(
+            source=pl.scan_parquet(prepared.path),
+            dims=[(d.column, d.output) for d in dims],
+            min_group_size=product.min_group_size,
+        )
+        lineage = binding.model_lineage(loaded.policy, product)
+        return egress_gate(table, lineage=lineage, cells=cells)
+    raise NotImplementedError(f"product kind '{product.kind}' has no gate rule")
+
+
+def release(
+    loaded: LoadedPolicy,
+    product: ProductBase,
+    cleared: Release,
+    prepared: Prepared,
+    paths: Paths,
+    print_: str,
+) -> Published:
+    """Publish a cleared release with its manifest."""
+    resource = loaded.policy.resource
+    meta = {
+        "sluice_manifest": 1,
+        "product": product.id,
+        "title": product.title,
+        "description": product.description,
+        "kind": product.kind,
+        "supply_mode": product.supply_mode,
+        "purpose": product.purpose,
+        "authorization": product.authorization,
+        "resource": {"id": resource.id, "title": resource.title, "department": resource.department},
+        "policy": {"file": loaded.path.name, "sha256": loaded.sha256},
+        "inputs": prepared.inputs,
+        "parameters": product.model_dump(
+            mode="json",
+            by_alias=True,
+            exclude={
+                "id",
+                "kind",
+                "title",
+                "description",
+                "supply_mode",
+                "purpose",
+                "authorization",
+            },
+        ),
+        "fingerprint": print_,
+    }
+    return publish(cleared, product=product.id, meta=meta, publish_dir=paths.publish)

@@ -1,0 +1,27 @@
+"""Shared pieces of the policy models: strict parsing and the names policies may use."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors: a misspelt key is never silently ignored in a privacy policy."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+]
+"""Resource and product ids: lower-case snake case, safe as a folder name and a SQL name."""
+
+Category = Literal[
+    "direct_identifier", "quasi_identifier", "sensitive_attribute", "non_personal", "free_text"
+]
+ColumnType = Literal["string", "integer", "float", "date", "datetime", "boolean"]
+NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "float"})
+TEMPORAL_TYPES: frozenset[str] = frozenset({"date", "datetime"})

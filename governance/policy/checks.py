@@ -1,0 +1,97 @@
+"""Checks across keys that a single field cannot see: references, treatments fit their columns.
+
+Each problem comes with the key path it belongs to, so the loader can point at the YAML line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from governance.policy.base import NUMERIC_TYPES
+from governance.policy.models import Policy
+from governance.policy.products import ModelProduct
+from governance.policy.treatments import Generalize
+
+Problem = tuple[tuple[str | int, ...], str]
+
+IDENTITY_TREATMENTS = "drop, pseudonymize or mask"
+
+
+def cross_check(policy: Policy) -> list[Problem]:
+    """All cross-key problems of a policy, in file order."""
+    return [*_columns(policy), *_products(policy)]
+
+
+def _columns(policy: Policy) -> Iterator[Problem]:
+    subject = policy.resource.subject
+    if subject is not None and subject not in policy.columns:
+        yield ("resource", "subject"), f"column '{subject}' is not declared under 'columns'"
+    for name, column in policy.columns.items():
+        where = ("columns", name, "treatment")
+        treatment = column.treatment
+        if column.category == "direct_identifier" and not treatment.removes_identity:
+            yield where, f"'{name}' is a direct identifier; treat it with {IDENTITY_TREATMENTS}"
+        if column.category == "free_text" and treatment.operator != "drop":
+            yield where, f"'{name}' is free text that may hold personal data; treat it with drop"
+        if column.type not in treatment.accepts:
+            allowed = ", ".join(sorted(treatment.accepts))
+            yield (
+                where,
+                f"'{treatment.operator}' needs a column of type {allowed}, not {column.type}",
+            )
+        dated = policy.reference_date is not None
+        if isinstance(treatment, Generalize) and (
+            why := treatment.accepts_type(column.type, policy_date=dated)
+        ):
+            yield where, why
+        if column.format and column.type not in ("date", "datetime"):
+            yield ("columns", name, "format"), "'format' applies only to date and datetime columns"
+
+
+def _products(policy: Policy) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, product in enumerate(policy.products):
+        if product.id in seen:
+            yield ("products", i, "id"), f"product id '{product.id}' is used twice in this file"
+        seen.add(product.id)
+        if isinstance(product, ModelProduct):
+            yield from _model_product(policy, i, product)
+
+
+def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Problem]:
+    outputs: set[str] = set()
+    for j, dim in enumerate(product.dimension_specs()):
+        where = ("products", i, "dimensions", j)
+        column = policy.columns.get(dim.column)
+        if column is None:
+            yield where, f"dimension '{dim.column}' is not a declared column"
+            continue
+        if column.treatment.output_type(column.type) is None:
+            yield where, f"dimension '{dim.column}' is dropped by its treatment"
+        elif column.category in ("direct_identifier", "free_text"):
+            yield where, f"dimension '{dim.column}' is a {column.category.replace('_', ' ')}"
+        if dim.output in outputs:
+            yield where, f"output column '{dim.output}' appears twice"
+        outputs.add(dim.output)
+    for j, measure in enumerate(product.measures):
+        where = ("products", i, "measures", j)
+        if measure.name in outputs:
+            yield where, f"output column '{measure.name}' appears twice"
+        outputs.add(measure.name)
+        if measure.column is None:
+            continue
+        column = policy.columns.get(measure.column)
+        if column is None:
+            yield (*where, "column"), f"'{measure.column}' is not a declared column"
+            continue
+        out_type = column.treatment.output_type(column.type)
+        if out_type not in NUMERIC_TYPES:
+            got = "dropped" if out_type is None else f"{out_type} after treatment"
+            yield (
+                (*where, "column"),
+                f"'{measure.agg}' needs a numeric column; '{measure.column}' is {got}",
+            )
+        elif column.category in ("direct_identifier", "free_text"):
+            yield (*where, "column"), f"'{measure.column}' is a direct identifier"
+    if "suppressed" in outputs:
+        yield ("products", i), "'suppressed' is reserved for the suppression flag column"

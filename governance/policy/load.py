@@ -1,0 +1,179 @@
+"""Reading policy files: parse, validate, cross-check, and report every problem with its line."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from governance.errors import GovernanceError, PolicyError, PolicyErrors
+from governance.policy.checks import cross_check
+from governance.policy.models import Policy
+from governance.policy.yaml_lines import KeyPath, YamlShapeError, line_of, load_with_lines
+
+POLICY_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy together with where it came from, for hashing and error messages."""
+
+    path: Path
+    policy: Policy
+    sha256: str
+    lines: dict[KeyPath, int] = field(repr=False)
+
+    def error(self, message: str, *key: str | int) -> PolicyError:
+        """A PolicyError pointing at the line of `key` (or its nearest written parent)."""
+        line, _ = line_of(self.lines, key)
+        return PolicyError(self.path, message, line=line, key=_dotted(key))
+
+
+def load_policy(path: Path | str) -> LoadedPolicy:
+    """Load one policy file; raises PolicyErrors listing every problem found."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(path, "file not found") from None
+    except OSError as exc:
+        raise PolicyError(path, f"cannot read file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PolicyError(path, "policy files must be UTF-8", line=line) from None
+    data, lines = _parse(path, text)
+    try:
+        policy = Policy.model_validate(data)
+    except ValidationError as exc:
+        raise PolicyErrors([_from_pydantic(path, lines, err) for err in exc.errors()]) from None
+    loaded = LoadedPolicy(path, policy, hashlib.sha256(raw).hexdigest(), lines)
+    problems = [loaded.error(message, *key) for key, message in cross_check(policy)]
+    if problems:
+        raise PolicyErrors(problems)
+    return loaded
+
+
+def load_policies(target: Path | str) -> list[LoadedPolicy]:
+    """Load a policy file, or every policy file in a folder; ids must be unique across them."""
+    target = Path(target)
+    if target.is_dir():
+        paths = sorted(p for p in target.iterdir() if p.suffix in POLICY_SUFFIXES)
+        if not paths:
+            raise GovernanceError(f"{target}: no policy files (*.yaml) in this folder")
+    else:
+        paths = [target]
+    loaded: list[LoadedPolicy] = []
+    errors: list[PolicyError] = []
+    for path in paths:
+        try:
+            loaded.append(load_policy(path))
+        except PolicyErrors as exc:
+            errors.extend(exc.errors)
+        except PolicyError as exc:
+            errors.append(exc)
+    errors.extend(_clashes(loaded))
+    if errors:
+        raise PolicyErrors(errors)
+    return loaded
+
+
+def _parse(path: Path, text: str) -> tuple[Any, dict[KeyPath, int]]:
+    try:
+        data, lines = load_with_lines(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise PolicyError(path, f"not valid YAML: {exc.problem}", line=line) from None
+    except YamlShapeError as exc:
+        raise PolicyError(path, str(exc), line=exc.line) from None
+    if not isinstance(data, dict):
+        raise PolicyError(path, "a policy is a YAML mapping starting with 'sluice: 1'", line=1)
+    return data, lines
+
+
+def _clashes(loaded: list[LoadedPolicy]) -> list[PolicyError]:
+    """Resource and product ids name folders and registry rows, so they must be unique."""
+    errors: list[PolicyError] = []
+    resources: dict[str, LoadedPolicy] = {}
+    products: dict[str, LoadedPolicy] = {}
+    for lp in loaded:
+        rid = lp.policy.resource.id
+        if rid in resources:
+            other = resources[rid].path
+            errors.append(
+                lp.error(f"resource id '{rid}' is also used by {other}", "resource", "id")
+            )
+        resources.setdefault(rid, lp)
+        for i, product in enumerate(lp.policy.products):
+            if product.id in products and products[product.id] is not lp:
+                other = products[product.id].path
+                msg = f"product id '{product.id}' is also used by {other}"
+                errors.append(lp.error(msg, "products", i, "id"))
+            products.setdefault(product.id, lp)
+    return errors
+
+
+def _from_pydantic(path: Path, lines: dict[KeyPath, int], err: Any) -> PolicyError:
+    loc = tuple(err["loc"])
+    line, found = line_of(lines, loc)
+    kind = err["type"]
+    got = err.get("input")
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        message = f"unknown key '{key}'{_suggest(str(key))}"
+        return PolicyError(path, message, line=lines.get(loc, line), key=_dotted(loc[:-1]) or None)
+    if kind == "missing":
+        return PolicyError(path, f"missing required key '{loc[-1]}'", line=line, key=_dotted(found))
+    if kind == "union_tag_invalid":
+        ctx = err["ctx"]
+        expected = ctx["expected_tags"].replace("'", "")
+        name = ctx["discriminator"].strip("'")
+        message = f"unknown {name} '{ctx['tag']}'; expected one of: {expected}"
+        close = difflib.get_close_matches(ctx["tag"], expected.split(", "), n=1)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+        return PolicyError(path, message, line=line, key=_dotted(found))
+    if kind == "union_tag_not_found":
+        message = f"missing key {err['ctx']['discriminator']}"
+        return PolicyError(path, message, line=line, key=_dotted(found))
+    message = err["msg"].replace("Value error, ", "")
+    if kind not in ("value_error", "assertion_error") and not isinstance(got, dict | list):
+        message += f" (got {got!r})"
+    return PolicyError(path, message, line=line, key=_dotted(found))
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _known_keys() -> list[str]:
+    keys: set[str] = set()
+
+    def collect(node: Any) -> None:
+        if isinstance(node, dict):
+            for name, value in node.get("properties", {}).items():
+                keys.add(name)
+                collect(value)
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(Policy.model_json_schema(by_alias=True))
+    return sorted(keys)
+
+
+def _dotted(key: tuple[Any, ...]) -> str:
+    out = ""
+    for part in key:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

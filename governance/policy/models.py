@@ -1,0 +1,86 @@
+"""The policy document, format v1: a resource, how each of its columns is treated, its products."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from governance.policy.base import Category, ColumnType, Identifier, StrictModel
+from governance.policy.products import ProductSpec
+from governance.policy.treatments import Keep, TreatmentSpec
+
+FORMAT_VERSION = 1
+
+UpdateFrequency = Literal[
+    "realtime", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular", "once"
+]
+
+
+class Resource(StrictModel):
+    """A data resource (数据资源) as its owning department delivers it."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    department: str = Field(min_length=1, description="Owning department (the one source).")
+    source: str = Field(
+        min_length=1, description="File path, relative to SLUICE_HOME unless absolute."
+    )
+    format: Literal["csv", "parquet"]
+    encoding: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
+    delimiter: str = Field(",", min_length=1, max_length=1)
+    update_frequency: UpdateFrequency
+    subject: str | None = Field(
+        None,
+        description="Column identifying the person each row is about; cells count distinct "
+        "subjects against min_group_size. Without it, every row is taken as one person.",
+    )
+    description: str | None = None
+
+
+class Checks(StrictModel):
+    """Row-level checks; a row failing any of them goes to quarantine with the reason."""
+
+    min: float | None = None
+    max: float | None = None
+    allowed: list[str | int | float] | None = Field(None, min_length=1)
+    pattern: str | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
+class Column(StrictModel):
+    """One column of the resource: what it is, how it parses, how it is treated."""
+
+    description: str | None = None
+    type: ColumnType = "string"
+    format: str | None = Field(
+        None, description="strptime format for date/datetime columns, e.g. '%Y-%m-%d'."
+    )
+    category: Category
+    entity: str | None = Field(None, description="Entity type, e.g. CN_RESIDENT_ID, PERSON.")
+    required: bool = False
+    checks: Checks | None = None
+    treatment: TreatmentSpec = Keep()
+
+
+class Policy(StrictModel):
+    """A policy file: `sluice: 1`, the resource, its columns, its products."""
+
+    sluice: Literal[1] = Field(description="Policy format version.")
+    resource: Resource
+    reference_date: dt.date | None = Field(
+        None, description="Date the policy's time-dependent treatments are computed against."
+    )
+    columns: dict[str, Column] = Field(min_length=1)
+    products: list[ProductSpec] = Field(default_factory=list)

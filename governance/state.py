@@ -1,0 +1,121 @@
+"""The domain's memory (domain/state.duckdb): resources, products, versions and keys.
+
+Connections are opened per operation and closed at once, so the CLI can read the state while
+nothing else holds it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS resources (
+    resource_id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    department TEXT NOT NULL,
+    source TEXT NOT NULL,
+    format TEXT NOT NULL,
+    update_frequency TEXT NOT NULL,
+    policy_path TEXT NOT NULL,
+    policy_sha256 TEXT NOT NULL,
+    content_sha256 TEXT,
+    rows_ingested BIGINT,
+    rows_quarantined BIGINT,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS products (
+    product_id TEXT PRIMARY KEY,
+    resource_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    supply_mode TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    authorization_id TEXT,
+    latest_version INTEGER,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS product_versions (
+    product_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    fingerprint TEXT NOT NULL,
+    rows BIGINT NOT NULL,
+    path TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (product_id, version)
+);
+CREATE TABLE IF NOT EXISTS keys (
+    key_id TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+"""
+
+
+class State:
+    """Typed access to state.duckdb; every method is one short transaction."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.path))
+        try:
+            con.execute(SCHEMA)
+            yield con
+        finally:
+            con.close()
+
+    def record_resource(self, row: dict[str, Any]) -> None:
+        """Insert or update a resource's latest known facts."""
+        self._upsert("resources", "resource_id", {**row, "updated_at": _now()})
+
+    def record_product(self, row: dict[str, Any]) -> None:
+        """Insert or update a product's declaration and latest version."""
+        self._upsert("products", "product_id", {**row, "updated_at": _now()})
+
+    def record_version(self, row: dict[str, Any]) -> None:
+        """Append one published version."""
+        with self.connect() as con:
+            cols = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            con.execute(
+                f"INSERT INTO product_versions ({cols}) VALUES ({marks})", list(row.values())
+            )
+
+    def record_key(self, key_id: str, fingerprint: str) -> None:
+        """Remember that a key was created (its fingerprint, never the key)."""
+        self._upsert(
+            "keys", "key_id", {"key_id": key_id, "fingerprint": fingerprint, "created_at": _now()}
+        )
+
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """All rows of a state table, as dictionaries."""
+        if table not in ("resources", "products", "product_versions", "keys"):
+            raise ValueError(f"unknown state table '{table}'")
+        with self.connect() as con:
+            cur = con.execute(f"SELECT * FROM {table} ORDER BY 1")
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+    def _upsert(self, table: str, key: str, row: dict[str, Any]) -> None:
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != key)
+        sql = (
+            f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        )
+        with self.connect() as con:
+            con.execute(sql, list(row.values()))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

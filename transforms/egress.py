@@ -1,0 +1,155 @@
+"""The egress gate (出域关口): the one function everything passes before it may leave the domain.
+
+It refuses, and so nothing is published, when an output column still carries a direct
+identifier, when a scan of the output finds a resident ID, mobile number, unified social credit
+code or bank card number, or when a published cell covers fewer people than its minimum. Its
+figures come from its own recount of the de-identified data, not from the product builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import polars as pl
+
+from transforms.deidentify import SUBJECT
+from transforms.detectors.scan import scan_frame
+from transforms.errors import TransformError
+
+GATE_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "CN_BANK_CARD")
+BLOCKED_CATEGORIES = frozenset({"direct_identifier", "free_text"})
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an output column comes from: its source column and that column's category."""
+
+    role: Literal["dimension", "measure", "flag"]
+    source: str | None = None
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class CellRule:
+    """Minimum group size of an aggregated release, recounted from the de-identified source."""
+
+    source: pl.LazyFrame
+    dims: Sequence[tuple[str, str]]
+    """(source column, output column) pairs that identify a cell."""
+    min_group_size: int
+    suppressed: str = "suppressed"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One privacy check of the gate, with the figures it measured."""
+
+    name: str
+    passed: bool
+    figures: Mapping[str, Any] = field(default_factory=dict)
+    detail: str = ""
+
+
+class EgressRefused(TransformError):
+    """The gate refused a release; `checks` says which check failed and why."""
+
+    def __init__(self, checks: Sequence[Check]):
+        self.checks = tuple(checks)
+        failed = [f"{c.name}: {c.detail}" for c in checks if not c.passed]
+        super().__init__("egress refused: " + "; ".join(failed))
+
+
+@dataclass(frozen=True)
+class Release:
+    """A frame the gate cleared, with the checks it passed; publishing takes only this."""
+
+    frame: pl.DataFrame
+    checks: tuple[Check, ...]
+    _token: object = field(repr=False, compare=False, default=None)
+
+    def __post_init__(self) -> None:
+        if self._token is not _GATE_TOKEN:
+            raise TypeError("a Release is created only by egress_gate()")
+
+
+_GATE_TOKEN = object()
+
+
+def egress_gate(
+    frame: pl.DataFrame, *, lineage: Mapping[str, Origin], cells: CellRule | None = None
+) -> Release:
+    """Check a product before it leaves the domain; raise EgressRefused if any check fails."""
+    checks = [_no_direct_identifiers(frame, lineage), _pii_scan(frame)]
+    if cells is not None:
+        checks.append(_min_group_size(frame, lineage, cells))
+    if not all(c.passed for c in checks):
+        raise EgressRefused(checks)
+    return Release(frame, tuple(checks), _token=_GATE_TOKEN)
+
+
+def _no_direct_identifiers(frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> Check:
+    problems: list[str] = []
+    for name in frame.columns:
+        origin = lineage.get(name)
+        if origin is None or name.startswith("__"):
+            problems.append(f"column '{name}' has no declared origin")
+        elif origin.role != "measure" and origin.category in BLOCKED_CATEGORIES:
+            problems.append(f"column '{name}' comes from {origin.category} '{origin.source}'")
+    return Check(
+        "no_direct_identifiers",
+        not problems,
+        {"columns_checked": len(frame.columns)},
+        "; ".join(problems),
+    )
+
+
+def _pii_scan(frame: pl.DataFrame) -> Check:
+    findings = scan_frame(frame, entities=GATE_ENTITIES)
+    scanned = [n for n, t in frame.schema.items() if t == pl.String or t.is_integer()]
+    figures = {
+        "entities": list(GATE_ENTITIES),
+        "cells_scanned": frame.height * len(scanned),
+        "findings": findings.height,
+    }
+    examples = [
+        f"{r['entity']} in column '{r['column']}' row {r['row']} ({r['masked']})"
+        for r in findings.head(5).iter_rows(named=True)
+    ]
+    return Check("pii_scan", findings.is_empty(), figures, "; ".join(examples))
+
+
+def _min_group_size(frame: pl.DataFrame, lineage: Mapping[str, Origin], rule: CellRule) -> Check:
+    outputs = [out for _, out in rule.dims]
+    has_subject = SUBJECT in rule.source.collect_schema().names()
+    people = pl.col(SUBJECT).n_unique() if has_subject else pl.len()
+    recount = (
+        rule.source.group_by([pl.col(src).alias(out) for src, out in rule.dims])
+        .agg(people.cast(pl.Int64).alias("__people"))
+        .collect()
+    )
+    flag = pl.col(rule.suppressed) if rule.suppressed in frame.columns else pl.lit(False)
+    published = frame.filter(~flag).join(recount, on=outputs, how="left", nulls_equal=True)
+    too_small = published.filter(
+        pl.col("__people").is_null() | (pl.col("__people") < rule.min_group_size)
+    )
+    measures = [n for n, o in lineage.items() if o.role == "measure" and n in frame.columns]
+    carries = pl.any_horizontal(pl.col(measures).is_not_null()) if measures else pl.lit(False)
+    leaking = frame.filter(flag).filter(carries)
+    smallest = published["__people"].min() if published.height else None
+    figures = {
+        "min_group_size": rule.min_group_size,
+        "published_cells": published.height,
+        "suppressed_cells": frame.height - published.height,
+        "smallest_published_cell": smallest,
+    }
+    detail = []
+    if too_small.height:
+        detail.append(
+            f"{too_small.height} published cell(s) cover fewer than {rule.min_group_size}"
+        )
+    if leaking.height:
+        detail.append(f"{leaking.height} suppressed cell(s) still carry values")
+    passed = not too_small.height and not leaking.height
+    return Check("min_group_size", passed, figures, "; ".join(detail))
