@@ -122,7 +122,9 @@ def _stage_csv(
         return "skip"
 
     reader_opts = pacsv.ReadOptions(
-        encoding=encoding.replace("utf-8", "utf8"), use_threads=False, block_size=1 << 23
+        encoding="utf8" if encoding == "utf-8" else encoding,
+        use_threads=False,
+        block_size=1 << 23,
     )
     parse_opts = pacsv.ParseOptions(
         delimiter=resource.delimiter,
@@ -205,7 +207,14 @@ class _LineCounter:
 def _read_header(source: Path, encoding: str, delimiter: str) -> list[str]:
     with source.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
-    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+    try:
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError as exc:
+        line = head[: exc.start].count(b"\n") + 1
+        raise BuildError(
+            f"{source}: line {line} is not valid {encoding}; set resource.encoding in the policy "
+            "(utf-8, gbk or gb18030) or leave it 'auto'"
+        ) from None
     first = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
     header = [h.strip() for h in first]
     if not any(header):

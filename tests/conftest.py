@@ -1,0 +1,58 @@
+"""Shared fixtures: the repository's policies and a small policy writer for error cases."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = ROOT / "policies"
+
+
+@pytest.fixture
+def write_policy(tmp_path: Path):
+    """Write a YAML policy (dedented) to a temp file and return its path."""
+
+    def write(text: str, name: str = "policy.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip(), "utf-8")
+        return path
+
+    return write
+
+
+MINIMAL = """
+sluice: 1
+resource:
+  id: visits
+  title: 门诊记录
+  department: 卫生健康委员会
+  source: raw/visits.csv
+  format: csv
+  update_frequency: weekly
+  subject: patient_id
+columns:
+  patient_id:
+    category: direct_identifier
+    treatment: {operator: pseudonymize}
+  age:
+    type: integer
+    category: quasi_identifier
+    treatment: {operator: generalize, to: band, width: 10}
+  cost:
+    type: float
+    category: sensitive_attribute
+products:
+  - id: visits_by_age
+    kind: model
+    title: 按年龄段
+    supply_mode: open
+    purpose: public_welfare
+    dimensions: [age]
+    measures:
+      - {name: patients, agg: count_subjects}
+      - {name: mean_cost, agg: mean, column: cost}
+    min_group_size: 3
+"""

@@ -1,0 +1,114 @@
+"""De-identification operators: what each does to values, including nulls and edge cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from transforms.operators import OPERATORS, get_operator
+from transforms.operators.generalize import generalize
+from transforms.operators.mask import mask
+from transforms.operators.pseudonymize import pseudonymize
+
+KEY = bytes(range(32))
+
+
+def apply(values, expr_fn, dtype=None) -> list:
+    frame = pl.DataFrame({"v": values}, schema={"v": dtype} if dtype else None)
+    return frame.select(expr_fn(pl.col("v")).alias("v"))["v"].to_list()
+
+
+def test_mask_keeps_ends_and_hides_short_values_whole():
+    out = apply(
+        ["13812345678", "abc", "", None],
+        lambda c: mask(c, source_type="string", keep_first=3, keep_last=4),
+    )
+    assert out == ["138****5678", "***", "", None]
+
+
+def test_pseudonyms_are_deterministic_keyed_and_normalised():
+    ids = [
+        "11010119900307757X",
+        "11010119900307757x",
+        " １１０１０１１９９００３０７７５７X ",
+        None,
+    ]
+    first = apply(ids, lambda c: pseudonymize(c, source_type="string", key=KEY))
+    again = apply(ids, lambda c: pseudonymize(c, source_type="string", key=KEY))
+    other = apply(ids, lambda c: pseudonymize(c, source_type="string", key=bytes(32)))
+    assert first == again
+    assert first[0] == first[1] == first[2] and first[3] is None
+    assert other[0] != first[0]
+    assert len(first[0]) == 32 and all(ch in "0123456789abcdef" for ch in first[0])
+    assert "110101" not in first[0]
+
+
+def test_hmac_and_blake2b_differ_and_respect_length():
+    blake = apply(["a"], lambda c: pseudonymize(c, source_type="string", key=KEY, length=16))
+    hmac = apply(
+        ["a"], lambda c: pseudonymize(c, source_type="string", key=KEY, algorithm="hmac-sha256")
+    )
+    assert len(blake[0]) == 16 and len(hmac[0]) == 32 and blake[0] != hmac[0][:16]
+
+
+def test_pseudonymize_refuses_short_keys():
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        pseudonymize(pl.col("v"), source_type="string", key=b"short")
+
+
+def test_generalize_dates():
+    day = [dt.date(2025, 3, 12), None]
+    assert apply(day, lambda c: generalize(c, source_type="date", to="month")) == ["2025-03", None]
+    assert apply(day, lambda c: generalize(c, source_type="date", to="quarter")) == [
+        "2025-Q1",
+        None,
+    ]
+    assert apply(day, lambda c: generalize(c, source_type="date", to="year")) == [2025, None]
+
+
+def test_generalize_regions():
+    codes = ["330106", "110105", "bad", None]
+    city = apply(codes, lambda c: generalize(c, source_type="string", to="city"))
+    province = apply(codes, lambda c: generalize(c, source_type="string", to="province"))
+    assert city == ["330100", "110100", None, None]
+    assert province == ["330000", "110000", None, None]
+
+
+def test_age_band_from_birth_date_uses_the_reference_date():
+    ref = dt.date(2026, 6, 30)
+    births = [dt.date(1996, 6, 30), dt.date(1996, 7, 1), dt.date(1950, 1, 1), None]
+    out = apply(
+        births,
+        lambda c: generalize(
+            c, source_type="date", to="age_band", width=10, top=70, reference_date=ref
+        ),
+    )
+    assert out == ["30-39", "20-29", "70+", None]
+
+
+def test_numeric_bands_for_floats():
+    out = apply(
+        [4462.0, 9999.5], lambda c: generalize(c, source_type="float", to="band", width=5000)
+    )
+    assert out == ["[0,5000)", "[5000,10000)"]
+
+
+def test_top_bottom_code_clamps():
+    op = get_operator("top_bottom_code")
+    assert apply([1, 50, 99, None], lambda c: op(c, source_type="integer", top=90, bottom=10)) == [
+        10,
+        50,
+        90,
+        None,
+    ]
+
+
+def test_unknown_operator_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown operator 'hash'; known: drop"):
+        get_operator("hash")
+
+
+def test_drop_removes_the_column():
+    assert OPERATORS["drop"](pl.col("v"), source_type="string") is None
