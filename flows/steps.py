@@ -27,7 +27,7 @@ from governance.state import State
 from transforms.deidentify import deidentify
 from transforms.egress import CellRule, Release, egress_gate
 from transforms.products.model import build_model
-from transforms.validation import REASON, typed_columns, validate_rows
+from transforms.validation import OK, reason_expr, typed_columns, validate_rows
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def validate_and_deidentify(
     rules = binding.column_rules(policy)
     checked = validate_rows(frame, rules)
     load_key = key_loader(paths, state)
-    good = checked.filter(pl.col(REASON).is_null()).select(typed_columns(rules))
+    good = checked.filter(pl.col(OK)).select(typed_columns(rules))
     subject_key = load_key("default") if resource.subject else None
     treated = deidentify(
         good,
@@ -107,16 +107,19 @@ def validate_and_deidentify(
         subject_key=subject_key,
     )
     raw_names = [r.name for r in rules]
-    bad = checked.filter(pl.col(REASON).is_not_null()).select(
+    bad = checked.filter(~pl.col(OK)).select(
         pl.col(LINE).cast(pl.Int64).alias("line"),
         pl.lit("validate").alias("stage"),
-        pl.col(REASON).alias("reason"),
+        reason_expr(rules).alias("reason"),
         pl.struct(pl.col(raw_names).cast(pl.String)).struct.json_encode().alias("raw"),
     )
     work = paths.work / resource.id
     work.mkdir(parents=True, exist_ok=True)
     out, rejected = work / "deidentified.parquet", work / "rejected.parquet"
-    pl.collect_all([treated.sink_parquet(out, lazy=True), bad.sink_parquet(rejected, lazy=True)])
+    pl.collect_all(
+        [treated.sink_parquet(out, lazy=True), bad.sink_parquet(rejected, lazy=True)],
+        engine="streaming",
+    )
     quarantine = pl.concat([staged.rejected, pl.read_parquet(rejected)]).sort("line")
     rejected.unlink()
     qfile = _write_quarantine(paths, resource.id, staged.sha256, quarantine)
@@ -154,7 +157,7 @@ def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: Prepared
         source = pl.scan_parquet(prepared.path)
         return build_model(
             source, dims=dims, stats=stats, min_group_size=product.min_group_size
-        ).collect()
+        ).collect(engine="streaming")
     raise NotImplementedError(f"product kind '{product.kind}' has no builder")
 
 

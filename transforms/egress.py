@@ -127,7 +127,7 @@ def _min_group_size(frame: pl.DataFrame, lineage: Mapping[str, Origin], rule: Ce
     recount = (
         rule.source.group_by([pl.col(src).alias(out) for src, out in rule.dims])
         .agg(people.cast(pl.Int64).alias("__people"))
-        .collect()
+        .collect(engine="streaming")
     )
     flag = pl.col(rule.suppressed) if rule.suppressed in frame.columns else pl.lit(False)
     published = frame.filter(~flag).join(recount, on=outputs, how="left", nulls_equal=True)

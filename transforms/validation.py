@@ -42,36 +42,35 @@ class ColumnRule:
 
 
 TYPED = "__typed__"
+OK = "__ok"
 
 
 def validate_rows(frame: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.LazyFrame:
-    """The raw columns, each parsed value as `__typed__<name>`, and `__reason`: every failed
-    parse or check of the row joined by '; ' (null for a good row). Keeping the raw values
-    lets rejected rows be quarantined exactly as delivered.
+    """The raw columns, each parsed value as `__typed__<name>`, and `__ok` (the row parsed and
+    passed every check). Keeping the raw values lets rejected rows be quarantined exactly as
+    delivered; the reasons are worded only for rejected rows (see `reason_expr`), so good
+    rows pay for cheap boolean checks alone.
     """
     schema = frame.collect_schema()
-    parsed = {rule.name: _parse(pl.col(rule.name), schema[rule.name], rule) for rule in rules}
-    failures: list[pl.Expr] = []
-    for rule in rules:
-        raw, value = pl.col(rule.name), parsed[rule.name]
-        shown = raw.cast(pl.String).str.slice(0, 60)
-        unparsed = raw.is_not_null() & value.is_null()
-        failures.append(
-            pl.when(unparsed).then(
-                pl.concat_str([pl.lit(f"{rule.name}: '"), shown, pl.lit(f"' {_expected(rule)}")])
-            )
-        )
-        if rule.required:
-            failures.append(pl.when(raw.is_null()).then(pl.lit(f"{rule.name}: value is missing")))
-        failures.extend(_checks(rule, value, shown))
-    names = [rule.name for rule in rules]
-    empty_row = pl.all_horizontal(pl.col(names).is_null()) if names else pl.lit(False)
-    failures.insert(0, pl.when(empty_row).then(pl.lit("row is empty (no values)")))
-    reason = pl.concat_str(failures, separator="; ", ignore_nulls=True)
-    reason = pl.when(reason == "").then(None).otherwise(reason)
-    return frame.with_columns(
-        *(e.alias(TYPED + n) for n, e in parsed.items()), reason.alias(REASON)
+    typed = frame.with_columns(
+        _parse(pl.col(r.name), schema[r.name], r).alias(TYPED + r.name) for r in rules
     )
+    failed = [cond for rule in rules for cond, _ in _failures(rule)]
+    failed.append(_empty_row(rules))
+    return typed.with_columns((~pl.any_horizontal(failed)).alias(OK))
+
+
+def reason_expr(rules: Sequence[ColumnRule]) -> pl.Expr:
+    """Every failed parse or check of a row, joined by '; ' (for rows where `__ok` is false)."""
+    parts = [pl.when(_empty_row(rules)).then(pl.lit("row is empty (no values)"))]
+    for rule in rules:
+        shown = pl.col(rule.name).cast(pl.String).str.slice(0, 60)
+        for cond, message in _failures(rule):
+            text = pl.concat_str([pl.lit(f"{rule.name}: '"), shown, pl.lit(f"' {message}")])
+            if message == "value is missing":
+                text = pl.lit(f"{rule.name}: value is missing")
+            parts.append(pl.when(cond).then(text))
+    return pl.concat_str(parts, separator="; ", ignore_nulls=True)
 
 
 def typed_columns(rules: Sequence[ColumnRule]) -> list[pl.Expr]:
@@ -80,7 +79,7 @@ def typed_columns(rules: Sequence[ColumnRule]) -> list[pl.Expr]:
 
 
 def parse_and_check(frame: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.LazyFrame:
-    """Typed columns plus `__reason`, for callers that do not need the raw values.
+    """Typed columns plus `__reason` (null for a good row), for callers that want both at once.
 
     >>> raw = pl.LazyFrame({"n": ["1", "x", None], "s": ["a", "b", "c"]})
     >>> rules = [ColumnRule("n", "integer", required=True), ColumnRule("s")]
@@ -89,7 +88,35 @@ def parse_and_check(frame: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.Lazy
     ([1, None, None], [None, "n: 'x' is not an integer", 'n: value is missing'])
     """
     checked = validate_rows(frame, rules)
-    return checked.select(*typed_columns(rules), pl.col(REASON))
+    reason = pl.when(pl.col(OK)).then(None).otherwise(reason_expr(rules))
+    return checked.select(*typed_columns(rules), reason.alias(REASON))
+
+
+def _empty_row(rules: Sequence[ColumnRule]) -> pl.Expr:
+    names = [rule.name for rule in rules]
+    return pl.all_horizontal(pl.col(names).is_null()) if names else pl.lit(False)
+
+
+def _failures(rule: ColumnRule) -> list[tuple[pl.Expr, str]]:
+    """(condition, message) for each way a value of this column can fail."""
+    raw, value = pl.col(rule.name), pl.col(TYPED + rule.name)
+    out = [(raw.is_not_null() & value.is_null(), _expected(rule))]
+    if rule.required:
+        out.append((raw.is_null(), "value is missing"))
+    present = value.is_not_null()
+    if rule.min is not None:
+        out.append((present & (value < rule.min), f"is below the minimum {rule.min:g}"))
+    if rule.max is not None:
+        out.append((present & (value > rule.max), f"is above the maximum {rule.max:g}"))
+    if rule.allowed is not None:
+        allowed = [str(a) for a in rule.allowed]
+        listed = ", ".join(allowed[:8]) + (", ..." if len(allowed) > 8 else "")
+        outside = ~value.cast(pl.String).is_in(allowed)
+        out.append((present & outside, f"is not one of {listed}"))
+    if rule.pattern is not None:
+        mismatch = ~value.cast(pl.String).str.contains(rule.pattern)
+        out.append((present & mismatch, f"does not match {rule.pattern}"))
+    return out
 
 
 def _parse(raw: pl.Expr, dtype: pl.DataType, rule: ColumnRule) -> pl.Expr:
@@ -122,28 +149,3 @@ def _expected(rule: ColumnRule) -> str:
         return f"is not a {rule.type} in format {rule.format or DEFAULT_FORMATS[rule.type]}"
     article = "an" if rule.type[0] in "aeiou" else "a"
     return f"is not {article} {rule.type}"
-
-
-def _checks(rule: ColumnRule, value: pl.Expr, shown: pl.Expr) -> list[pl.Expr]:
-    def fail(condition: pl.Expr, message: str) -> pl.Expr:
-        text = pl.concat_str([pl.lit(f"{rule.name}: '"), shown, pl.lit(f"' {message}")])
-        return pl.when(value.is_not_null() & condition).then(text)
-
-    out: list[pl.Expr] = []
-    if rule.min is not None:
-        out.append(fail(value < rule.min, f"is below the minimum {rule.min:g}"))
-    if rule.max is not None:
-        out.append(fail(value > rule.max, f"is above the maximum {rule.max:g}"))
-    if rule.allowed is not None:
-        allowed = list(rule.allowed)
-        listed = ", ".join(map(str, allowed[:8])) + (", ..." if len(allowed) > 8 else "")
-        out.append(
-            fail(~value.cast(pl.String).is_in([str(a) for a in allowed]), f"is not one of {listed}")
-        )
-    if rule.pattern is not None:
-        out.append(
-            fail(
-                ~value.cast(pl.String).str.contains(rule.pattern), f"does not match {rule.pattern}"
-            )
-        )
-    return out

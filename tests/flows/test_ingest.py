@@ -15,7 +15,9 @@ HEADER = "姓名,区划,金额\n"
 
 
 def resource(**kw) -> Resource:
-    base = dict(id="r", title="t", department="d", source="x", format="csv", update_frequency="once")
+    base = dict(
+        id="r", title="t", department="d", source="x", format="csv", update_frequency="once"
+    )
     return Resource(**{**base, **kw})
 
 
@@ -77,7 +79,11 @@ def test_header_must_match_the_policy(tmp_path):
 
 @pytest.mark.parametrize(
     ("content", "expected"),
-    [(b"", "the file is empty"), (b"\n\n", "line 1 is empty"), (b"a,a\n1,2\n", "names column(s) twice: a")],
+    [
+        (b"", "the file is empty"),
+        (b"\n\n", "line 1 is empty"),
+        (b"a,a\n1,2\n", "names column(s) twice: a"),
+    ],
 )
 def test_unusable_files_get_clear_errors(tmp_path, content, expected):
     path = tmp_path / "bad.csv"

@@ -60,7 +60,9 @@ def test_crash_during_publish_keeps_the_previous_version(tmp_path, monkeypatch, 
     if crash_at == "rename":
         monkeypatch.setattr(pub.os, "rename", crash)
     else:
-        monkeypatch.setattr(pub, "_fsync", lambda path: crash() if path.name == pub.MANIFEST else None)
+        monkeypatch.setattr(
+            pub, "_fsync", lambda path: crash() if path.name == pub.MANIFEST else None
+        )
     with pytest.raises(OSError, match="disk gone"):
         pub.publish(cleared(2), product="p", meta=META, publish_dir=tmp_path)
 

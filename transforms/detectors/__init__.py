@@ -1,0 +1,39 @@
+"""Identifier detectors (resident ID, mobile, USCC, bank card) and a vectorised frame scan.
+
+Each detector keeps its data in class constants (ENTITY, PATTERN, CONTEXT, SCORE) and has a
+pure-Python `validate` and an equivalent polars `valid_expr`, so the same rules serve the
+egress gate now and Presidio recognizers or a column classifier later.
+"""
+
+from transforms.detectors.bank_card import BankCardDetector
+from transforms.detectors.base import Detector
+from transforms.detectors.mobile import MobileDetector
+from transforms.detectors.normalize import (
+    compact_expr,
+    compact_text,
+    normalize_expr,
+    normalize_text,
+)
+from transforms.detectors.registry import DETECTORS, UnknownDetectorError, get_detector
+from transforms.detectors.resident_id import ResidentIdDetector
+from transforms.detectors.scan import contains_any, count_findings, mask_expr, scan_frame
+from transforms.detectors.uscc import UsccDetector
+
+__all__ = [
+    "DETECTORS",
+    "BankCardDetector",
+    "Detector",
+    "MobileDetector",
+    "ResidentIdDetector",
+    "UnknownDetectorError",
+    "UsccDetector",
+    "compact_expr",
+    "compact_text",
+    "contains_any",
+    "count_findings",
+    "get_detector",
+    "mask_expr",
+    "normalize_expr",
+    "normalize_text",
+    "scan_frame",
+]
