@@ -75,7 +75,7 @@ def bench_policy(folder: Path, source: Path, fmt: str) -> Path:
 
 CHILD = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, sys, time
     from pathlib import Path
     mode, src, policy, home = sys.argv[1:5]
     start = time.perf_counter()
@@ -95,13 +95,16 @@ CHILD = textwrap.dedent(
         paths = Paths(Path(home), Path(home) / "published")
         state = State(paths.state)
         staged = steps.ingest(loaded, paths)
-        prepared = steps.validate_and_deidentify(loaded, staged, paths, state)
+        checked = steps.validate(loaded, staged)
+        prepared = steps.deidentify(loaded, staged, checked, paths, state)
         if mode == "model":
             product = loaded.policy.products[0]
             table = steps.build_product(loaded, product, prepared)
             steps.gate(loaded, product, table, prepared)
     seconds = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM is this program's own peak; ru_maxrss would include the parent's pages at fork.
+    status = Path("/proc/self/status").read_text()
+    peak_mb = int(next(l for l in status.splitlines() if l.startswith("VmHWM")).split()[1]) / 1024
     print(json.dumps({"mode": mode, "seconds": seconds, "peak_mb": peak_mb}))
     """
 )

@@ -1,4 +1,4 @@
-"""The build flow: ingest -> validate + de-identify -> build product -> egress gate -> publish.
+"""The build flow: ingest -> validate -> de-identify -> build product -> egress gate -> publish.
 
 Runs in a plain process (Prefect's ephemeral mode) or against a Prefect server, where operators
 watch runs and their summary artifact in the UI.
@@ -29,11 +29,16 @@ def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
     return steps.ingest(loaded, paths)
 
 
-@task(name="validate-and-deidentify", cache_policy=NO_CACHE)
-def validate_and_deidentify(
-    loaded: LoadedPolicy, staged: Staged, paths: Paths, state: State
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(loaded: LoadedPolicy, staged: Staged) -> steps.Checked:
+    return steps.validate(loaded, staged)
+
+
+@task(name="de-identify", cache_policy=NO_CACHE)
+def deidentify(
+    loaded: LoadedPolicy, staged: Staged, checked: steps.Checked, paths: Paths, state: State
 ) -> steps.Prepared:
-    return steps.validate_and_deidentify(loaded, staged, paths, state)
+    return steps.deidentify(loaded, staged, checked, paths, state)
 
 
 @task(name="build-product", cache_policy=NO_CACHE)
@@ -112,9 +117,10 @@ def _build_changed(
     resource = loaded.policy.resource
     results: list[dict[str, Any]] = []
     staged = ingest(loaded, paths)
-    prepared = validate_and_deidentify(loaded, staged, paths, state)
+    checked = validate(loaded, staged)
+    prepared = deidentify(loaded, staged, checked, paths, state)
     if prepared.quarantined:
-        logger.warning(
+        logger.info(
             "%s: %d row(s) quarantined in %s",
             resource.id,
             prepared.quarantined,

@@ -27,7 +27,7 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 @app.command()
 def sample(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the raw files.")],
-    rows: Annotated[int, typer.Option(min=10, help="Rows per resource.")] = 10_000,
+    rows: Annotated[int, typer.Option(min=10, help="Rows per resource.")] = 50_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 20240901,
 ) -> None:
     """Generate deterministic raw sample data from four departments, with ground truth."""
@@ -141,10 +141,15 @@ def _print_results(results: list[dict]) -> None:
     out.print(table)
     for r in results:
         if r["message"]:
-            err.print(f"[red]{r['product']}[/red]: {r['message']}")
-        if r.get("quarantined"):
+            err.print(f"[red]{r['product']}[/red]: {r['message']}", highlight=False)
+    reported = set()
+    for r in results:
+        if r.get("quarantined") and r["resource"] not in reported:
+            reported.add(r["resource"])
             err.print(
-                f"[yellow]{r['product']}[/yellow]: {r['quarantined']} source row(s) quarantined"
+                f"[yellow]{r['resource']}[/yellow]: {r['quarantined']} row(s) quarantined with "
+                f"their line and reason in {_relative(r['quarantine_file'])}",
+                highlight=False,
             )
 
 

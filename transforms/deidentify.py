@@ -27,40 +27,49 @@ class ColumnTreatment:
     params: Mapping[str, object] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Deidentified:
+    """The treated plan and the column that identifies subjects in it (a keyed pseudonym)."""
+
+    frame: pl.LazyFrame
+    subject: str | None
+
+
 def deidentify(
     frame: pl.LazyFrame,
     treatments: Sequence[ColumnTreatment],
     *,
     subject: str | None = None,
     subject_key: bytes | None = None,
-) -> pl.LazyFrame:
+    keep: Sequence[str] = (),
+) -> Deidentified:
     """The treated frame: dropped columns removed, every other column transformed.
+
+    When the subject column is itself pseudonymised under `subject_key`, that column is the
+    subject key; otherwise a hidden `__subject` pseudonym is added (the column may be dropped
+    or masked, yet people must still be counted). Columns in `keep` pass through untouched.
 
     >>> lf = pl.LazyFrame({"id": ["a", "b"], "age": [34, 71]})
     >>> plan = [ColumnTreatment("id", "drop", "string"),
     ...         ColumnTreatment("age", "generalize", "integer", {"to": "band", "width": 10})]
-    >>> deidentify(lf, plan).collect()["age"].to_list()
-    ['30-39', '70-79']
+    >>> out = deidentify(lf, plan, subject="id", subject_key=b"k" * 32)
+    >>> out.subject, out.frame.collect().columns
+    ('__subject', ['age', '__subject'])
     """
     exprs: list[pl.Expr] = []
-    reuse_subject: str | None = None
+    subject_column: str | None = None
     for t in treatments:
         expr = get_operator(t.operator)(pl.col(t.name), source_type=t.source_type, **t.params)
         if expr is None:
             continue
-        if (
-            t.name == subject
-            and t.operator == "pseudonymize"
-            and t.params.get("key") == subject_key
-        ):
-            reuse_subject = t.name
+        reusable = t.operator == "pseudonymize" and t.params.get("key") == subject_key
+        if t.name == subject and reusable:
+            subject_column = t.name
         exprs.append(expr.alias(t.name))
-    if subject is not None:
-        if reuse_subject is not None:
-            return frame.select(exprs).with_columns(pl.col(reuse_subject).alias(SUBJECT))
+    if subject is not None and subject_column is None:
         if subject_key is None:
             raise ValueError("counting subjects needs a pseudonymisation key")
-        exprs.append(
-            pseudonymize(pl.col(subject), source_type="string", key=subject_key).alias(SUBJECT)
-        )
-    return frame.select(exprs)
+        hidden = pseudonymize(pl.col(subject), source_type="string", key=subject_key)
+        exprs.append(hidden.alias(SUBJECT))
+        subject_column = SUBJECT
+    return Deidentified(frame.select(*exprs, *keep), subject_column)

@@ -73,6 +73,23 @@ def reason_expr(rules: Sequence[ColumnRule]) -> pl.Expr:
     return pl.concat_str(parts, separator="; ", ignore_nulls=True)
 
 
+def describe_rejected(raw: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.LazyFrame:
+    """Quarantine rows (line, stage, reason, raw values as JSON) for raw rows that failed;
+    reasons are worded here, for the few rejected rows only.
+
+    >>> raw = pl.LazyFrame({"__line": [7], "n": ["x"]})
+    >>> describe_rejected(raw, [ColumnRule("n", "integer")]).collect().row(0)
+    (7, 'validate', "n: 'x' is not an integer", '{"n":"x"}')
+    """
+    names = [r.name for r in rules]
+    return validate_rows(raw, rules).select(
+        pl.col(LINE).cast(pl.Int64).alias("line"),
+        pl.lit("validate").alias("stage"),
+        reason_expr(rules).alias("reason"),
+        pl.struct(pl.col(names).cast(pl.String)).struct.json_encode().alias("raw"),
+    )
+
+
 def typed_columns(rules: Sequence[ColumnRule]) -> list[pl.Expr]:
     """Select the parsed values back under their own names."""
     return [pl.col(TYPED + rule.name).alias(rule.name) for rule in rules]

@@ -63,12 +63,12 @@ class Mask(Treatment):
 
 
 class Pseudonymize(Treatment):
-    """Keyed pseudonym (HMAC-SHA256 or keyed BLAKE2b): the same value gives the same pseudonym
+    """Keyed pseudonym (HMAC-SHA256, or keyed BLAKE2b): the same value gives the same pseudonym
     under one key, and nobody without the key can compute or reverse it."""
 
     operator: Literal["pseudonymize"]
     key: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
-    algorithm: Literal["blake2b", "hmac-sha256"] = "blake2b"
+    algorithm: Literal["hmac-sha256", "blake2b"] = "hmac-sha256"
     length: int = Field(32, ge=16, le=64, multiple_of=2)
     normalize: bool = True
     removes_identity: ClassVar[bool] = True

@@ -10,8 +10,9 @@ import polars as pl
 from tests.e2e.conftest import Workspace
 
 PRODUCTS = {
+    "insured_by_city_age",
     "insured_by_city_industry",
-    "enterprises_by_district_year",
+    "enterprises_by_district",
     "hotline_by_district_month",
     "visits_by_city_quarter",
 }

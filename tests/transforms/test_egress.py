@@ -19,7 +19,9 @@ LINEAGE = {
 
 
 def cells(k: int = 3) -> CellRule:
-    return CellRule(source=SOURCE, dims=[("district", "district")], min_group_size=k)
+    return CellRule(
+        source=SOURCE, dims=[("district", "district")], min_group_size=k, subject=SUBJECT
+    )
 
 
 def failed(exc: EgressRefused) -> dict[str, str]:
@@ -84,3 +86,12 @@ def test_refuses_identifiers_found_by_the_scan_and_masks_them(value):
 def test_a_release_cannot_be_forged():
     with pytest.raises(TypeError):
         Release(pl.DataFrame(), ())
+
+
+def test_cells_are_counted_in_people_not_rows():
+    one_person = pl.LazyFrame({SUBJECT: ["p"] * 5, "district": ["330106"] * 5})
+    rule = CellRule(one_person, [("district", "district")], min_group_size=3, subject=SUBJECT)
+    table = pl.DataFrame({"district": ["330106"], "n": [5], "suppressed": [False]})
+    with pytest.raises(EgressRefused) as info:
+        egress_gate(table, lineage=LINEAGE, cells=rule)
+    assert "fewer than 3" in failed(info.value)["min_group_size"]

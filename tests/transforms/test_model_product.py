@@ -6,9 +6,11 @@ of the polars code that built the product.
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -38,24 +40,34 @@ def test_published_cells_cover_k_people_and_suppressed_cells_carry_nothing(rows,
     out = build_model(
         frame,
         dims=[Dim("d1", "d1"), Dim("d2", "d2")],
-        stats=[Stat("people", "count_subjects"), Stat("n", "count"), Stat("total", "sum", "v")],
+        stats=[
+            Stat("people", "count_subjects"),
+            Stat("n", "count"),
+            Stat("total", "sum", "v"),
+            Stat("median", "median", "v"),
+        ],
         min_group_size=k,
+        subject=SUBJECT,
     ).collect()
 
     people: dict[tuple, set] = defaultdict(set)
     count: dict[tuple, int] = defaultdict(int)
-    for person, d1, d2, _ in rows:
+    values: dict[tuple, list] = defaultdict(list)
+    for person, d1, d2, value in rows:
         people[(d1, d2)].add(person)
         count[(d1, d2)] += 1
+        values[(d1, d2)].append(value)
     assert out.height == len(people)
     for row in out.iter_rows(named=True):
         cell = (row["d1"], row["d2"])
         if len(people[cell]) < k:
             assert row["suppressed"] is True
             assert row["people"] is None and row["n"] is None and row["total"] is None
+            assert row["median"] is None
         else:
             assert row["suppressed"] is False
             assert row["people"] == len(people[cell]) and row["n"] == count[cell]
+            assert row["median"] == pytest.approx(statistics.median(values[cell]))
 
 
 def test_without_subject_each_row_counts_as_a_person():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 
 import polars as pl
 import pytest
@@ -45,12 +47,21 @@ def test_pseudonyms_are_deterministic_keyed_and_normalised():
     assert "110101" not in first[0]
 
 
-def test_hmac_and_blake2b_differ_and_respect_length():
-    blake = apply(["a"], lambda c: pseudonymize(c, source_type="string", key=KEY, length=16))
-    hmac = apply(
-        ["a"], lambda c: pseudonymize(c, source_type="string", key=KEY, algorithm="hmac-sha256")
+def test_hmac_is_standard_hmac_sha256_keyed_with_the_hex_key():
+    out = apply(
+        ["11010119900307757X"], lambda c: pseudonymize(c, source_type="string", key=KEY, length=64)
     )
-    assert len(blake[0]) == 16 and len(hmac[0]) == 32 and blake[0] != hmac[0][:16]
+    expected = hmac.new(KEY.hex().encode(), b"11010119900307757X", hashlib.sha256).hexdigest()
+    assert out == [expected]
+
+
+def test_hmac_and_blake2b_differ_and_respect_length():
+    blake = apply(
+        ["a"],
+        lambda c: pseudonymize(c, source_type="string", key=KEY, algorithm="blake2b", length=16),
+    )
+    mac = apply(["a"], lambda c: pseudonymize(c, source_type="string", key=KEY))
+    assert len(blake[0]) == 16 and len(mac[0]) == 32 and blake[0] != mac[0][:16]
 
 
 def test_pseudonymize_refuses_short_keys():

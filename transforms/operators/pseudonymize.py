@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 import polars as pl
+import polars_hash  # noqa: F401  (registers the vectorised `chash` namespace)
 
 from transforms.detectors.normalize import normalize_expr
 
@@ -15,11 +15,12 @@ def pseudonymize(
     *,
     source_type: str,
     key: bytes,
-    algorithm: str = "blake2b",
+    algorithm: str = "hmac-sha256",
     length: int = 32,
     normalize: bool = True,
 ) -> pl.Expr:
-    """Replace each value with a hex pseudonym: keyed BLAKE2b or HMAC-SHA256 of the value.
+    """Replace each value with a hex pseudonym: HMAC-SHA256 (vectorised, keyed with the key's
+    hex form) or keyed BLAKE2b (hashlib, about five times slower) of the value.
 
     The same value gives the same pseudonym under one key, so records of one person still join;
     without the key nobody can compute or reverse it (unlike a plain or salted hash of a short
@@ -37,34 +38,24 @@ def pseudonymize(
     text = column.cast(pl.String)
     if normalize:
         text = normalize_expr(text).str.strip_chars().str.to_uppercase()
-    digest = _digester(key, algorithm, length // 2)
+    if algorithm == "hmac-sha256":
+        return text.chash.hmac_sha256(key=key.hex()).str.slice(0, length)
+    if algorithm == "blake2b":
+        return text.map_batches(_blake2b(key, length // 2), return_dtype=pl.String)
+    raise ValueError(f"unknown pseudonymisation algorithm '{algorithm}'")
+
+
+def _blake2b(key: bytes, size: int):
+    """Keyed BLAKE2b over a batch; hashing every value beats de-duplicating first (polars'
+    unique + replace cost more than the hashes they save unless values repeat many times)."""
+    base = hashlib.blake2b(key=key[:64], digest_size=size, person=b"sluice-pseudonym")
+
+    def digest(data: bytes) -> str:
+        h = base.copy()
+        h.update(data)
+        return h.hexdigest()
 
     def hash_batch(values: pl.Series) -> pl.Series:
-        # Hashing every value beats de-duplicating first: polars' unique + replace cost more
-        # than the hashes they save unless values repeat many times.
-        hashed = [None if v is None else digest(v.encode()) for v in values.to_list()]
-        return pl.Series(hashed, dtype=pl.String)
+        return pl.Series([None if v is None else digest(v.encode()) for v in values.to_list()])
 
-    return text.map_batches(hash_batch, return_dtype=pl.String)
-
-
-def _digester(key: bytes, algorithm: str, size: int):
-    if algorithm == "blake2b":
-        base = hashlib.blake2b(key=key[:64], digest_size=size, person=b"sluice-pseudonym")
-
-        def blake(data: bytes) -> str:
-            h = base.copy()
-            h.update(data)
-            return h.hexdigest()
-
-        return blake
-    if algorithm == "hmac-sha256":
-        base_mac = hmac.new(key, digestmod=hashlib.sha256)
-
-        def mac(data: bytes) -> str:
-            h = base_mac.copy()
-            h.update(data)
-            return h.hexdigest()[: size * 2]
-
-        return mac
-    raise ValueError(f"unknown pseudonymisation algorithm '{algorithm}'")
+    return hash_batch

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.deidentify import SUBJECT
 from transforms.errors import TransformError
 
 SUPPRESSED = "suppressed"
@@ -33,52 +32,95 @@ class Stat:
     round: int | None = None
 
 
-def subjects_per_cell(frame: pl.LazyFrame, dims: Sequence[Dim]) -> pl.LazyFrame:
-    """Distinct people behind each cell (rows when the frame has no subject column)."""
-    has_subject = SUBJECT in frame.collect_schema().names()
-    count = pl.col(SUBJECT).n_unique() if has_subject else pl.len()
-    return frame.group_by([pl.col(d.column).alias(d.output) for d in dims]).agg(
-        count.cast(pl.Int64).alias(CELL_SUBJECTS)
-    )
-
-
 def build_model(
-    frame: pl.LazyFrame, *, dims: Sequence[Dim], stats: Sequence[Stat], min_group_size: int
+    frame: pl.LazyFrame,
+    *,
+    dims: Sequence[Dim],
+    stats: Sequence[Stat],
+    min_group_size: int,
+    subject: str | None = None,
 ) -> pl.LazyFrame:
     """Group, aggregate, and suppress every cell below `min_group_size` subjects.
 
+    People are distinct values of the `subject` column (counted through a 64-bit hash, which can
+    only merge two people, never split one, so a collision makes suppression stricter); without
+    a subject, each row is a person. Medians are exact, computed from per-cell value counts so
+    that memory follows the number of distinct values, not of rows.
+
     >>> lf = pl.LazyFrame({"d": ["a"] * 3 + ["b"], "x": [1.0, 2.0, 3.0, 9.0]})
     >>> out = build_model(lf, dims=[Dim("d", "d")], stats=[Stat("n", "count"),
-    ...     Stat("m", "mean", "x")], min_group_size=2).collect()
+    ...     Stat("m", "median", "x")], min_group_size=2).collect()
     >>> out.rows()
     [('a', 3, 2.0, False), ('b', None, None, True)]
     """
     if min_group_size < 2:
         raise TransformError("min_group_size must be at least 2")
-    names = frame.collect_schema().names()
-    has_subject = SUBJECT in names
-    aggs = [_agg(s, has_subject) for s in stats]
-    cells = subjects_per_cell(frame, dims)
-    grouped = frame.group_by([pl.col(d.column).alias(d.output) for d in dims]).agg(aggs)
     keys = [d.output for d in dims]
+    cells = frame.select(
+        *(pl.col(d.column).alias(d.output) for d in dims),
+        *({s.column for s in stats if s.column}),
+        *([pl.col(subject).hash().alias(CELL_SUBJECTS)] if subject else []),
+    )
+    people = (pl.col(CELL_SUBJECTS).n_unique() if subject else pl.len()).cast(pl.Int64)
+    table = cells.group_by(keys).agg(
+        *(_agg(s, people) for s in stats if s.agg != "median"), people.alias(CELL_SUBJECTS)
+    )
+    for stat in stats:
+        if stat.agg == "median":
+            median = _rounded(exact_median(cells, keys, stat.column), stat)
+            median = median.rename({stat.column: stat.name})
+            table = table.join(median, on=keys, how="left", nulls_equal=True)
     small = pl.col(CELL_SUBJECTS) < min_group_size
-    return (
-        grouped.join(cells, on=keys, how="left", nulls_equal=True)
+    return table.select(
+        *keys,
+        *(pl.when(small).then(None).otherwise(pl.col(s.name)).alias(s.name) for s in stats),
+        small.alias(SUPPRESSED),
+    ).sort(keys, nulls_last=True)
+
+
+def exact_median(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
+    """Per-cell median (mean of the two middle values for an even count), from value counts.
+
+    >>> lf = pl.LazyFrame({"k": ["a", "a", "a", "a", "b"], "v": [1, 5, 3, 3, None]})
+    >>> exact_median(lf, ["k"], "v").sort("k").collect().rows()
+    [('a', 3.0)]
+    """
+    counts = (
+        frame.filter(pl.col(column).is_not_null())
+        .group_by(*keys, column)
+        .agg(pl.len().alias("__n"))
+        .sort([*keys, column], nulls_last=True)
         .with_columns(
-            *(pl.when(small).then(None).otherwise(pl.col(s.name)).alias(s.name) for s in stats),
-            small.alias(SUPPRESSED),
+            pl.col("__n").cum_sum().over(keys).alias("__upto"),
+            pl.col("__n").sum().over(keys).alias("__total"),
         )
-        .drop(CELL_SUBJECTS)
-        .sort(keys, nulls_last=True)
+    )
+    low = counts.filter(pl.col("__upto") > (pl.col("__total") - 1) // 2)
+    high = counts.filter(pl.col("__upto") > pl.col("__total") // 2)
+    return (
+        low.group_by(keys)
+        .agg(pl.col(column).min().alias("__low"))
+        .join(
+            high.group_by(keys).agg(pl.col(column).min().alias("__high")),
+            on=keys,
+            nulls_equal=True,
+        )
+        .select(*keys, ((pl.col("__low") + pl.col("__high")) / 2).alias(column))
     )
 
 
-def _agg(stat: Stat, has_subject: bool) -> pl.Expr:
+def _rounded(frame: pl.LazyFrame, stat: Stat) -> pl.LazyFrame:
+    if stat.round is None:
+        return frame
+    return frame.with_columns(pl.col(stat.column).round(stat.round))
+
+
+def _agg(stat: Stat, people: pl.Expr) -> pl.Expr:
     if stat.agg == "count":
         expr = pl.len().cast(pl.Int64)
     elif stat.agg == "count_subjects":
-        expr = (pl.col(SUBJECT).n_unique() if has_subject else pl.len()).cast(pl.Int64)
-    elif stat.agg in ("sum", "mean", "median"):
+        expr = people
+    elif stat.agg in ("sum", "mean"):
         expr = getattr(pl.col(stat.column), stat.agg)()
     else:
         raise TransformError(f"unknown aggregation '{stat.agg}'")
