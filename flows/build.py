@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import steps
 from flows.ingest import Staged
 from flows.settings import Paths
-from flows.status import result_row, source_sha256
+from flows.status import chosen_products, result_row, sort_products
 from governance.policy.load import LoadedPolicy, load_policies
 from governance.policy.products import ProductBase
 from governance.state import State
@@ -72,7 +72,7 @@ def build(target: str, products: list[str] | None = None) -> list[dict[str, Any]
     state = State(paths.state)
     results: list[dict[str, Any]] = []
     for loaded in load_policies(Path(target)):
-        chosen = [p for p in loaded.policy.products if not products or p.id in products]
+        chosen = chosen_products(loaded, products)
         if chosen:
             results.extend(build_resource(loaded, chosen, paths, state))
     create_table_artifact(key="sluice-build", table=results, description="Products of this build")
@@ -84,19 +84,7 @@ def build_resource(
 ) -> list[dict[str, Any]]:
     """Build the chosen products of one resource; ingest only when something changed."""
     resource = loaded.policy.resource
-    source_sha = source_sha256(loaded, paths)
-    prints = {p.id: steps.fingerprint(loaded, p, source_sha) for p in chosen}
-    results: list[dict[str, Any]] = []
-    todo = []
-    for product in chosen:
-        manifest = steps.up_to_date(paths, product, prints[product.id])
-        if manifest is not None:
-            results.append(result_row(product, "up to date", manifest=manifest, paths=paths))
-        elif product.supply_mode == "authorized":
-            reason = f"authorization '{product.authorization}' is not registered in this domain"
-            results.append(result_row(product, "refused", message=reason))
-        else:
-            todo.append(product)
+    results, todo, prints = sort_products(loaded, chosen, paths)
     if not todo:
         return results
     try:

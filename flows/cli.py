@@ -65,20 +65,18 @@ def build(
     """Build products through the egress gate and publish them."""
     from flows.preflight import preflight
     from flows.runtime import configure_prefect, install_log_filter
-    from flows.status import all_up_to_date
+    from flows.status import nothing_to_build
 
     paths = Paths.from_env()
     loaded = preflight(policy, product, paths)
-    unchanged = all_up_to_date(loaded, product, paths)
-    if unchanged is not None:
-        _print_results(unchanged)
-        return
-    configure_prefect(verbose=verbose)
-    from flows.build import build as build_flow
+    results = nothing_to_build(loaded, product, paths)
+    if results is None:
+        configure_prefect(verbose=verbose)
+        from flows.build import build as build_flow
 
-    install_log_filter()
-    with err.status("Building (starting Prefect)..."):
-        results = build_flow(str(policy), product or None)
+        install_log_filter()
+        with err.status("Building (starting Prefect)..."):
+            results = build_flow(str(policy), product or None)
     _print_results(results)
     if any(r["status"] == "refused" for r in results):
         raise typer.Exit(3)

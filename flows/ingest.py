@@ -18,6 +18,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+import pyarrow.ipc
 import pyarrow.parquet as pq
 
 from flows.errors import BuildError
@@ -39,20 +40,33 @@ class Staged:
     rows: int
     rejected: pl.DataFrame
 
+    def scan(self) -> pl.LazyFrame:
+        """The staged rows, lazily."""
+        return pl.scan_parquet(self.path)
+
 
 def file_sha256(path: Path) -> str:
     """Content hash of an input file, recorded in manifests for traceability."""
+    return _read_facts(path)[0]
+
+
+def _read_facts(path: Path) -> tuple[str, bool]:
+    """Content hash, and whether the file has any double quote (without one, no value can
+    span lines, so line numbers need no newline counting)."""
     digest = hashlib.sha256()
+    quoted = False
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 22):
             digest.update(chunk)
-    return digest.hexdigest()
+            quoted = quoted or b'"' in chunk
+    return digest.hexdigest(), quoted
 
 
 def detect_encoding(path: Path) -> str:
     """utf-8 (with or without BOM) when the first megabyte decodes as UTF-8, else gb18030
     (a superset of GBK, which real department exports use)."""
-    sample = path.read_bytes()[:SAMPLE_BYTES] if path.stat().st_size else b""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     for encoding in ("utf-8", "gb18030"):
@@ -92,10 +106,10 @@ def _parquet_columns(source: Path) -> list[str]:
 def stage(resource: Resource, source: Path, columns: list[str], work: Path) -> Staged:
     """Read the source into work/ (CSV) or check it in place (Parquet)."""
     _non_empty(source, resource)
-    sha = file_sha256(source)
+    sha, quoted = _read_facts(source)
     if resource.format == "parquet":
         return _stage_parquet(source, sha, columns)
-    return _stage_csv(resource, source, sha, columns, work)
+    return _stage_csv(resource, source, sha, columns, work, quoted=quoted)
 
 
 def _stage_parquet(source: Path, sha: str, columns: list[str]) -> Staged:
@@ -106,7 +120,7 @@ def _stage_parquet(source: Path, sha: str, columns: list[str]) -> Staged:
 
 
 def _stage_csv(
-    resource: Resource, source: Path, sha: str, columns: list[str], work: Path
+    resource: Resource, source: Path, sha: str, columns: list[str], work: Path, *, quoted: bool
 ) -> Staged:
     encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
     header = _read_header(source, encoding, resource.delimiter)
@@ -138,13 +152,16 @@ def _stage_csv(
         null_values=[""],
     )
     work.mkdir(parents=True, exist_ok=True)
+    # Plain Parquet (no compression, dictionaries or statistics): encoding them cost more than
+    # parsing the CSV itself, and this file lives only for the build.
     out = work / f"{resource.id}.staged.parquet"
-    lines = _LineCounter()
+    lines = _LineCounter(quoted)
     rows = 0
     try:
         reader = pacsv.open_csv(source, reader_opts, parse_opts, convert_opts)
         schema = reader.schema.append(pa.field(LINE, pa.int64()))
-        with pq.ParquetWriter(out, schema, compression="lz4") as writer:
+        plain = {"compression": "none", "use_dictionary": False, "write_statistics": False}
+        with pq.ParquetWriter(out, schema, **plain) as writer:
             for batch in reader:
                 line = lines.assign(batch, rejected)
                 writer.write_batch(batch.append_column(LINE, pa.array(line, pa.int64())))
@@ -165,7 +182,8 @@ class _LineCounter:
     """Maps pyarrow record numbers to physical line numbers, counting newlines inside quoted
     values, and numbers the valid records (pyarrow skips invalid ones without a number)."""
 
-    def __init__(self) -> None:
+    def __init__(self, quoted: bool = True) -> None:
+        self.quoted = quoted
         self.next_record = 2  # record 1 is the header
         self.extra = 0  # newlines inside values seen so far
         self.invalid_lines: dict[int, int] = {}
@@ -179,7 +197,7 @@ class _LineCounter:
         numbers = candidates[~np.isin(candidates, skip)][: batch.num_rows]
         end = int(numbers[-1]) + 1 if batch.num_rows else start
         newlines = np.zeros(end - start, dtype=np.int64)
-        for column in batch.columns:
+        for column in batch.columns if self.quoted else ():
             counted = pc.count_substring(column, "\n").fill_null(0)
             newlines[numbers - start] += counted.to_numpy(zero_copy_only=False)
         inside = [n for n in skip.tolist() if n < end]

@@ -16,22 +16,45 @@ def source_sha256(loaded: LoadedPolicy, paths: Paths) -> str:
     return file_sha256(paths.source(loaded.policy.resource.source))
 
 
-def all_up_to_date(
+def sort_products(
+    loaded: LoadedPolicy, chosen: list[ProductBase], paths: Paths
+) -> tuple[list[dict[str, Any]], list[ProductBase], dict[str, str]]:
+    """Split products into those settled without building (up to date, or refused for want of
+    an authorization) and those to build; with every product's fingerprint."""
+    sha = source_sha256(loaded, paths)
+    prints = {p.id: steps.fingerprint(loaded, p, sha) for p in chosen}
+    settled: list[dict[str, Any]] = []
+    todo: list[ProductBase] = []
+    for product in chosen:
+        manifest = steps.up_to_date(paths, product, prints[product.id])
+        if manifest is not None:
+            settled.append(result_row(product, "up to date", manifest=manifest, paths=paths))
+        elif product.supply_mode == "authorized":
+            reason = f"authorization '{product.authorization}' is not registered in this domain"
+            settled.append(result_row(product, "refused", message=reason))
+        else:
+            todo.append(product)
+    return settled, todo, prints
+
+
+def chosen_products(loaded: LoadedPolicy, products: list[str] | None) -> list[ProductBase]:
+    """The policy's products, or only those named."""
+    return [p for p in loaded.policy.products if not products or p.id in products]
+
+
+def nothing_to_build(
     loaded: list[LoadedPolicy], products: list[str] | None, paths: Paths
 ) -> list[dict[str, Any]] | None:
-    """Result rows when every selected product is already published from these exact inputs
-    and policy (so a build would change nothing); None when something needs building."""
+    """Result rows when no selected product needs building, so Prefect need not start;
+    None when something does."""
     rows = []
     for lp in loaded:
-        chosen = [p for p in lp.policy.products if not products or p.id in products]
-        if not chosen:
-            continue
-        sha = source_sha256(lp, paths)
-        for product in chosen:
-            manifest = steps.up_to_date(paths, product, steps.fingerprint(lp, product, sha))
-            if manifest is None:
+        chosen = chosen_products(lp, products)
+        if chosen:
+            settled, todo, _ = sort_products(lp, chosen, paths)
+            if todo:
                 return None
-            rows.append(result_row(product, "up to date", manifest=manifest, paths=paths))
+            rows.extend(settled)
     return rows
 
 

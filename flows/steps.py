@@ -120,7 +120,7 @@ class Checked:
 
 def validate(loaded: LoadedPolicy, staged: Staged) -> Checked:
     """Parse every value into its declared type and apply the column checks (lazily)."""
-    raw = pl.scan_parquet(staged.path)
+    raw = staged.scan()
     if LINE not in raw.collect_schema().names():
         raw = raw.with_row_index(LINE, offset=1)
     rules = binding.column_rules(loaded.policy)

@@ -46,3 +46,20 @@ def test_plan_writes_nothing(workspace: Workspace):
     assert "pseudonymize" in result.stdout and "insured_by_city_industry" in result.stdout
     assert snapshot(workspace) == before
     assert (workspace.home / "state.duckdb").read_bytes() == state
+
+
+def test_authorized_product_without_a_registered_authorization_is_refused(
+    workspace: Workspace, tmp_path
+):
+    text = (workspace.policies / "hospital_visits.yaml").read_text("utf-8")
+    text = text.replace("id: visits_by_city_quarter", "id: visits_for_insurers").replace(
+        "    supply_mode: open\n    purpose: public_welfare",
+        "    supply_mode: authorized\n    purpose: industry\n    authorization: AUTH-2026-007",
+    )
+    policy = tmp_path / "authorized.yaml"
+    policy.write_text(text, "utf-8")
+    before = snapshot(workspace)
+    result = workspace.sluice("build", str(policy))
+    assert result.returncode == 3
+    assert "authorization 'AUTH-2026-007' is not registered" in result.stderr
+    assert snapshot(workspace) == before

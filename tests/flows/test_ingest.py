@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
 import pytest
 
 from flows.errors import BuildError
@@ -23,7 +22,7 @@ def resource(**kw) -> Resource:
 
 def staged_rows(path, work, **kw):
     s = stage(resource(**kw), path, ["姓名", "区划", "金额"], work)
-    return s, pl.read_parquet(s.path)
+    return s, s.scan().collect()
 
 
 def test_gbk_file_is_detected_and_decoded(tmp_path):
