@@ -18,13 +18,12 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.ipc
 import pyarrow.parquet as pq
 
 from flows.errors import BuildError
 from governance.policy.models import Resource
+from transforms.validation import LINE
 
-LINE = "__line"
 SAMPLE_BYTES = 1 << 20
 QUARANTINE_SCHEMA = {"line": pl.Int64, "stage": pl.String, "reason": pl.String, "raw": pl.String}
 

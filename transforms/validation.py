@@ -1,7 +1,7 @@
 """Row validation: parse each raw value into its declared type and apply the declared checks.
 
-Nothing is dropped here: every row gets a `__reason` (null when the row is good), and the shell
-routes rows with a reason to quarantine. One lazy plan, no Python loop over rows.
+Nothing is dropped here: every row gets `__ok`, and the shell routes rows that failed to
+quarantine, where `describe_rejected` words every reason. One lazy plan, no loop over rows.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-REASON = "__reason"
 LINE = "__line"
 
 DTYPES: dict[str, pl.DataType] = {
@@ -93,20 +92,6 @@ def describe_rejected(raw: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.Lazy
 def typed_columns(rules: Sequence[ColumnRule]) -> list[pl.Expr]:
     """Select the parsed values back under their own names."""
     return [pl.col(TYPED + rule.name).alias(rule.name) for rule in rules]
-
-
-def parse_and_check(frame: pl.LazyFrame, rules: Sequence[ColumnRule]) -> pl.LazyFrame:
-    """Typed columns plus `__reason` (null for a good row), for callers that want both at once.
-
-    >>> raw = pl.LazyFrame({"n": ["1", "x", None], "s": ["a", "b", "c"]})
-    >>> rules = [ColumnRule("n", "integer", required=True), ColumnRule("s")]
-    >>> out = parse_and_check(raw, rules).collect()
-    >>> out["n"].to_list(), out["__reason"].to_list()
-    ([1, None, None], [None, "n: 'x' is not an integer", 'n: value is missing'])
-    """
-    checked = validate_rows(frame, rules)
-    reason = pl.when(pl.col(OK)).then(None).otherwise(reason_expr(rules))
-    return checked.select(*typed_columns(rules), reason.alias(REASON))
 
 
 def _empty_row(rules: Sequence[ColumnRule]) -> pl.Expr:

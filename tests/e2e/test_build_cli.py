@@ -153,3 +153,25 @@ def test_defective_rows_are_quarantined_with_their_lines(workspace: Workspace):
     manifest = manifests(workspace)["insured_by_city_industry"]
     assert manifest["inputs"][0]["rows_quarantined"] == truth.height
     assert manifest["inputs"][0]["encoding"] == "gb18030"
+
+
+def test_the_domain_state_records_resources_products_and_versions(workspace: Workspace):
+    from governance.state import State
+
+    state = State(workspace.home / "state.duckdb")
+    resources = {r["resource_id"]: r for r in state.rows("resources")}
+    assert set(resources) == {
+        "social_insurance",
+        "enterprise_registry",
+        "hotline_tickets",
+        "hospital_visits",
+    }
+    defects = pl.read_csv(workspace.home / "raw" / "_truth" / "defects.csv").height
+    assert resources["social_insurance"]["rows_quarantined"] == defects
+    assert resources["social_insurance"]["rows_ingested"] == 3000 - defects
+    products = {p["product_id"]: p for p in state.rows("products")}
+    assert set(products) == PRODUCTS
+    assert {v["product_id"] for v in state.rows("product_versions")} == PRODUCTS
+    (key,) = state.rows("keys")
+    key_text = (workspace.home / "keys" / "default.key").read_text()
+    assert key["key_id"] == "default" and key["fingerprint"] not in key_text
