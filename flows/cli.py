@@ -122,6 +122,29 @@ def catalog() -> None:
     out.print(table)
 
 
+@app.command()
+def quarantine(
+    resource: Annotated[str | None, typer.Argument(help="Resource id; all when omitted.")] = None,
+    raw: Annotated[bool, typer.Option("--raw", help="Also show the rejected values.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="Rows shown per resource.")] = 20,
+) -> None:
+    """Show rows that were rejected (line, stage, reason), kept inside the domain."""
+    import polars as pl
+
+    folder = Paths.from_env().quarantine
+    files = sorted(folder.glob(f"{resource or '*'}/*.parquet"))
+    if not files:
+        out.print(f"nothing in quarantine{f' for {resource}' if resource else ''} ({folder})")
+        return
+    for path in files:
+        rows = pl.read_parquet(path)
+        columns = ["line", "stage", "reason", *(["raw"] if raw else [])]
+        table = Table(*columns, title=f"{path.parent.name}: {rows.height} row(s) in {path.name}")
+        for row in rows.head(limit).iter_rows(named=True):
+            table.add_row(*(str(row[c]) for c in columns))
+        out.print(table)
+
+
 def _print_results(results: list[dict]) -> None:
     table = Table(
         "product", "kind", "status", "rows", "privacy checks passed", "parquet", title="Products"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -152,6 +153,11 @@ def test_defective_rows_are_quarantined_with_their_lines(workspace: Workspace):
     assert sorted(quarantine["line"]) == sorted(truth["line"])
     manifest = manifests(workspace)["insured_by_city_industry"]
     assert manifest["inputs"][0]["rows_quarantined"] == truth.height
+    shown = workspace.sluice("quarantine", "social_insurance")
+    assert shown.returncode == 0, shown.stderr
+    assert f"{truth.height} row(s)" in shown.stdout and "expected 12 fields" in shown.stdout
+    raw_ids = {m for raw in quarantine["raw"] for m in re.findall(r"\d{17}[\dXx]", raw)}
+    assert raw_ids and not any(i in shown.stdout for i in raw_ids)
     assert manifest["inputs"][0]["encoding"] == "gb18030"
 
 
