@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import polars as pl
 
-from transforms.detectors.normalize import compact_text
+from transforms.detectors.normalize import compact_expr, compact_text
 
 UNSURE = pl.lit(None, dtype=pl.Boolean)
 """The polars spelling of `validate`'s None ("cannot tell")."""
@@ -30,6 +30,8 @@ class Detector(ABC):
     SCORE: ClassVar[float]
     LENGTHS: ClassVar[frozenset[int]]
     """Lengths a compact candidate can have; lets the scanner skip hopeless candidates."""
+    SCAN_PATTERN: ClassVar[str | None] = None
+    """Rust-regex pattern (no look-arounds) for scan_frame's pattern path; None = the digit path."""
 
     def validate(self, text: str) -> bool | None:
         """Verdict on a matched text (full-width, separators and lower-case x allowed)."""
@@ -42,6 +44,10 @@ class Detector(ABC):
     @abstractmethod
     def valid_expr(self, candidate: pl.Expr) -> pl.Expr:
         """Vectorised `_check` over compact candidates (Boolean; null = cannot tell)."""
+
+    def scan_candidate(self, match: pl.Expr) -> pl.Expr:
+        """The compact candidate of a SCAN_PATTERN match (hook for context-prefixed patterns)."""
+        return compact_expr(match)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

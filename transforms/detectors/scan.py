@@ -15,6 +15,12 @@ How candidates are made (all polars expressions, no Python per cell):
    tell": mobiles, legacy 15-digit IDs) are both findings, the gate errs on the safe side.
 6. Overlapping findings in one chunk are resolved greedily: certain before uncertain, then
    registry precedence (resident ID > USCC > bank card > mobile), then the longer span.
+
+With `extra=True` the opt-in EXTRA_DETECTORS can be asked for too (all of them when
+`entities` is None). Those without SCAN_PATTERN (CN_LANDLINE) join the digit path; the others
+go through `pattern_scan` (one `str.extract_all` each over all non-null texts, digits or not).
+CN_TAIWAN_PERMIT and CN_POSTCODE patterns require a context word before the digits, so a bare
+8- or 6-digit number is never reported as either. Without `extra` nothing changes.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ import polars as pl
 
 from transforms.detectors.base import Detector
 from transforms.detectors.normalize import normalize_expr
-from transforms.detectors.registry import DETECTORS, get_detector
+from transforms.detectors.pattern_scan import dedupe_values, pattern_candidates
+from transforms.detectors.registry import ALL_DETECTORS, DETECTORS, get_detector
 
 MAX_GROUPS = 6
 """Most separator-delimited groups one identifier is written in (6222 0212 3456 7890 128)."""
@@ -65,9 +72,12 @@ def _select_columns(schema: pl.Schema, columns: Sequence[str] | None) -> list[st
     return list(columns)
 
 
-def _select_detectors(entities: Sequence[str] | None) -> list[Detector]:
-    wanted = set(DETECTORS) if entities is None else {get_detector(e).ENTITY for e in entities}
-    return [d for name, d in DETECTORS.items() if name in wanted]  # precedence order
+def _select_detectors(entities: Sequence[str] | None, extra: bool) -> list[Detector]:
+    pool = ALL_DETECTORS if extra else DETECTORS
+    if entities is None:
+        return list(pool.values())  # precedence order
+    wanted = {get_detector(e, extra=extra).ENTITY for e in entities}
+    return [d for name, d in pool.items() if name in wanted]
 
 
 def _digit_windows(texts: pl.LazyFrame, lengths: list[int]) -> pl.LazyFrame:
@@ -118,7 +128,7 @@ def _uscc_tokens(texts: pl.LazyFrame) -> pl.LazyFrame:
 def _judge(cands: pl.LazyFrame, detectors: list[Detector]) -> pl.LazyFrame:
     parts = []
     for det in detectors:
-        precedence = list(DETECTORS).index(det.ENTITY)
+        precedence = list(ALL_DETECTORS).index(det.ENTITY)
         verdict = det.valid_expr(pl.col("cand"))
         parts.append(
             cands.filter(pl.col("cand").str.len_chars().is_in(list(det.LENGTHS)))
@@ -170,8 +180,10 @@ def scan_frame(
     *,
     entities: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
+    extra: bool = False,
 ) -> pl.DataFrame:
     """One row per identifier found: column, row (0-based), entity, masked value.
+    `extra` admits the opt-in EXTRA_DETECTORS (module docstring).
 
     >>> df = pl.DataFrame({"note": ["身份证号110101199003077571联系", None, "2025-03-12"]})
     >>> scan_frame(df).rows()
@@ -179,7 +191,7 @@ def scan_frame(
     """
     lf = frame.lazy()
     names = _select_columns(lf.collect_schema(), columns)
-    detectors = _select_detectors(entities)
+    detectors = _select_detectors(entities, extra)
     if not names or not detectors:
         return pl.DataFrame(schema=OUTPUT_SCHEMA)
     stacked = pl.concat(
@@ -190,18 +202,29 @@ def scan_frame(
         )
         for i, name in enumerate(names)
     )
-    texts = (
-        stacked.filter(pl.col("text").str.contains("[0-9０-９]"))
-        .with_columns(normalize_expr(pl.col("text")))
-        .collect()
-        .lazy()
-    )
-    lengths = sorted(set().union(*(d.LENGTHS for d in detectors)))
-    windows = _digit_windows(texts, lengths).collect().lazy()  # once, not once per detector
-    judged = [_judge(windows, detectors)]
-    uscc = [d for d in detectors if d.ENTITY == "CN_USCC"]
-    if uscc:
-        judged.append(_judge(_uscc_tokens(texts), uscc))
+    digit_dets = [d for d in detectors if d.SCAN_PATTERN is None]
+    judged = []
+    if digit_dets:
+        texts = (
+            stacked.filter(pl.col("text").str.contains("[0-9０-９]"))
+            .with_columns(normalize_expr(pl.col("text")))
+            .collect()
+            .lazy()
+        )
+        lengths = sorted(set().union(*(d.LENGTHS for d in digit_dets)))
+        windows = _digit_windows(texts, lengths).collect().lazy()  # once, not once per detector
+        judged.append(_judge(windows, digit_dets))
+        uscc = [d for d in digit_dets if d.ENTITY == "CN_USCC"]
+        if uscc:
+            judged.append(_judge(_uscc_tokens(texts), uscc))
+    pattern_dets = [d for d in detectors if d.SCAN_PATTERN is not None]
+    if pattern_dets:
+        all_texts = stacked.drop_nulls("text").with_columns(normalize_expr(pl.col("text")))
+        all_texts = all_texts.collect().lazy()
+        parts = [
+            _judge(pattern_candidates(all_texts, d, i), [d]) for i, d in enumerate(pattern_dets)
+        ]
+        judged.append(dedupe_values(pl.concat(parts).collect()).lazy())
     found = _resolve(pl.concat(judged).collect())
     return found.sort("col", "row", "k", "s").select(
         column=pl.col("col").replace_strict(dict(enumerate(names)), return_dtype=pl.String),
@@ -216,9 +239,10 @@ def contains_any(
     *,
     entities: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
+    extra: bool = False,
 ) -> bool:
     """Whether any identifier is present: the egress gate's yes/no question."""
-    return scan_frame(frame, entities=entities, columns=columns).height > 0
+    return scan_frame(frame, entities=entities, columns=columns, extra=extra).height > 0
 
 
 def count_findings(
@@ -226,7 +250,8 @@ def count_findings(
     *,
     entities: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
+    extra: bool = False,
 ) -> pl.DataFrame:
     """Findings per column and entity, for a gate report that shows where, not what."""
-    found = scan_frame(frame, entities=entities, columns=columns)
+    found = scan_frame(frame, entities=entities, columns=columns, extra=extra)
     return found.group_by("column", "entity", maintain_order=True).agg(n=pl.len())
