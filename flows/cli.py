@@ -188,7 +188,7 @@ def main() -> None:
     """Entry point: user errors print a message and exit non-zero, never a traceback."""
     try:
         app()
-    except user_errors() as exc:
+    except (*user_errors(), OSError) as exc:  # OSError: unwritable folder, missing file, full disk
         for line in str(exc).splitlines():
             sys.stderr.write(f"error: {line}\n")
         sys.exit(2)
