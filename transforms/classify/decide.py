@@ -1,0 +1,108 @@
+"""The per-column decision: combine value evidence, header hints and statistics into one
+entity and category. Order of trust: identifiers that validate (checksums do not lie) >
+free-text shape > header hints (checked against the values) > value shapes > fallback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from transforms.classify.hints import Hint
+from transforms.classify.stats import ColumnStats
+from transforms.detectors.registry import ALL_DETECTORS
+
+STRONG = 0.8
+"""Share of non-null values that must validate for value evidence to win outright."""
+FREE_SHARE, FREE_MEAN_LEN = 0.5, 12.0
+IDENTIFIER_HINTS = frozenset(ALL_DETECTORS)
+DATES = frozenset({"DATE", "DATETIME", "DATE_OF_BIRTH"})
+
+
+@dataclass
+class Decision:
+    """An entity (None = nothing personal seen), an optional category override, a
+    confidence and the evidence that led there."""
+
+    entity: str | None
+    confidence: float
+    category: str | None = None
+    evidence: list[str] = field(default_factory=list)
+
+
+def _best_detector(shares: dict[str, float]) -> tuple[str | None, float]:
+    best, top = None, 0.0
+    for name in ALL_DETECTORS:  # precedence order breaks ties
+        share = shares.get(name, 0.0)
+        if share > top + 1e-9:
+            best, top = name, share
+    return best, top
+
+
+def _hint_for(hints: list[Hint], entity: str) -> Hint | None:
+    return next((h for h in hints if h.entity == entity), None)
+
+
+def _from_hint(hint: Hint, st: ColumnStats, shares: dict[str, float]) -> Decision | None:
+    """Accept a hint if the values do not contradict it; None lets the next rule decide."""
+    entity, conf = hint.entity, hint.weight
+    if entity == "RECORD_ID":
+        if st.distinct_ratio < 0.9:
+            return None  # an 'id' that repeats is a code or a foreign key, not a record key
+        conf = min(0.9, conf + 0.3)
+    elif entity == "PERSON":
+        conf *= 0.6 + 0.4 * max(st.han_name_share, min(1.0, st.distinct_ratio * 5))
+    elif entity in DATES:
+        if st.date_share < 0.5 and st.rows and not (entity == "DATETIME" and hint.weight >= 0.5):
+            return None if hint.weight < 0.5 else Decision(entity, conf * 0.6, hint.category)
+        if entity == "DATE" and st.datetime_share >= 0.5:
+            entity = "DATETIME"
+        conf = min(0.95, conf + 0.3 * st.date_share)
+    elif entity in {"MONEY", "AGE", "COUNT"}:
+        conf *= 0.6 + 0.4 * st.numeric_share
+    elif entity in {"GENDER", "DIAGNOSIS", "CN_DISTRICT_CODE"}:
+        conf = min(0.95, conf + 0.2 * shares.get(f"shape:{entity}", 0.0))
+    elif entity in IDENTIFIER_HINTS:
+        share = shares.get(entity, 0.0)
+        conf *= 0.5 + 0.5 * share  # masked or dirty identifiers: keep them, less sure
+    elif entity == "FREE_TEXT" and st.mean_len < FREE_MEAN_LEN:
+        return None
+    return Decision(entity, round(conf, 3), hint.category)
+
+
+def decide(hints: list[Hint], st: ColumnStats, shares: dict[str, float]) -> Decision:
+    """One column's entity and category override from its evidence (see module doc)."""
+    n = max(1, round(st.rows * (1 - st.null_share)))
+    evidence = [f"hint {h.source} -> {h.entity} ({h.weight})" for h in hints[:3]]
+    for name, share in sorted(shares.items(), key=lambda kv: -kv[1])[:3]:
+        what = name.replace("shape:", "shape ") if "shape:" in name else f"detector {name}"
+        evidence.append(f"{what}: {round(share * n)}/{n} values ({share:.2f})")
+    evidence.append(st.describe())
+    if st.rows == 0 or st.null_share >= 1.0:
+        return Decision(None, 0.3, None, [*evidence, "no non-null values"])
+
+    best, top = _best_detector(shares)
+    if best is not None and top >= STRONG:
+        hint = _hint_for(hints, best)
+        conf = min(0.99, 0.5 + 0.45 * top + (0.05 if hint else 0.0))
+        return Decision(best, round(conf, 3), hint.category if hint else None, evidence)
+
+    if st.free_text_share >= FREE_SHARE and st.mean_len >= FREE_MEAN_LEN and st.date_share < 0.5:
+        return Decision("FREE_TEXT", round(0.5 + 0.4 * st.free_text_share, 3), None, evidence)
+
+    for hint in hints:
+        decision = _from_hint(hint, st, shares)
+        if decision is not None:
+            decision.evidence = evidence
+            return decision
+
+    for entity, need in (("DIAGNOSIS", 0.8), ("GENDER", 0.9)):
+        if shares.get(f"shape:{entity}", 0.0) >= need:
+            return Decision(entity, 0.7, None, evidence)
+    if best is not None and top >= 0.5:
+        return Decision(best, round(0.3 + 0.5 * top, 3), None, evidence)
+    if st.date_share >= STRONG:
+        entity = "DATETIME" if st.datetime_share >= 0.5 else "DATE"
+        return Decision(entity, 0.6, None, evidence)
+    if st.han_name_share >= 0.9 and st.distinct >= 20 and st.distinct_ratio >= 0.3:
+        return Decision("PERSON", 0.45, None, [*evidence, "many distinct 2-5 Han strings"])
+    low_card = st.distinct <= 50 or st.distinct_ratio < 0.05
+    return Decision(None, 0.7 if low_card else 0.4, None, evidence)

@@ -1,0 +1,68 @@
+"""Value evidence: which detectors recognise a column's values, as a share of its non-null
+sample values. Whole-value matches say what the column *is*; embedded matches (scan_frame)
+say what free text *contains*. Both are vectorised; no Python per cell."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.classify.stats import as_text
+from transforms.detectors.normalize import compact_expr
+from transforms.detectors.registry import ALL_DETECTORS
+from transforms.detectors.scan import scan_frame
+
+CONTEXT_ONLY = frozenset({"CN_TAIWAN_PERMIT", "CN_POSTCODE"})
+"""Bare 8- or 6-digit numbers: without a context word these say nothing (district codes
+would all be postcodes), so they never count as whole-value evidence."""
+
+MAX_CHARS = 10_000
+"""Text beyond this many characters per cell is not scanned, to bound the cost of junk."""
+
+SHAPES: dict[str, str] = {
+    "DIAGNOSIS": r"^[A-TV-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?$",  # ICD-10 code
+    "GENDER": r"^(?:男|女|男性|女性|未知|未说明|M|F|m|f|male|female|Male|Female)$",
+    "CN_DISTRICT_CODE": r"^(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[12])[0-9]{4}$",
+}
+"""Value shapes of entities no detector covers. District codes share the postcode shape,
+so that one only backs up a header hint."""
+
+
+def whole_value_shares(series: pl.Series) -> dict[str, float]:
+    """Share of non-null values whose compact form validates as each entity (a checksum
+    pass or a "cannot tell" shape fit both count), plus the SHAPES; zero shares omitted.
+
+    >>> whole_value_shares(pl.Series(["110101199003077571", "13812345678", None]))
+    {'CN_RESIDENT_ID': 0.5, 'CN_MOBILE': 0.5}
+    """
+    text = as_text(series).drop_nulls().str.slice(0, MAX_CHARS)
+    if len(text) == 0:
+        return {}
+    frame = pl.DataFrame({"t": text}).with_columns(c=compact_expr(pl.col("t")))
+    cand, length = pl.col("c"), pl.col("c").str.len_chars()
+    exprs = {}
+    for name, det in ALL_DETECTORS.items():
+        if name in CONTEXT_ONLY:
+            continue
+        fits = length.is_in(list(det.LENGTHS))
+        hit = pl.when(fits).then(det.valid_expr(cand).fill_null(True)).otherwise(False)
+        exprs[name] = hit.fill_null(False).mean()
+    for name, pattern in SHAPES.items():
+        exprs[f"shape:{name}"] = pl.col("t").str.strip_chars().str.contains(pattern).mean()
+    row = frame.select(**exprs).row(0, named=True)
+    return {k: float(v) for k, v in row.items() if v}
+
+
+def embedded_shares(series: pl.Series) -> dict[str, tuple[int, float]]:
+    """For free text: per entity found inside the values (all detectors, extra included),
+    (rows with a finding, share of non-null rows).
+
+    >>> embedded_shares(pl.Series(["请联系13812345678", "无"]))
+    {'CN_MOBILE': (1, 0.5)}
+    """
+    text = as_text(series).str.slice(0, MAX_CHARS)
+    n = text.len() - text.null_count()
+    if n == 0:
+        return {}
+    found = scan_frame(pl.DataFrame({"v": text}), extra=True)
+    counts = found.group_by("entity").agg(rows=pl.col("row").n_unique()).sort("entity")
+    return {e: (int(r), r / n) for e, r in counts.iter_rows()}
