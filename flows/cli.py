@@ -83,6 +83,33 @@ def build(
 
 
 @app.command()
+def classify(
+    file: Annotated[Path, typer.Argument(help="A CSV (UTF-8 or GBK) or Parquet file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for other tools.")] = False,
+    sample: Annotated[int, typer.Option(min=10, help="Rows sampled from the file.")] = 5000,
+) -> None:
+    """Classify and grade every column of a file (分类分级), from a sample of its rows."""
+    import json
+
+    from flows.classify import classify_file
+
+    result = classify_file(file, sample_rows=sample)
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(
+        "column", "category", "entity", "PI class", "sensitive", "grade", "confidence",
+        title=f"{result['resource']}: table grade {result['table_grade']}",
+    )  # fmt: skip
+    for c in result["columns"]:
+        table.add_row(
+            c["name"], c["category"], c["entity"] or "", c["pi_class"] or "",
+            "yes" if c["sensitive_pi"] else "", c["grade"], f"{c['confidence']:.2f}",
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
 def schema(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of stdout.")
