@@ -10,24 +10,21 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from flows.errors import BuildError
-from flows.ingest import _read_header, detect_encoding
+from flows.ingest import detect_encoding, read_header, require_file
 from transforms.classify import classify_frame
 
 
 def read_sample(path: Path, rows: int, *, delimiter: str = ",") -> pl.DataFrame:
     """The first `rows` rows as strings (CSV in UTF-8 or GBK, or Parquet); reading a head keeps
     the cost the same for a file of ten million rows as for one of a hundred thousand."""
-    if not path.is_file():
-        raise BuildError(f"{path}: file not found")
-    if path.stat().st_size == 0:
-        raise BuildError(f"{path}: the file is empty (expected a header row and data)")
+    require_file(path)
     if path.suffix.lower() == ".parquet":
         try:
             return pl.scan_parquet(path).head(rows).collect()
         except (pl.exceptions.ComputeError, OSError) as exc:
             raise BuildError(f"{path}: not a readable Parquet file ({exc})") from None
     encoding = detect_encoding(path)
-    header = _read_header(path, encoding, delimiter)
+    header = read_header(path, encoding, delimiter)
     try:
         reader = pacsv.open_csv(
             path,

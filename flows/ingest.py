@@ -80,17 +80,18 @@ def detect_encoding(path: Path) -> str:
 def stage_header_check(resource: Resource, source: Path, columns: list[str]) -> None:
     """Fail fast when the file is missing, empty, unreadable or its columns differ from the
     policy's; reads only the header."""
-    _non_empty(source, resource)
+    require_file(source, f"source file of resource '{resource.id}'")
     if resource.format == "parquet":
         _check_header(source, _parquet_columns(source), columns)
     else:
         encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
-        _check_header(source, _read_header(source, encoding, resource.delimiter), columns)
+        _check_header(source, read_header(source, encoding, resource.delimiter), columns)
 
 
-def _non_empty(source: Path, resource: Resource) -> None:
+def require_file(source: Path, what: str = "file") -> None:
+    """A readable, non-empty file, or an error saying which and why."""
     if not source.is_file():
-        raise BuildError(f"{source}: source file of resource '{resource.id}' not found")
+        raise BuildError(f"{source}: {what} not found")
     if source.stat().st_size == 0:
         raise BuildError(f"{source}: the file is empty (expected a header row and data)")
 
@@ -104,7 +105,7 @@ def _parquet_columns(source: Path) -> list[str]:
 
 def stage(resource: Resource, source: Path, columns: list[str], work: Path) -> Staged:
     """Read the source into work/ (CSV) or check it in place (Parquet)."""
-    _non_empty(source, resource)
+    require_file(source, f"source file of resource '{resource.id}'")
     sha, quoted = _read_facts(source)
     if resource.format == "parquet":
         return _stage_parquet(source, sha, columns)
@@ -122,7 +123,7 @@ def _stage_csv(
     resource: Resource, source: Path, sha: str, columns: list[str], work: Path, *, quoted: bool
 ) -> Staged:
     encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
-    header = _read_header(source, encoding, resource.delimiter)
+    header = read_header(source, encoding, resource.delimiter)
     _check_header(source, header, columns)
     rejected: list[tuple[int, str, str]] = []
 
@@ -221,7 +222,8 @@ class _LineCounter:
         return self.invalid_lines.get(record, record)
 
 
-def _read_header(source: Path, encoding: str, delimiter: str) -> list[str]:
+def read_header(source: Path, encoding: str, delimiter: str) -> list[str]:
+    """Column names from line 1, decoded strictly so a wrong encoding is named, not garbled."""
     with source.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
     try:
