@@ -61,9 +61,11 @@ def model_lineage(policy: Policy, product: ModelProduct) -> dict[str, Origin]:
     """Where each published column of a model product comes from, for the egress gate."""
     lineage: dict[str, Origin] = {}
     for d in product.dimension_specs():
-        lineage[d.output] = Origin("dimension", d.column, policy.columns[d.column].category)
+        col = policy.columns[d.column]
+        lineage[d.output] = Origin("dimension", d.column, col.category, col.secret)
     for m in product.measures:
-        category = policy.columns[m.column].category if m.column else None
-        lineage[m.name] = Origin("measure", m.column, category)
+        source = policy.columns[m.column] if m.column else None
+        category, secret = (source.category, source.secret) if source else (None, False)
+        lineage[m.name] = Origin("measure", m.column, category, secret)
     lineage[SUPPRESSED] = Origin("flag")
     return lineage

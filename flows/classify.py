@@ -11,7 +11,10 @@ import pyarrow.csv as pacsv
 
 from flows.errors import BuildError
 from flows.ingest import detect_encoding, read_header, require_file
-from transforms.classify import classify_frame
+from governance.policy.models import Policy
+from transforms.classify import Override, apply_overrides, classify_frame
+from transforms.classify.header import header_problem
+from transforms.classify.types import infer_type
 
 
 def read_sample(path: Path, rows: int, *, delimiter: str = ",") -> pl.DataFrame:
@@ -42,10 +45,49 @@ def read_sample(path: Path, rows: int, *, delimiter: str = ",") -> pl.DataFrame:
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise BuildError(f"{path}: cannot read as {encoding} CSV ({exc})") from None
     table = pa.Table.from_batches(batches, schema=reader.schema)
+    if (problem := header_problem(header)) is not None:
+        raise BuildError(f"{path}: {problem}")
     return pl.from_arrow(table).head(rows)
 
 
+def read_rows(path: Path, rows: int, *, delimiter: str = ",") -> pl.DataFrame:
+    """`read_sample`, refusing a file with a header and no data: nothing to classify."""
+    frame = read_sample(path, rows, delimiter=delimiter)
+    if frame.height == 0:
+        raise BuildError(
+            f"{path}: no data rows below the header ({', '.join(frame.columns)}); "
+            "a classification needs sample values"
+        )
+    return frame
+
+
 def classify_file(path: Path, *, sample_rows: int = 5000) -> dict[str, Any]:
-    """The classification of a file's columns, named after the file."""
-    frame = read_sample(path, sample_rows)
-    return classify_frame(frame, resource=path.stem, sample_rows=sample_rows)
+    """The classification of a file's columns, named after the file; columns whose sample
+    values are of mixed types say so in their evidence."""
+    frame = read_rows(path, sample_rows)
+    result = classify_frame(frame, resource=path.stem, sample_rows=sample_rows)
+    for column in result["columns"]:
+        guess = infer_type(frame[column["name"]], column["entity"])
+        if guess.type == "string" and guess.mixed:
+            column["evidence"].append(guess.mixed)
+    return result
+
+
+def classify_resource(policy: Policy, path: Path, *, sample_rows: int = 5000) -> dict[str, Any]:
+    """The classification of a resource's source file with the policy's word over the
+    classifier's: declared category and entity, and any PI class, sensitivity, grade or
+    secret mark. Each column also says whether it is secret."""
+    frame = read_rows(path, sample_rows, delimiter=policy.resource.delimiter)
+    found = classify_frame(frame, resource=policy.resource.id, sample_rows=sample_rows)
+    overrides = {
+        name: Override(
+            category=col.category,
+            entity=col.entity,
+            pi_class=col.pi_class,
+            sensitive_pi=col.sensitive_pi,
+            grade=col.grade,
+            secret=col.secret,
+        )
+        for name, col in policy.columns.items()
+    }
+    return apply_overrides(found, overrides)

@@ -90,6 +90,8 @@ def stage_header_check(resource: Resource, source: Path, columns: list[str]) -> 
 
 def require_file(source: Path, what: str = "file") -> None:
     """A readable, non-empty file, or an error saying which and why."""
+    if source.is_dir():
+        raise BuildError(f"{source}: is a folder; give the {what} inside it")
     if not source.is_file():
         raise BuildError(f"{source}: {what} not found")
     if source.stat().st_size == 0:

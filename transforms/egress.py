@@ -28,6 +28,8 @@ class Origin:
     role: Literal["dimension", "measure", "flag"]
     source: str | None = None
     category: str | None = None
+    secret: bool = False
+    """The source column is marked secret: nothing derived from it may leave, not even a sum."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,8 @@ def _no_direct_identifiers(frame: pl.DataFrame, lineage: Mapping[str, Origin]) -
         origin = lineage.get(name)
         if origin is None or name.startswith("__"):
             problems.append(f"column '{name}' has no declared origin")
+        elif origin.secret:
+            problems.append(f"column '{name}' comes from secret column '{origin.source}'")
         elif origin.role != "measure" and origin.category in BLOCKED_CATEGORIES:
             problems.append(f"column '{name}' comes from {origin.category} '{origin.source}'")
     return Check(

@@ -22,6 +22,8 @@ Identifier = Annotated[
 Category = Literal[
     "direct_identifier", "quasi_identifier", "sensitive_attribute", "non_personal", "free_text"
 ]
+Grade = Literal["general-1", "general-2", "general-3", "general-4", "important", "core"]
+"""GB/T 43697 grades, low to high."""
 ColumnType = Literal["string", "integer", "float", "date", "datetime", "boolean"]
 NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "float"})
 TEMPORAL_TYPES: frozenset[str] = frozenset({"date", "datetime"})

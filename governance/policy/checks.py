@@ -66,7 +66,9 @@ def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Pr
         if column is None:
             yield where, f"dimension '{dim.column}' is not a declared column"
             continue
-        if column.treatment.output_type(column.type) is None:
+        if column.secret:
+            yield where, f"dimension '{dim.column}' is secret; no product may release it"
+        elif column.treatment.output_type(column.type) is None:
             yield where, f"dimension '{dim.column}' is dropped by its treatment"
         elif column.category in ("direct_identifier", "free_text"):
             yield where, f"dimension '{dim.column}' is a {column.category.replace('_', ' ')}"
@@ -85,7 +87,9 @@ def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Pr
             yield (*where, "column"), f"'{measure.column}' is not a declared column"
             continue
         out_type = column.treatment.output_type(column.type)
-        if out_type not in NUMERIC_TYPES:
+        if column.secret:
+            yield (*where, "column"), f"'{measure.column}' is secret; no product may release it"
+        elif out_type not in NUMERIC_TYPES:
             got = "dropped" if out_type is None else f"{out_type} after treatment"
             yield (
                 (*where, "column"),

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from governance.policy.base import Category, ColumnType, Identifier, StrictModel
+from governance.policy.base import Category, ColumnType, Grade, Identifier, StrictModel
 from governance.policy.products import ProductSpec
 from governance.policy.treatments import Keep, TreatmentSpec
 
@@ -72,6 +72,18 @@ class Column(StrictModel):
     required: bool = False
     checks: Checks | None = None
     treatment: TreatmentSpec = Keep()
+    pi_class: str | None = Field(
+        None, description="Personal-information class; overrides the classifier's."
+    )
+    sensitive_pi: bool | None = Field(
+        None, description="Sensitive personal information (PIPL art. 28); overrides the classifier."
+    )
+    grade: Grade | None = Field(
+        None, description="Grade (GB/T 43697); overrides the classifier's, floors still apply."
+    )
+    secret: bool = Field(
+        False, description="Never released in any form: products that use it are refused."
+    )
 
 
 class Policy(StrictModel):

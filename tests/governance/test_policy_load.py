@@ -116,3 +116,19 @@ def test_committed_schema_is_current():
     assert committed == policy_json_schema_text(), "run `make schema` and commit the result"
     schema = json.loads(committed)
     assert "resource" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_secret_column_cannot_feed_a_product(write_policy):
+    secret = MINIMAL.replace(
+        "    type: float\n    category: sensitive_attribute\n",
+        "    type: float\n    category: sensitive_attribute\n    secret: true\n",
+    )
+    messages = errors_of(write_policy(secret))
+    assert any("'cost' is secret; no product may release it" in m for m in messages)
+
+
+def test_classification_overrides_are_validated(write_policy):
+    path = write_policy(
+        MINIMAL.replace("    type: integer\n", "    type: integer\n    grade: top\n")
+    )
+    assert any("grade" in m and "general-4" in m for m in errors_of(path))

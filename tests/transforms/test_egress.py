@@ -95,3 +95,15 @@ def test_cells_are_counted_in_people_not_rows():
     with pytest.raises(EgressRefused) as info:
         egress_gate(table, lineage=LINEAGE, cells=rule)
     assert "fewer than 3" in failed(info.value)["min_group_size"]
+
+
+def test_nothing_derived_from_a_secret_column_leaves():
+    frame = pl.DataFrame({"district": ["330106"], "total": [5.0], "suppressed": [False]})
+    lineage = {
+        "district": Origin("dimension", "district", "quasi_identifier"),
+        "total": Origin("measure", "salary", "sensitive_attribute", secret=True),
+        "suppressed": Origin("flag"),
+    }
+    with pytest.raises(EgressRefused) as info:
+        egress_gate(frame, lineage=lineage)
+    assert "secret column 'salary'" in failed(info.value)["no_direct_identifiers"]

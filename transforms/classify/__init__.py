@@ -5,6 +5,7 @@ GB/T 43697 grade per column. Pure polars + stdlib; no I/O, no NLP (jieba/Presidi
 
 from transforms.classify.classify import classify_frame
 from transforms.classify.hints import Hint, match_hints, normalise_header
+from transforms.classify.overrides import Override, apply_overrides
 from transforms.classify.profiles import GRADES, PROFILES, Profile, grade_at_least
 from transforms.classify.stats import ColumnStats, column_stats
 from transforms.classify.values import embedded_shares, whole_value_shares
@@ -14,7 +15,9 @@ __all__ = [
     "PROFILES",
     "ColumnStats",
     "Hint",
+    "Override",
     "Profile",
+    "apply_overrides",
     "classify_frame",
     "column_stats",
     "embedded_shares",
