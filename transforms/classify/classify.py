@@ -26,6 +26,8 @@ quasi-identifier, the same date in a list of road works is not."""
 PERSON_ANCHORS = frozenset({"identity", "contact", "financial"})
 SENSITIVE_INSIDE = frozenset(e for e, p in PROFILES.items() if p.sensitive)
 MINOR_AGE = 14
+NAME_SHARE = 0.8
+"""Share of values that must be whole person names for a column with no other reading."""
 
 
 def _sample(frame: pl.DataFrame, sample_rows: int, seed: int) -> pl.DataFrame:
@@ -46,6 +48,11 @@ def _column(series: pl.Series) -> tuple[Decision, ColumnStats, dict[str, tuple[i
     st = column_stats(series)
     shares = whole_value_shares(series)
     decision = decide(match_hints(series.name), st, shares)
+    names = shares.get("shape:PERSON", 0.0)
+    if decision.entity in (None, "PERSON") and names >= NAME_SHARE and st.distinct_ratio >= 0.2:
+        conf = max(decision.confidence if decision.entity else 0.0, 0.4 + 0.5 * names)
+        decision.entity, decision.confidence = "PERSON", round(conf, 3)
+        decision.evidence.append("values are whole person names (known surname + given name)")
     inside: dict[str, tuple[int, float]] = {}
     if decision.entity in (None, "FREE_TEXT"):
         inside, _ = _embedded(series, st)

@@ -8,6 +8,7 @@ so that the gate's registry, default scan and error messages stay exactly as the
 
 from __future__ import annotations
 
+from transforms.detectors.address import AddressDetector
 from transforms.detectors.bank_card import BankCardDetector
 from transforms.detectors.base import Detector
 from transforms.detectors.email import EmailDetector
@@ -40,9 +41,10 @@ EXTRA_DETECTORS: dict[str, Detector] = {
     "EMAIL": EmailDetector(),
     "IP_ADDRESS": IpAddressDetector(),
     "CN_POSTCODE": PostcodeDetector(),
+    "ADDRESS": AddressDetector(),
 }
 """Opt-in detectors, after the gate's four in precedence (passport before home-return
-permit: H + 8 digits fits both)."""
+permit: H + 8 digits fits both). ADDRESS comes last: it holds Chinese text, not digits."""
 
 ALL_DETECTORS: dict[str, Detector] = {**DETECTORS, **EXTRA_DETECTORS}
 
