@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 
 demo: install
 	$(SLUICE) sample --out $(SLUICE_HOME)/raw
+	$(SLUICE) register policies/
 	$(SLUICE) build policies/
 
 test: install-dev

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.registry_cli import attach as attach_registry
 from flows.runtime import user_errors
 from flows.settings import Paths
 
@@ -22,6 +23,7 @@ app = typer.Typer(
 # Tables stay readable when output is piped (CI, make): no 80-column wrapping.
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+attach_registry(app)
 
 
 @app.command()

@@ -6,13 +6,15 @@ from pathlib import Path
 
 from flows.errors import BuildError
 from flows.ingest import stage_header_check
+from flows.registration_check import registration_problems
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
 from governance.policy.load import LoadedPolicy, load_policies
 
 
 def preflight(target: Path, products: list[str] | None, paths: Paths) -> list[LoadedPolicy]:
-    """Load the policies, check every selected source exists and matches its declared columns."""
+    """Load the policies, check every selected source exists, matches its declared columns and
+    is registered."""
     loaded = load_policies(target)
     known = {p.id for lp in loaded for p in lp.policy.products}
     unknown = [p for p in products or [] if p not in known]
@@ -22,9 +24,11 @@ def preflight(target: Path, products: list[str] | None, paths: Paths) -> list[Lo
             f"unknown product(s): {', '.join(unknown)}; products in {target}: {listed}"
         )
     errors: list[PolicyError] = []
+    selected: list[LoadedPolicy] = []
     for lp in loaded:
         if products and not any(p.id in products for p in lp.policy.products):
             continue
+        selected.append(lp)
         resource = lp.policy.resource
         source = paths.source(resource.source)
         if not source.is_file():
@@ -35,6 +39,7 @@ def preflight(target: Path, products: list[str] | None, paths: Paths) -> list[Lo
             stage_header_check(resource, source, list(lp.policy.columns))
         except BuildError as exc:
             errors.append(lp.error(str(exc), "columns"))
+    errors.extend(registration_problems(selected, paths))
     if errors:
         raise PolicyErrors(errors)
     return loaded

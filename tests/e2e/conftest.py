@@ -47,7 +47,8 @@ class Workspace:
 
 @pytest.fixture(scope="package")
 def workspace(tmp_path_factory) -> Workspace:
-    """Sample data generated and every product built once for the e2e tests."""
+    """Sample data generated, every resource registered and every product built once for the
+    e2e tests."""
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(POLICIES, root / "policies")
     env = {
@@ -60,6 +61,8 @@ def workspace(tmp_path_factory) -> Workspace:
     ws = Workspace(root, env)
     sample = ws.sluice("sample", "--out", str(ws.home / "raw"), "--rows", "3000")
     assert sample.returncode == 0, sample.stderr
+    register = ws.sluice("register", "policies")
+    assert register.returncode == 0, register.stdout + register.stderr
     build = ws.sluice("build", "policies")
     assert build.returncode == 0, build.stdout + build.stderr
     ws.first_build = build  # type: ignore[attr-defined]

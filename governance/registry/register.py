@@ -1,0 +1,122 @@
+"""Registering resources and cancelling registrations: first registration, change, cancellation
+are distinct events, each appended to the history; an unchanged resource writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from governance.registry.changes import describe_changes
+from governance.registry.codes import registration_code
+from governance.registry.errors import NotRegistered, RegistrationConflict, RegistryError
+from governance.registry.models import Registration, RegistrationEvent, Submission
+from governance.registry.rules import source_conflicts
+from governance.registry.store import RegistryStore
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What registering one resource did."""
+
+    registration: Registration
+    event: Literal["registered", "changed", "unchanged"]
+    changes: list[str] = field(default_factory=list)
+
+
+def register(
+    store: RegistryStore, submissions: list[Submission], *, now: dt.datetime | None = None
+) -> list[Outcome]:
+    """Register every submission, or none: a conflict anywhere in the batch writes nothing."""
+    now = now or utcnow()
+    held = {r.resource_id: r for r in store.registrations()}
+    outcomes: list[Outcome] = []
+    problems: list[str] = []
+    for submission in submissions:
+        found = source_conflicts(submission, held.values())
+        if found:
+            problems.extend(found)
+            continue
+        outcome = _decide(held.get(submission.resource_id), submission, now)
+        held[submission.resource_id] = outcome.registration
+        outcomes.append(outcome)
+    if problems:
+        raise RegistrationConflict(problems)
+    written = [o for o in outcomes if o.event != "unchanged"]
+    store.save([(o.registration, event_of(o.registration, o.changes)) for o in written])
+    return outcomes
+
+
+def cancel(
+    store: RegistryStore, resource_id: str, reason: str, *, now: dt.datetime | None = None
+) -> Registration:
+    """Cancel (注销) a registration: builds refuse the resource until it is registered again."""
+    if not reason.strip():
+        raise RegistryError("a cancellation needs a reason (--reason TEXT)")
+    current = store.get(resource_id)
+    if current is None:
+        raise NotRegistered(resource_id, [r.resource_id for r in store.registrations()])
+    if current.status == "cancelled":
+        raise RegistryError(
+            f"resource '{resource_id}' was already cancelled at {current.updated_at:%Y-%m-%d %H:%M}"
+            f" ({current.reason})"
+        )
+    now = now or utcnow()
+    cancelled = replace(current, status="cancelled", updated_at=now, reason=reason.strip())
+    store.save([(cancelled, event_of(cancelled, []))])
+    return cancelled
+
+
+def event_of(r: Registration, changes: list[str]) -> RegistrationEvent:
+    """The history line that brought `r` about, with a snapshot of the registration after it."""
+    s = r.submission
+    return RegistrationEvent(
+        resource_id=s.resource_id,
+        code=r.code,
+        version=r.version,
+        event=r.status,
+        occurred_at=r.updated_at,
+        department=s.department,
+        content_sha256=s.content_sha256,
+        table_grade=s.table_grade,
+        row_count=s.row_count,
+        changes="; ".join(changes),
+        reason=r.reason,
+        policy_path=s.policy_path,
+        policy_sha256=s.policy_sha256,
+        snapshot=r.row(),
+    )
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC, as every timestamp in state.duckdb."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _decide(previous: Registration | None, submission: Submission, now: dt.datetime) -> Outcome:
+    if previous is None:
+        code = registration_code(submission.department, submission.resource_id)
+        return Outcome(Registration(code, 1, "registered", submission, now, now), "registered")
+    changes = describe_changes(previous.submission, submission)
+    if previous.status == "cancelled":
+        again = ["registered again after cancellation", *changes]
+        return Outcome(_next(previous, submission, "registered", now), "registered", again)
+    if not changes:
+        return Outcome(previous, "unchanged")
+    return Outcome(_next(previous, submission, "changed", now), "changed", changes)
+
+
+def _next(
+    previous: Registration,
+    submission: Submission,
+    status: Literal["registered", "changed"],
+    now: dt.datetime,
+) -> Registration:
+    return replace(
+        previous,
+        version=previous.version + 1,
+        status=status,
+        submission=submission,
+        updated_at=now,
+        reason=None,
+    )
