@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import steps
 from flows.ingest import Staged
+from flows.registration_check import registration_problems
 from flows.settings import Paths
 from flows.status import chosen_products, result_row, sort_products
 from governance.policy.load import LoadedPolicy, load_policies
@@ -73,8 +74,14 @@ def build(target: str, products: list[str] | None = None) -> list[dict[str, Any]
     results: list[dict[str, Any]] = []
     for loaded in load_policies(Path(target)):
         chosen = chosen_products(loaded, products)
-        if chosen:
-            results.extend(build_resource(loaded, chosen, paths, state))
+        if not chosen:
+            continue
+        refusal = registration_problems([loaded], paths)
+        if refusal:  # a run started from a deployment has had no preflight
+            get_run_logger().error("%s", refusal[0])
+            results.extend(result_row(p, "refused", message=str(refusal[0])) for p in chosen)
+            continue
+        results.extend(build_resource(loaded, chosen, paths, state))
     create_table_artifact(key="sluice-build", table=results, description="Products of this build")
     return results
 

@@ -9,7 +9,11 @@ import textwrap
 import polars as pl
 import pytest
 
+from flows.registration import submissions
 from flows.runtime import configure_prefect
+from flows.settings import Paths
+from governance.policy.load import load_policies
+from governance.registry import RegistryStore, register
 
 POLICY = """
 sluice: 1
@@ -81,10 +85,16 @@ def domain(tmp_path, monkeypatch):
     return home, publish, policy
 
 
+def register_all(policy) -> None:
+    paths = Paths.from_env()
+    register(RegistryStore(paths.state), submissions(load_policies(policy), paths))
+
+
 def test_flow_publishes_refuses_and_quarantines(harness, domain):
     from flows.build import build
 
     home, publish, policy = domain
+    register_all(policy)
     results = {r["product"]: r for r in build(str(policy))}
 
     assert results["permits_by_district"]["status"] == "published"
@@ -110,3 +120,13 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
     assert quarantine.select("line", "stage").rows() == [(14, "validate")]
     assert "fee: 'not-a-number' is not a float" in quarantine["reason"][0]
     assert not (home / "work" / "permits").exists()
+
+
+def test_flow_refuses_an_unregistered_resource_without_reading_it(harness, domain):
+    from flows.build import build
+
+    home, publish, policy = domain
+    results = build(str(policy))
+    assert {r["status"] for r in results} == {"refused"}
+    assert "resource 'permits' is not registered" in results[0]["message"]
+    assert not publish.exists() and not (home / "quarantine").exists()
