@@ -1,6 +1,6 @@
 """Column classification and grading (分类分级) of a polars frame: header hints, column
 statistics and detector evidence combined into a category, entity, PI class and a
-GB/T 43697 grade per column. Pure polars + stdlib; no I/O, no NLP (jieba/Presidio come later).
+GB/T 43697 grade per column, from a seeded sample; no I/O.
 """
 
 from transforms.classify.classify import classify_frame

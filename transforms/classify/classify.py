@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from transforms.classify.context import Column, apply_table_rules
 from transforms.classify.decide import Decision, decide
 from transforms.classify.hints import match_hints
 from transforms.classify.profiles import (
@@ -18,16 +19,24 @@ from transforms.classify.profiles import (
     apply_floors,
 )
 from transforms.classify.stats import ColumnStats, as_text, column_stats
-from transforms.classify.values import embedded_shares, whole_value_shares
+from transforms.classify.values import embedded_shares, frame_value_shares
 
 CONTEXTUAL = frozenset({"DATE", "DATETIME", "MONEY", "COUNT", "INDUSTRY", "CN_DISTRICT_CODE"})
 """Entities that are personal only in a table about people: a date in a person's record is a
 quasi-identifier, the same date in a list of road works is not."""
-PERSON_ANCHORS = frozenset({"identity", "contact", "financial"})
 SENSITIVE_INSIDE = frozenset(e for e, p in PROFILES.items() if p.sensitive)
 MINOR_AGE = 14
 NAME_SHARE = 0.8
 """Share of values that must be whole person names for a column with no other reading."""
+MIN_NAMES = 20
+"""Distinct names that make a name column, however often each repeats (one row per person
+per month or per benefit): a column of a few names may be a list of staff on duty."""
+
+
+def _enough_names(st: ColumnStats) -> bool:
+    """Names repeat in real tables, so the distinct ratio says little; a column that is
+    almost all names needs only enough different ones (or to be small and varied)."""
+    return st.distinct >= MIN_NAMES or st.distinct_ratio >= 0.2
 
 
 def _sample(frame: pl.DataFrame, sample_rows: int, seed: int) -> pl.DataFrame:
@@ -44,12 +53,13 @@ def _embedded(series: pl.Series, st: ColumnStats) -> tuple[dict[str, tuple[int, 
     return found, any(e in SENSITIVE_INSIDE for e in found)
 
 
-def _column(series: pl.Series) -> tuple[Decision, ColumnStats, dict[str, tuple[int, float]]]:
+def _column(
+    series: pl.Series, shares: dict[str, float]
+) -> tuple[Decision, ColumnStats, dict[str, tuple[int, float]]]:
     st = column_stats(series)
-    shares = whole_value_shares(series)
     decision = decide(match_hints(series.name), st, shares)
     names = shares.get("shape:PERSON", 0.0)
-    if decision.entity in (None, "PERSON") and names >= NAME_SHARE and st.distinct_ratio >= 0.2:
+    if decision.entity in (None, "PERSON") and names >= NAME_SHARE and _enough_names(st):
         conf = max(decision.confidence if decision.entity else 0.0, 0.4 + 0.5 * names)
         decision.entity, decision.confidence = "PERSON", round(conf, 3)
         decision.evidence.append("values are whole person names (known surname + given name)")
@@ -115,16 +125,13 @@ def classify_frame(
     ('general-4', 'CN_RESIDENT_ID', 'direct_identifier')
     """
     sample = _sample(frame, max(1, sample_rows), seed)
-    decided = [(sample[name], *_column(sample[name])) for name in sample.columns]
-    personal_table = any(
-        (d.category or PROFILES.get(d.entity or "", UNKNOWN).category) == "direct_identifier"
-        and PROFILES.get(d.entity or "", UNKNOWN).pi_class in PERSON_ANCHORS
-        for _, d, _, _ in decided
-    )
-    columns = [_record(s, d, inside, personal_table) for s, d, _, inside in decided]
-    grades = [c["grade"] for c in columns] or ["general-1"]
+    shares = frame_value_shares(sample)
+    columns = [Column(sample[n], *_column(sample[n], shares[n])) for n in sample.columns]
+    personal_table = apply_table_rules(columns)
+    records = [_record(c.series, c.decision, c.inside, personal_table) for c in columns]
+    grades = [c["grade"] for c in records] or ["general-1"]
     return {
         "resource": resource,
         "table_grade": max(grades, key=GRADES.index),
-        "columns": columns,
+        "columns": records,
     }

@@ -15,6 +15,14 @@ STRONG = 0.8
 FREE_SHARE, FREE_MEAN_LEN = 0.5, 12.0
 IDENTIFIER_HINTS = frozenset(ALL_DETECTORS)
 DATES = frozenset({"DATE", "DATETIME", "DATE_OF_BIRTH"})
+VALUE_SHAPES = (
+    ("DIAGNOSIS", 0.8),
+    ("GENDER", 0.9),
+    ("ORGANIZATION", 0.8),
+    ("CN_DISTRICT_CODE", 0.9),
+)
+"""Shapes that name the column on their own, with the share of values that must fit. A
+district code counts for people only in a table about people (classify.CONTEXTUAL)."""
 
 
 @dataclass
@@ -58,7 +66,7 @@ def _from_hint(hint: Hint, st: ColumnStats, shares: dict[str, float]) -> Decisio
         conf = min(0.95, conf + 0.3 * st.date_share)
     elif entity in {"MONEY", "AGE", "COUNT"}:
         conf *= 0.6 + 0.4 * st.numeric_share
-    elif entity in {"GENDER", "DIAGNOSIS", "CN_DISTRICT_CODE"}:
+    elif entity in {"GENDER", "DIAGNOSIS", "CN_DISTRICT_CODE", "ORGANIZATION"}:
         conf = min(0.95, conf + 0.2 * shares.get(f"shape:{entity}", 0.0))
     elif entity in IDENTIFIER_HINTS:
         share = shares.get(entity, 0.0)
@@ -94,7 +102,7 @@ def decide(hints: list[Hint], st: ColumnStats, shares: dict[str, float]) -> Deci
             decision.evidence = evidence
             return decision
 
-    for entity, need in (("DIAGNOSIS", 0.8), ("GENDER", 0.9)):
+    for entity, need in VALUE_SHAPES:
         if shares.get(f"shape:{entity}", 0.0) >= need:
             return Decision(entity, 0.7, None, evidence)
     if best is not None and top >= 0.5:

@@ -56,6 +56,9 @@ class IpAddressDetector(Detector):
         >>> s = pl.Series(["10.0.0.1", "10.0.0.256", "FE80::1", "12:30:45", "::FFFF:1.2.3.4"])
         >>> pl.select(IpAddressDetector().valid_expr(s)).to_series().to_list()
         [None, False, None, False, None]
+        >>> s = pl.Series(["2025010103:12:44.000", "01.02.03.04", "2025.01.01"])
+        >>> pl.select(IpAddressDetector().valid_expr(s)).to_series().to_list()
+        [False, False, False]
         """
         c = candidate
         double = c.str.count_matches("::", literal=True)
@@ -65,7 +68,7 @@ class IpAddressDetector(Detector):
             & ~c.str.contains(r":::|^:[^:]|[^:]:$")
             & pl.when(double == 0).then(groups == 8).otherwise((double == 1) & (groups <= 7))
         )
-        dotted = c.str.contains(r"^[0-9A-F:]*:[0-9.]+$") & c.str.contains(".", literal=True)
+        dotted = c.str.contains(rf"^[0-9A-F:]*:{_V4}$")  # ::FFFF:1.2.3.4, never 03:12:44.000
         verdict = (
             pl.when(c.str.contains(f"^{_V4}$") | dotted)
             .then(UNSURE)
