@@ -44,6 +44,9 @@ def treatments(policy: Policy, load_key: KeyLoader) -> list[ColumnTreatment]:
         params = col.treatment.params()
         if col.treatment.operator == "pseudonymize":
             params["key"] = load_key(str(params["key"]))
+        if col.treatment.needs_subject:
+            params.update(key=load_key(str(params["key"])), by=policy.resource.subject)
+            params["purpose"] = name
         if col.treatment.operator == "generalize" and params.get("reference_date") is None:
             params["reference_date"] = policy.reference_date
         out.append(ColumnTreatment(name, col.treatment.operator, col.type, params))

@@ -33,6 +33,12 @@ def _columns(policy: Policy) -> Iterator[Problem]:
             yield where, f"'{name}' is a direct identifier; treat it with {IDENTITY_TREATMENTS}"
         if column.category == "free_text" and treatment.operator != "drop":
             yield where, f"'{name}' is free text that may hold personal data; treat it with drop"
+        if treatment.needs_subject and subject is None:
+            yield (
+                where,
+                f"'{treatment.operator}' draws once per person: set resource.subject to the "
+                "column that identifies the person",
+            )
         if column.type not in treatment.accepts:
             allowed = ", ".join(sorted(treatment.accepts))
             yield (

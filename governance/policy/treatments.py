@@ -23,6 +23,8 @@ class Treatment(StrictModel):
     )
     removes_identity: ClassVar[bool] = False
     """True when the output no longer carries the raw identifier (drop, pseudonymize, mask)."""
+    needs_subject: ClassVar[bool] = False
+    """True when the treatment draws per person and so needs the resource's `subject`."""
 
     def output_type(self, input_type: ColumnType) -> ColumnType | None:
         """Type of the column after treatment; None when the column is removed."""
@@ -140,6 +142,41 @@ class TopBottomCode(Treatment):
         return self
 
 
+class Round(Treatment):
+    """Round to the nearest multiple of `base` (e.g. 100 yuan), so exact values are shared."""
+
+    operator: Literal["round"]
+    base: float = Field(gt=0)
+    accepts: ClassVar[frozenset[str]] = NUMERIC_TYPES
+
+
+class PerPerson(Treatment):
+    """Treatments drawn once per person (the resource's `subject`) with a key, so one person's
+    values move together and repeated releases cannot average the draw away."""
+
+    key: str = Field("default", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    needs_subject: ClassVar[bool] = True
+
+
+class DateShift(PerPerson):
+    """Move all dates of a person by the same keyed number of days (never 0): intervals
+    between the person's events survive, calendar dates do not."""
+
+    operator: Literal["date_shift"]
+    max_days: int = Field(ge=1, le=3650)
+    accepts: ClassVar[frozenset[str]] = TEMPORAL_TYPES
+
+
+class Noise(PerPerson):
+    """Add keyed noise per person: Laplace (scale b), Gaussian (sigma) or uniform
+    (+-scale). Not differential privacy, which needs a budget (model products)."""
+
+    operator: Literal["noise"]
+    scale: float = Field(gt=0)
+    distribution: Literal["laplace", "gaussian", "uniform"] = "laplace"
+    accepts: ClassVar[frozenset[str]] = NUMERIC_TYPES
+
+
 TREATMENTS: tuple[type[Treatment], ...] = (
     Keep,
     Drop,
@@ -147,6 +184,9 @@ TREATMENTS: tuple[type[Treatment], ...] = (
     Pseudonymize,
     Generalize,
     TopBottomCode,
+    Round,
+    DateShift,
+    Noise,
 )
 """Registry of treatment specs, keyed by their `operator` literal."""
 

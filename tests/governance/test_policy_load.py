@@ -132,3 +132,12 @@ def test_classification_overrides_are_validated(write_policy):
         MINIMAL.replace("    type: integer\n", "    type: integer\n    grade: top\n")
     )
     assert any("grade" in m and "general-4" in m for m in errors_of(path))
+
+
+def test_per_person_treatments_need_a_subject(write_policy):
+    text = MINIMAL.replace("  subject: patient_id\n", "").replace(
+        "    type: float\n    category: sensitive_attribute\n",
+        "    type: float\n    category: sensitive_attribute\n"
+        "    treatment: {operator: noise, scale: 5}\n",
+    )
+    assert any("'noise' draws once per person" in m for m in errors_of(write_policy(text)))

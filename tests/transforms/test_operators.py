@@ -117,9 +117,46 @@ def test_top_bottom_code_clamps():
 
 
 def test_unknown_operator_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown operator 'hash'; known: drop"):
+    with pytest.raises(ValueError, match="unknown operator 'hash'; known: date_shift, drop"):
         get_operator("hash")
 
 
 def test_drop_removes_the_column():
     assert OPERATORS["drop"](pl.col("v"), source_type="string") is None
+
+
+def per_person(operator: str, values: list, people: list[str], **params) -> list:
+    df = pl.DataFrame({"who": people, "v": values})
+    expr = OPERATORS[operator](pl.col("v"), by="who", key=b"k" * 32, purpose="v", **params)
+    return df.select(expr)["v"].to_list()
+
+
+def test_date_shift_keeps_intervals_within_a_person_and_moves_every_date():
+    days = [dt.date(2025, 1, 1) + dt.timedelta(days=i) for i in range(0, 400, 4)]
+    people = [f"p{i // 4}" for i in range(100)]
+    shifted = per_person("date_shift", days, people, source_type="date", max_days=15)
+    offsets = [(s - d).days for s, d in zip(shifted, days, strict=True)]
+    assert all(1 <= abs(o) <= 15 for o in offsets)
+    by_person: dict[str, set[int]] = {}
+    for who, off in zip(people, offsets, strict=True):
+        by_person.setdefault(who, set()).add(off)
+    assert all(len(o) == 1 for o in by_person.values())  # one offset per person
+    assert len({next(iter(o)) for o in by_person.values()}) > 5  # different between people
+
+
+def test_noise_is_per_person_unbiased_and_keyed():
+    people = [f"p{i}" for i in range(20000)]
+    noisy = per_person("noise", [1000.0] * 20000, people, source_type="float", scale=10.0)
+    mean = sum(noisy) / len(noisy)
+    spread = (sum((x - mean) ** 2 for x in noisy) / len(noisy)) ** 0.5
+    assert abs(mean - 1000.0) < 0.5 and 13.0 < spread < 15.3  # Laplace: sd = b * sqrt(2)
+    again = per_person("noise", [1000.0, 1000.0], ["p0", "p0"], source_type="float", scale=10.0)
+    assert again == [noisy[0], noisy[0]]
+    as_int = per_person("noise", [7, 7], ["a", "b"], source_type="integer", scale=3.0)
+    assert all(isinstance(x, int) for x in as_int)
+
+
+def test_round_to_base():
+    df = pl.DataFrame({"v": [3149.0, 3150.0, None]})
+    out = df.select(OPERATORS["round"](pl.col("v"), source_type="float", base=100))["v"]
+    assert out.to_list() == [3100.0, 3200.0, None]

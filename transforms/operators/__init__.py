@@ -11,11 +11,14 @@ from collections.abc import Callable
 import polars as pl
 
 from transforms.errors import TransformError
+from transforms.operators.date_shift import date_shift
 from transforms.operators.drop import drop
 from transforms.operators.generalize import generalize
 from transforms.operators.keep import keep
 from transforms.operators.mask import mask
+from transforms.operators.noise import noise
 from transforms.operators.pseudonymize import pseudonymize
+from transforms.operators.round_to import round_to
 from transforms.operators.top_bottom_code import top_bottom_code
 
 Operator = Callable[..., pl.Expr | None]
@@ -27,6 +30,9 @@ OPERATORS: dict[str, Operator] = {
     "pseudonymize": pseudonymize,
     "generalize": generalize,
     "top_bottom_code": top_bottom_code,
+    "round": round_to,
+    "date_shift": date_shift,
+    "noise": noise,
 }
 
 
