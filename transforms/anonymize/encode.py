@@ -1,0 +1,195 @@
+"""Integer encoding of quasi-identifiers, so every lattice node is a few numpy operations on
+the distinct QI combinations instead of a pass over all rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from transforms.anonymize.errors import AnonymizationError
+from transforms.anonymize.hierarchy import Hierarchy, missing_values
+
+_KEY_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class EncodedColumn:
+    """One QI: ``lookup[level][code]`` is the generalised code of level-0 ``code``;
+    ``loss[level][code]`` is Iyengar's loss of that generalisation, (leaves - 1) / (values - 1)."""
+
+    hierarchy: Hierarchy
+    lookup: list[np.ndarray]
+    sizes: list[int]
+    loss: list[np.ndarray]
+
+    @property
+    def nested(self) -> bool:
+        """True if each level is a function of the previous one, so classes can roll up."""
+        for lower, upper in zip(self.lookup, self.lookup[1:], strict=False):
+            pairs = np.unique(np.stack([lower, upper]), axis=1)
+            if len(np.unique(pairs[0])) != pairs.shape[1]:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Distinct QI combinations (level-0 codes, one column per QI) and how many rows each has."""
+
+    columns: list[str]
+    encoded: list[EncodedColumn]
+    codes: np.ndarray
+    counts: np.ndarray
+    rows: int
+    #: Per-QI place values of a fixed mixed-radix key (level-0 sizes), or None when the key
+    #: would overflow int64; with them a roll-up updates one digit instead of rebuilding keys.
+    places: tuple[int, ...] | None = None
+
+    @property
+    def heights(self) -> tuple[int, ...]:
+        """Top level per QI: the lattice is the product of range(height + 1)."""
+        return tuple(column.hierarchy.height for column in self.encoded)
+
+    @property
+    def nested(self) -> bool:
+        """True if classes of a node can be computed from those of any more specific node."""
+        return all(column.nested for column in self.encoded)
+
+
+def encode_hierarchy(hierarchy: Hierarchy) -> EncodedColumn:
+    """Code every level's values densely (first-seen order) and map level-0 codes to them."""
+    lookup, sizes = [], []
+    for level in hierarchy.levels:
+        ids: dict[str, int] = {}
+        lookup.append(
+            np.fromiter(
+                (ids.setdefault(level[v], len(ids)) for v in hierarchy.values),
+                dtype=np.int64,
+                count=len(level),
+            )
+        )
+        sizes.append(len(ids))
+    spread = max(len(hierarchy.values) - 1, 1)
+    loss = [(np.bincount(codes)[codes] - 1) / spread for codes in lookup]
+    return EncodedColumn(hierarchy, lookup, sizes, loss)
+
+
+def check_inputs(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> None:
+    """Fail with an actionable message on unknown columns or values without a hierarchy row."""
+    for column, hierarchy in hierarchies.items():
+        if column not in frame.columns:
+            raise AnonymizationError(
+                f"quasi-identifier '{column}' is not a column of the data "
+                f"(columns: {', '.join(frame.columns)})"
+            )
+        missing = missing_values(hierarchy, frame[column].unique().to_list())
+        if missing:
+            shown = ", ".join(f"'{v}'" for v in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            noun = "value" if len(missing) == 1 else "values"
+            raise AnonymizationError(
+                f"hierarchy for '{column}' has no entry for {noun} {shown}{more}; add a row for it"
+            )
+
+
+def encode(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> Encoded:
+    """Collapse the rows to distinct QI combinations with counts, as level-0 codes."""
+    check_inputs(frame, hierarchies)
+    columns = list(hierarchies)
+    encoded = [encode_hierarchy(hierarchies[c]) for c in columns]
+    exprs = [
+        pl.col(c)
+        .cast(pl.String)
+        .replace_strict(
+            hierarchies[c].values, list(range(len(hierarchies[c].values))), return_dtype=pl.Int64
+        )
+        for c in columns
+    ]
+    distinct = frame.select(exprs).group_by(columns).len()
+    codes = (
+        distinct.select(columns).to_numpy().astype(np.int64, copy=False).reshape(-1, len(columns))
+    )
+    counts = distinct["len"].to_numpy().astype(np.int64)
+    return Encoded(columns, encoded, codes, counts, frame.height, _places(encoded))
+
+
+def _places(encoded: list[EncodedColumn]) -> tuple[int, ...] | None:
+    places, place = [], 1
+    for column in reversed(encoded):
+        places.append(place)
+        place *= column.sizes[0]
+        if place >= _KEY_LIMIT:
+            return None
+    return tuple(reversed(places))
+
+
+def node_keys(data: Encoded, node: Sequence[int], codes: np.ndarray | None = None) -> np.ndarray:
+    """One int64 key per row of ``codes`` (default: the distinct combinations): equal keys mean
+    the same class at this node."""
+    codes = data.codes if codes is None else codes
+    key = np.zeros(len(codes), dtype=np.int64)
+    radix = 1
+    for j, (column, level) in enumerate(zip(data.encoded, node, strict=True)):
+        size = column.sizes[level]
+        if size == 1:
+            continue
+        if radix * size >= _KEY_LIMIT:
+            _, key = np.unique(key, return_inverse=True)
+            radix = int(key.max()) + 1
+        key = key * size + column.lookup[level][codes[:, j]]
+        radix *= size
+    return key
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Equivalence classes of one node: ``sizes[c]`` rows in class c; ``members[c]`` the level-0
+    codes of one row of class c (enough to know its generalised values); ``of_combo[i]`` is the
+    class of row i of the grouped codes (the distinct combinations, or the parent node's classes
+    after a roll-up); ``keys[c]`` the fixed-radix key of class c, when ``Encoded.places`` is set."""
+
+    sizes: np.ndarray
+    of_combo: np.ndarray
+    members: np.ndarray
+    keys: np.ndarray | None = None
+
+
+def _group(keys: np.ndarray, codes: np.ndarray, counts: np.ndarray, fixed: bool) -> Classes:
+    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    sizes = np.bincount(inverse, weights=counts).astype(np.int64)
+    return Classes(sizes, inverse, codes[first], unique if fixed else None)
+
+
+def classes_of(
+    data: Encoded,
+    node: Sequence[int],
+    codes: np.ndarray | None = None,
+    counts: np.ndarray | None = None,
+) -> Classes:
+    """Group rows of ``codes`` weighted by ``counts`` (default: the distinct combinations) into
+    the node's classes."""
+    codes = data.codes if codes is None else codes
+    counts = data.counts if counts is None else counts
+    if data.places is None:
+        return _group(node_keys(data, node, codes), codes, counts, fixed=False)
+    keys = np.zeros(len(codes), dtype=np.int64)
+    for j, (column, level, place) in enumerate(zip(data.encoded, node, data.places, strict=True)):
+        if column.sizes[level] > 1:
+            keys += column.lookup[level][codes[:, j]] * place
+    return _group(keys, codes, counts, fixed=True)
+
+
+def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) -> Classes:
+    """Classes of ``node`` from those of its predecessor, which has ``column`` one level lower:
+    valid when every hierarchy is nested (see ``Encoded.nested``), and much cheaper because
+    there are fewer classes and only one digit of the key changes."""
+    if parent.keys is None or data.places is None:
+        return classes_of(data, node, parent.members, parent.sizes)
+    lookup = data.encoded[column].lookup
+    level = node[column]
+    codes = parent.members[:, column]
+    keys = parent.keys + (lookup[level][codes] - lookup[level - 1][codes]) * data.places[column]
+    return _group(keys, parent.members, parent.sizes, fixed=True)

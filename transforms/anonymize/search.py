@@ -1,0 +1,234 @@
+"""Optimal full-domain generalisation: the lattice node with the lowest information loss among
+those meeting the privacy models within the suppression limit."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+import numpy as np
+import polars as pl
+
+from transforms.anonymize.encode import Classes, Encoded, classes_of, encode, roll_up
+from transforms.anonymize.errors import AnonymizationError
+from transforms.anonymize.hierarchy import Hierarchy
+from transforms.anonymize.metrics import Discernibility, Metric
+from transforms.anonymize.models import PrivacyModel, judge, max_suppressed
+
+Node = tuple[int, ...]
+
+#: Relative margin before a bound prunes, so float rounding never drops a tie.
+_SLACK = 1e-9
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The chosen node and what it does to the data."""
+
+    levels: dict[str, int]
+    suppressed: int
+    classes: int
+    min_class: int
+    mean_class: float
+    metric: str
+    value: float
+    nodes_checked: int
+    nodes_total: int
+    runtime_ms: float
+    ties: list[dict[str, int]] = field(default_factory=list)
+
+    @property
+    def node(self) -> Node:
+        """Levels in QI order, as a lattice node."""
+        return tuple(self.levels.values())
+
+
+class Lattice:
+    """All full-domain generalisations, with memoised neighbours and level-sum layers."""
+
+    def __init__(self, heights: Sequence[int]) -> None:
+        self.heights = tuple(heights)
+        self.nodes: list[Node] = sorted(
+            itertools.product(*(range(h + 1) for h in self.heights)), key=lambda n: (sum(n), n)
+        )
+        self._pred: dict[Node, list[Node]] = {}
+        self._succ: dict[Node, list[Node]] = {}
+
+    def predecessors(self, node: Node) -> list[Node]:
+        """Nodes one step more specific (one QI one level lower)."""
+        found = self._pred.get(node)
+        if found is None:
+            found = [(*node[:j], v - 1, *node[j + 1 :]) for j, v in enumerate(node) if v > 0]
+            self._pred[node] = found
+        return found
+
+    def successors(self, node: Node) -> list[Node]:
+        """Nodes one step more general (one QI one level higher)."""
+        found = self._succ.get(node)
+        if found is None:
+            found = [
+                (*node[:j], v + 1, *node[j + 1 :])
+                for j, (v, h) in enumerate(zip(node, self.heights, strict=True))
+                if v < h
+            ]
+            self._succ[node] = found
+        return found
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+
+def optimal_node(
+    data: Encoded,
+    models: Sequence[PrivacyModel],
+    limit: int,
+    metric: Metric | None = None,
+    budget: int | None = None,
+    greedy: bool = True,
+) -> SearchResult:
+    """Exhaustive search, made cheap by safe shortcuts when all hierarchies are nested and the
+    models monotonic (a node passing implies its generalisations pass):
+
+    1. top-down, a node with a failing generalisation fails too, so only the anonymous nodes and
+       their border are evaluated; this finishes the search when few nodes are anonymous (small
+       suppression limits), else it stops after ``budget`` evaluations (default: 5% of the
+       lattice, at least 64);
+    2. a greedy walk down from the top node finds a good solution early (``greedy``);
+    3. bottom-up in level-sum order, classes roll up from a predecessor, and a node whose metric
+       lower bound exceeds the best value so far is skipped with all its generalisations.
+
+    Ties on the metric go to the lowest level sum, then the lexicographically smallest node.
+    ``budget`` and ``greedy`` change the work done, never the result.
+    """
+    metric = metric or Discernibility()
+    models = list(models)
+    for model in models:
+        model.check_feasible(data.rows, limit)
+    started = time.perf_counter()
+    lattice = Lattice(data.heights)
+    rollup = data.nested
+    monotonic = rollup and all(model.monotonic for model in models)
+    floor = max((model.min_class_size for model in models), default=1)
+    best: tuple[float, int, Node] | None = None
+    best_state: tuple[Classes, np.ndarray, int] | None = None
+    values: dict[Node, float] = {}
+    known: dict[Node, bool] = {}
+    checked: set[Node] = set()
+
+    def evaluate(node: Node, classes: Classes | None = None) -> bool:
+        nonlocal best, best_state
+        if classes is None:
+            if node in known:
+                return known[node]
+            classes = classes_of(data, node)
+        checked.add(node)
+        verdict = judge(models, classes, limit)
+        known[node] = verdict.anonymous
+        if verdict.anonymous:
+            value = metric(data, node, classes, verdict.suppressed_classes)
+            values[node] = value
+            candidate = (value, sum(node), node)
+            if best is None or candidate < best:
+                best = candidate
+                best_state = (classes, verdict.suppressed_classes, verdict.suppressed)
+        return verdict.anonymous
+
+    def beaten(bound: float | None) -> bool:
+        return best is not None and bound is not None and bound > best[0] + _SLACK * abs(best[0])
+
+    complete = False
+    if monotonic:
+        if not evaluate(tuple(data.heights)):
+            _fail(data, limit)
+        budget = max(64, len(lattice) // 20) if budget is None else budget
+        failing: set[Node] = set()
+        complete = True
+        for node in reversed(lattice.nodes):
+            if any(s in failing for s in lattice.successors(node)):
+                failing.add(node)
+                known[node] = False
+                continue
+            if len(checked) >= budget:
+                complete = False
+                break
+            if not evaluate(node):
+                failing.add(node)
+    if monotonic and greedy and not complete:
+        node = tuple(data.heights)
+        while True:
+            found = [p for p in lattice.predecessors(node) if evaluate(p)]
+            if not found:
+                break
+            node = min(found, key=lambda p: (values[p], sum(p), p))
+
+    layer: dict[Node, Classes] = {}
+    previous: dict[Node, Classes] = {}
+    pruned: set[Node] = set()
+    depth = -1
+    for node in [] if complete else lattice.nodes:
+        if sum(node) != depth:
+            depth, previous, layer = sum(node), layer, {}
+        preds = lattice.predecessors(node)
+        if rollup and (any(p in pruned for p in preds) or beaten(metric.node_bound(data, node))):
+            pruned.add(node)
+            continue
+        if rollup and preds:
+            pred = min(preds, key=lambda p: len(previous[p].sizes))
+            column = next(j for j, (a, b) in enumerate(zip(pred, node, strict=True)) if a != b)
+            classes = roll_up(data, previous[pred], node, column)
+        else:
+            classes = classes_of(data, node)
+        evaluate(node, classes)
+        if rollup and beaten(metric.lower_bound(data, node, classes, floor)):
+            pruned.add(node)
+            continue
+        layer[node] = classes
+    runtime = (time.perf_counter() - started) * 1000
+    if best is None or best_state is None:
+        _fail(data, limit)
+    classes, mask, suppressed = best_state
+    kept = classes.sizes[~mask]
+    name = getattr(metric, "name", type(metric).__name__)
+    return SearchResult(
+        levels=dict(zip(data.columns, best[2], strict=True)),
+        suppressed=suppressed,
+        classes=len(kept),
+        min_class=int(kept.min()) if len(kept) else 0,
+        mean_class=float(kept.mean()) if len(kept) else 0.0,
+        metric=name,
+        value=best[0],
+        nodes_checked=len(checked),
+        nodes_total=len(lattice),
+        runtime_ms=runtime,
+        ties=[
+            dict(zip(data.columns, n, strict=True))
+            for n, v in values.items()
+            if v == best[0] and n != best[2]
+        ],
+    )
+
+
+def _fail(data: Encoded, limit: int) -> NoReturn:
+    raise AnonymizationError(
+        f"no generalisation meets the privacy models with at most {limit} of "
+        f"{data.rows} rows suppressed; raise the suppression limit or relax the models"
+    )
+
+
+def anonymize_search(
+    frame: pl.DataFrame,
+    hierarchies: Mapping[str, Hierarchy],
+    models: Sequence[PrivacyModel],
+    suppression_limit: float = 0.0,
+    metric: Metric | None = None,
+) -> SearchResult:
+    """Find the optimal node for a frame; ``suppression_limit`` is a fraction of the rows."""
+    if not hierarchies:
+        raise AnonymizationError("no quasi-identifiers given: pass at least one hierarchy")
+    if frame.height == 0:
+        raise AnonymizationError("the data has no rows: there is nothing to anonymise")
+    data = encode(frame, hierarchies)
+    return optimal_node(data, models, max_suppressed(suppression_limit, frame.height), metric)
