@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.atomic import write_atomically
 from flows.errors import BuildError
 from flows.ingest import require_file
 from transforms.anonymize import (
@@ -88,7 +89,7 @@ def anonymize_file(
         frame, hierarchies, [KAnonymity(k)], max_suppression, METRICS[metric]()
     )
     result = apply_node(frame, hierarchies, found.levels, k)
-    _write(result, out)
+    write_atomically(out, result.write_parquet)
     return {
         "input": str(source),
         "output": str(out),
@@ -126,16 +127,7 @@ def _risk(frame: pl.DataFrame, qis: list[str]) -> dict[str, Any]:
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in profile.items()}
 
 
-def _write(frame: pl.DataFrame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    frame.write_parquet(tmp)
-    tmp.replace(out)
-
-
 def write_report(report: dict[str, Any], path: Path) -> None:
     """The report as JSON, written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    tmp.replace(path)
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    write_atomically(path, lambda tmp: tmp.write_text(text, "utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from flows.atomic import write_atomically
 from flows.classify import read_rows
 from flows.errors import BuildError
 from governance.policy.draft import DraftColumn, render_draft, resource_id
@@ -50,10 +51,7 @@ def write_draft(text: str, out: Path, *, force: bool) -> None:
     """Write the draft, never over an existing policy unless asked to."""
     if out.exists() and not force:
         raise BuildError(f"{out} already exists; choose another path or pass --force")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(text, "utf-8")
-    tmp.replace(out)
+    write_atomically(out, lambda tmp: tmp.write_text(text, "utf-8"))
 
 
 def _source(path: Path, home: Path) -> str:

@@ -4,11 +4,11 @@ written to a temporary name and renamed, so a reader never sees half a file."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from flows.atomic import write_atomically
 from governance.registry import RegistryStore
 
 PARQUET = "registry.parquet"
@@ -20,9 +20,9 @@ def export_registry(store: RegistryStore, out_dir: Path) -> list[Path]:
     (current registrations and every event); returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     parquet, document = out_dir / PARQUET, out_dir / JSON
-    _atomic(parquet, store.write_parquet)
+    write_atomically(parquet, store.write_parquet)
     text = json.dumps(registry_document(store), ensure_ascii=False, indent=2, default=_iso)
-    _atomic(document, lambda tmp: tmp.write_text(text + "\n", "utf-8"))
+    write_atomically(document, lambda tmp: tmp.write_text(text + "\n", "utf-8"))
     return [parquet, document]
 
 
@@ -34,15 +34,6 @@ def registry_document(store: RegistryStore) -> dict[str, Any]:
         "registrations": [r.row() for r in store.registrations()],
         "events": events,
     }
-
-
-def _atomic(target: Path, write: Any) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _iso(value: Any) -> str:

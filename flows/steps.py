@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from flows import binding
+from flows.atomic import write_atomically
 from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.keys import key_fingerprint, load_or_create_key
 from flows.publish import Published, latest_manifest, publish
@@ -178,10 +178,7 @@ def _write_quarantine(paths: Paths, resource: str, sha: str, rows: pl.DataFrame)
     if rows.is_empty():
         target.unlink(missing_ok=True)
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{target.name}.tmp"
-    rows.select(QUARANTINE_SCHEMA.keys()).write_parquet(tmp)
-    os.replace(tmp, target)
+    write_atomically(target, rows.select(QUARANTINE_SCHEMA.keys()).write_parquet)
     return target
 
 

@@ -9,6 +9,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
+ADULT_DIR = ROOT / "bench" / "data" / "adult"
+"""UCI Adult with ARX's hierarchies, and ARX's published results in its README."""
+ADULT_QIS = ["age", "sex", "race", "marital-status", "education", "native-country", "workclass",
+             "occupation"]  # fmt: skip
+"""ARX's quasi-identifiers for Adult, in the order its reference levels are given."""
 
 
 @pytest.fixture

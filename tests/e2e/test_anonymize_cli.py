@@ -11,12 +11,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ADULT_DIR, ADULT_QIS
 
 SLUICE = Path(sys.executable).parent / "sluice"
-ADULT = ROOT / "bench" / "data" / "adult"
-QIS = ["age", "sex", "race", "marital-status", "education", "native-country", "workclass",
-       "occupation"]  # fmt: skip
+ADULT = ADULT_DIR
+QIS = ADULT_QIS
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

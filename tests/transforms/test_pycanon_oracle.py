@@ -7,7 +7,6 @@ environment only; where it is absent this module is skipped.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import polars as pl
 import pytest
@@ -19,6 +18,7 @@ pytest.importorskip("pandas")
 
 from pycanon import anonymity
 
+from tests.conftest import ADULT_DIR
 from transforms.anonymize.privacy_check import (
     measure_distinct_l,
     measure_entropy_l,
@@ -27,7 +27,7 @@ from transforms.anonymize.privacy_check import (
     measure_t_closeness,
 )
 
-ADULT = Path(__file__).resolve().parents[2] / "bench" / "data" / "adult" / "adult.csv"
+ADULT = ADULT_DIR / "adult.csv"
 
 
 def _pandas(frame: pl.DataFrame):

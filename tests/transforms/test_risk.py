@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import ADULT_DIR, ADULT_QIS
 from transforms.anonymize.privacy_check import (
     measure_distinct_l,
     measure_entropy_l,
@@ -22,17 +22,7 @@ from transforms.anonymize.privacy_check import (
 from transforms.anonymize.risk import RISK_THRESHOLDS, meets_environment, risk_profile
 from transforms.errors import TransformError
 
-ADULT = Path(__file__).resolve().parents[2] / "bench" / "data" / "adult" / "adult.csv"
-ADULT_QIS = [
-    "sex",
-    "age",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-]
+ADULT = ADULT_DIR / "adult.csv"
 
 
 @pytest.fixture(scope="module")

@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 import pytest
 
+from tests.conftest import ADULT_DIR, ADULT_QIS
 from transforms.anonymize.encode import Encoded, encode
 from transforms.anonymize.hierarchy import Hierarchy, load_hierarchy
 
-ADULT = Path(__file__).resolve().parents[3] / "bench" / "data" / "adult"
-QIS = [
-    "age",
-    "sex",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-]
+ADULT = ADULT_DIR
+QIS = ADULT_QIS
 
 
 @pytest.fixture(scope="session")

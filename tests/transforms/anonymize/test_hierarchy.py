@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.transforms.anonymize.conftest import ADULT
+from tests.conftest import ADULT_DIR as ADULT
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy, load_hierarchy, missing_values
 from transforms.errors import TransformError
@@ -26,8 +26,6 @@ def test_load_arx_format(tmp_path, newline):
 
 
 def test_load_adult_age():
-    if not (ADULT / "adult_hierarchy_age.csv").exists():
-        pytest.skip("Adult benchmark data not available")
     h = load_hierarchy(ADULT / "adult_hierarchy_age.csv", "age")
     assert h.height == 4
     assert h.generalize("39", 4) == "*"
