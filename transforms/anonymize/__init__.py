@@ -1,29 +1,67 @@
-"""Optimal full-domain generalisation (k-anonymity with record suppression), matching ARX."""
+"""Record-level anonymisation: optimal full-domain generalisation under k-anonymity,
+l-diversity and t-closeness with record suppression, matching ARX's optimum."""
 
 from transforms.anonymize.apply import apply_node, generalize_frame
+from transforms.anonymize.closeness import TCloseness
+from transforms.anonymize.diversity import (
+    DistinctLDiversity,
+    EntropyLDiversity,
+    RecursiveCLDiversity,
+)
 from transforms.anonymize.encode import Encoded, encode
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy, load_hierarchy, missing_values
-from transforms.anonymize.metrics import Discernibility, Loss, Metric
+from transforms.anonymize.metrics import (
+    AverageClassSize,
+    Discernibility,
+    Loss,
+    Metric,
+    NonUniformEntropy,
+)
 from transforms.anonymize.models import KAnonymity, PrivacyModel, max_suppressed
+from transforms.anonymize.release import (
+    Release,
+    anonymize_frame,
+    environment_model,
+    publish_node,
+)
 from transforms.anonymize.search import SearchResult, anonymize_search, optimal_node
 
+METRICS = {
+    "dm": Discernibility,
+    "loss": Loss,
+    "entropy": NonUniformEntropy,
+    "aecs": AverageClassSize,
+}
+"""Utility metrics by the names the CLI and policies use."""
+
 __all__ = [
+    "METRICS",
     "AnonymizationError",
+    "AverageClassSize",
     "Discernibility",
+    "DistinctLDiversity",
     "Encoded",
+    "EntropyLDiversity",
     "Hierarchy",
     "KAnonymity",
     "Loss",
     "Metric",
+    "NonUniformEntropy",
     "PrivacyModel",
+    "RecursiveCLDiversity",
+    "Release",
     "SearchResult",
+    "TCloseness",
+    "anonymize_frame",
     "anonymize_search",
     "apply_node",
     "encode",
+    "environment_model",
     "generalize_frame",
     "load_hierarchy",
     "max_suppressed",
     "missing_values",
     "optimal_node",
+    "publish_node",
 ]

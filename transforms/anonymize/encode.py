@@ -4,13 +4,14 @@ the distinct QI combinations instead of a pass over all rows."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy, missing_values
+from transforms.anonymize.sensitive import SensitiveCounts, count_sensitive, sensitive_codes
 
 _KEY_LIMIT = 2**62
 
@@ -47,6 +48,8 @@ class Encoded:
     #: Per-QI place values of a fixed mixed-radix key (level-0 sizes), or None when the key
     #: would overflow int64; with them a roll-up updates one digit instead of rebuilding keys.
     places: tuple[int, ...] | None = None
+    #: Sensitive-value counts per distinct combination, for the columns the models judge.
+    sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
 
     @property
     def heights(self) -> tuple[int, ...]:
@@ -95,10 +98,18 @@ def check_inputs(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> N
             )
 
 
-def encode(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> Encoded:
-    """Collapse the rows to distinct QI combinations with counts, as level-0 codes."""
+def encode(
+    frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy], sensitive: Sequence[str] = ()
+) -> Encoded:
+    """Collapse the rows to distinct QI combinations with counts, as level-0 codes, with the
+    counts of each ``sensitive`` column's values per combination."""
     check_inputs(frame, hierarchies)
     columns = list(hierarchies)
+    clash = [c for c in sensitive if c in hierarchies]
+    if clash:
+        raise AnonymizationError(
+            f"'{clash[0]}' cannot be both a quasi-identifier and a sensitive attribute"
+        )
     encoded = [encode_hierarchy(hierarchies[c]) for c in columns]
     exprs = [
         pl.col(c)
@@ -108,12 +119,19 @@ def encode(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> Encoded
         )
         for c in columns
     ]
-    distinct = frame.select(exprs).group_by(columns).len()
+    coded = [sensitive_codes(frame, c) for c in sensitive]
+    table = frame.select(*exprs, *(expr for expr, _ in coded))
+    distinct = table.group_by(columns).len()
     codes = (
         distinct.select(columns).to_numpy().astype(np.int64, copy=False).reshape(-1, len(columns))
     )
     counts = distinct["len"].to_numpy().astype(np.int64)
-    return Encoded(columns, encoded, codes, counts, frame.height, _places(encoded))
+    counted: dict[str, SensitiveCounts] = {}
+    if sensitive:
+        combos = distinct.select(columns).with_row_index("_combo")
+        for column, (_, values) in zip(sensitive, coded, strict=True):
+            counted[column] = count_sensitive(table, columns, column, values, combos)
+    return Encoded(columns, encoded, codes, counts, frame.height, _places(encoded), counted)
 
 
 def _places(encoded: list[EncodedColumn]) -> tuple[int, ...] | None:
@@ -149,18 +167,27 @@ class Classes:
     """Equivalence classes of one node: ``sizes[c]`` rows in class c; ``members[c]`` the level-0
     codes of one row of class c (enough to know its generalised values); ``of_combo[i]`` is the
     class of row i of the grouped codes (the distinct combinations, or the parent node's classes
-    after a roll-up); ``keys[c]`` the fixed-radix key of class c, when ``Encoded.places`` is set."""
+    after a roll-up); ``keys[c]`` the fixed-radix key of class c, when ``Encoded.places`` is set;
+    ``sensitive`` the sensitive-value counts per class."""
 
     sizes: np.ndarray
     of_combo: np.ndarray
     members: np.ndarray
     keys: np.ndarray | None = None
+    sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
 
 
-def _group(keys: np.ndarray, codes: np.ndarray, counts: np.ndarray, fixed: bool) -> Classes:
+def _group(
+    keys: np.ndarray,
+    codes: np.ndarray,
+    counts: np.ndarray,
+    fixed: bool,
+    sensitive: Mapping[str, SensitiveCounts],
+) -> Classes:
     unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     sizes = np.bincount(inverse, weights=counts).astype(np.int64)
-    return Classes(sizes, inverse, codes[first], unique if fixed else None)
+    regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
+    return Classes(sizes, inverse, codes[first], unique if fixed else None, regrouped)
 
 
 def classes_of(
@@ -168,18 +195,21 @@ def classes_of(
     node: Sequence[int],
     codes: np.ndarray | None = None,
     counts: np.ndarray | None = None,
+    sensitive: Mapping[str, SensitiveCounts] | None = None,
 ) -> Classes:
-    """Group rows of ``codes`` weighted by ``counts`` (default: the distinct combinations) into
-    the node's classes."""
-    codes = data.codes if codes is None else codes
+    """Group rows of ``codes`` weighted by ``counts`` and carrying ``sensitive`` counts
+    (default: the distinct combinations) into the node's classes."""
+    if codes is None:
+        codes, counts, sensitive = data.codes, data.counts, data.sensitive
     counts = data.counts if counts is None else counts
+    sensitive = {} if sensitive is None else sensitive
     if data.places is None:
-        return _group(node_keys(data, node, codes), codes, counts, fixed=False)
+        return _group(node_keys(data, node, codes), codes, counts, False, sensitive)
     keys = np.zeros(len(codes), dtype=np.int64)
     for j, (column, level, place) in enumerate(zip(data.encoded, node, data.places, strict=True)):
         if column.sizes[level] > 1:
             keys += column.lookup[level][codes[:, j]] * place
-    return _group(keys, codes, counts, fixed=True)
+    return _group(keys, codes, counts, True, sensitive)
 
 
 def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) -> Classes:
@@ -187,9 +217,9 @@ def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) ->
     valid when every hierarchy is nested (see ``Encoded.nested``), and much cheaper because
     there are fewer classes and only one digit of the key changes."""
     if parent.keys is None or data.places is None:
-        return classes_of(data, node, parent.members, parent.sizes)
+        return classes_of(data, node, parent.members, parent.sizes, parent.sensitive)
     lookup = data.encoded[column].lookup
     level = node[column]
     codes = parent.members[:, column]
     keys = parent.keys + (lookup[level][codes] - lookup[level - 1][codes]) * data.places[column]
-    return _group(keys, parent.members, parent.sizes, fixed=True)
+    return _group(keys, parent.members, parent.sizes, True, parent.sensitive)

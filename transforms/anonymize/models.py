@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transforms.anonymize.encode import Classes
+from transforms.anonymize.encode import Classes, Encoded
 from transforms.anonymize.errors import AnonymizationError
 
 
@@ -30,6 +30,10 @@ class PrivacyModel(ABC):
 
     def check_feasible(self, rows: int, max_suppressed: int) -> None:  # noqa: B027
         """Raise early for settings no generalisation can meet (optional)."""
+
+    def check_data(self, data: Encoded, max_suppressed: int) -> None:
+        """Like ``check_feasible``, for models that need to see the encoded data."""
+        self.check_feasible(data.rows, max_suppressed)
 
 
 @dataclass(frozen=True)

@@ -121,9 +121,18 @@ def measure_recursive_cl(frame: pl.DataFrame, qis: list[str], sensitive: str, l:
 
 
 def measure_t_closeness(
-    frame: pl.DataFrame, qis: list[str], sensitive: str, *, ordered: bool
+    frame: pl.DataFrame,
+    qis: list[str],
+    sensitive: str,
+    *,
+    ordered: bool,
+    reference: pl.Series | None = None,
 ) -> float:
     """Largest Earth Mover's Distance between a class's sensitive distribution and the table's.
+
+    ``reference`` is the column the classes are compared with, by default the table's own; a
+    release with suppressed rows is compared with its input (as ARX does), so pass the input's
+    column to check it. It must hold every value the table holds.
 
     Unordered (equal ground distance): EMD = half the L1 distance, sum |q_i - p_i| / 2.
     Ordered (Li et al., t-closeness): values sorted, distance |i - j| / (m - 1), so
@@ -139,13 +148,18 @@ def measure_t_closeness(
     0.375
     """
     _check(frame, qis, sensitive)
-    n = frame.height
+    base = frame.select(sensitive) if reference is None else reference.to_frame(sensitive)
+    n = base.height
     keys = _keys(qis)
     p = (
-        frame.group_by(sensitive)
+        base.group_by(sensitive)
         .agg(pl.len().cast(pl.Int64).alias("_t"))
         .with_columns(_p=pl.col("_t") / n)
     )
+    if reference is not None:
+        unknown = frame.select(sensitive).unique().join(p, on=sensitive, how="anti")
+        if unknown.height:
+            raise TransformError(f"{sensitive!r} holds values the reference column lacks")
     counts = _value_counts(frame, qis, sensitive).with_columns(_q=pl.col("_c") / pl.col("_f"))
     if not ordered:
         emd = (
@@ -155,7 +169,7 @@ def measure_t_closeness(
             .select(0.5 * (pl.col("_d") + 1.0 - pl.col("_ps")))
         )
         return max(float(emd.to_series().max()), 0.0)  # type: ignore[arg-type]
-    if frame[sensitive].null_count():
+    if frame[sensitive].null_count() or base[sensitive].null_count():
         raise TransformError(f"ordered t-closeness needs {sensitive!r} without nulls")
     p = p.sort(sensitive).with_row_index("_j")
     m = p.height

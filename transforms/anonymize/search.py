@@ -106,7 +106,7 @@ def optimal_node(
     metric = metric or Discernibility()
     models = list(models)
     for model in models:
-        model.check_feasible(data.rows, limit)
+        model.check_data(data, limit)
     started = time.perf_counter()
     lattice = Lattice(data.heights)
     rollup = data.nested

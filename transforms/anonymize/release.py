@@ -1,0 +1,134 @@
+"""One call from a frame and settings to a record-level release: search the optimal node,
+publish it (generalise, suppress the classes the models reject) and say what was done."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from transforms.anonymize.apply import generalize_frame
+from transforms.anonymize.closeness import TCloseness
+from transforms.anonymize.encode import Classes, encode
+from transforms.anonymize.errors import AnonymizationError
+from transforms.anonymize.hierarchy import Hierarchy
+from transforms.anonymize.metrics import Metric
+from transforms.anonymize.models import KAnonymity, PrivacyModel, max_suppressed
+from transforms.anonymize.risk import RISK_THRESHOLDS
+from transforms.anonymize.search import SearchResult, optimal_node
+from transforms.anonymize.sensitive import SensitiveCounts, sensitive_codes
+
+
+@dataclass(frozen=True)
+class Release:
+    """The published rows (QIs generalised, suppressed records removed) and the search's
+    account of the chosen node."""
+
+    frame: pl.DataFrame
+    result: SearchResult
+
+
+def sensitive_columns(models: Sequence[PrivacyModel]) -> list[str]:
+    """Columns the models judge, in first-mention order."""
+    columns = (getattr(model, "column", None) for model in models)
+    return list(dict.fromkeys(c for c in columns if c is not None))
+
+
+def environment_model(environment: str) -> KAnonymity:
+    """The k that keeps every record's prosecutor risk 1/k within the environment's
+    threshold (see ``risk.RISK_THRESHOLDS``).
+
+    >>> environment_model("controlled").k
+    5
+    """
+    try:
+        threshold = RISK_THRESHOLDS[environment]
+    except KeyError:
+        raise AnonymizationError(
+            f"unknown release environment '{environment}'; known: {', '.join(RISK_THRESHOLDS)}"
+        ) from None
+    return KAnonymity(math.ceil(1.0 / threshold - 1e-9))
+
+
+def _check_settings(
+    frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy], models: Sequence[PrivacyModel]
+) -> None:
+    if not hierarchies:
+        raise AnonymizationError("no quasi-identifiers given: pass at least one hierarchy")
+    if not models:
+        raise AnonymizationError("no privacy model given: set k, l, t or an environment")
+    if frame.height == 0:
+        raise AnonymizationError("the data has no rows: there is nothing to anonymise")
+    for model in models:
+        if isinstance(model, TCloseness) and model.ordered:
+            column = model.column
+            if column in frame.columns and frame[column].null_count():
+                raise AnonymizationError(
+                    f"ordered t-closeness on '{column}' needs a value in every row, "
+                    f"{frame[column].null_count()} are empty; use equal distance or fill them"
+                )
+
+
+def anonymize_frame(
+    frame: pl.DataFrame,
+    hierarchies: Mapping[str, Hierarchy],
+    models: Sequence[PrivacyModel],
+    max_suppression: float = 0.0,
+    metric: Metric | None = None,
+) -> Release:
+    """Optimal full-domain release of ``frame`` meeting every model with at most
+    ``max_suppression`` (a share of the rows) removed."""
+    _check_settings(frame, hierarchies, models)
+    data = encode(frame, hierarchies, sensitive_columns(models))
+    found = optimal_node(data, models, max_suppressed(max_suppression, frame.height), metric)
+    return Release(publish_node(frame, hierarchies, found.levels, models), found)
+
+
+def publish_node(
+    frame: pl.DataFrame,
+    hierarchies: Mapping[str, Hierarchy],
+    levels: Mapping[str, int],
+    models: Sequence[PrivacyModel],
+) -> pl.DataFrame:
+    """Generalise to ``levels`` and drop every class a model rejects, judged on the
+    generalised rows themselves (so the suppression matches what is published)."""
+    generalised = generalize_frame(frame, hierarchies, levels)
+    failing = failing_rows(generalised, list(hierarchies), models)
+    return generalised.filter(~pl.Series(failing))
+
+
+def failing_rows(frame: pl.DataFrame, qis: list[str], models: Sequence[PrivacyModel]) -> np.ndarray:
+    """Per row: does its class (rows with equal QI values) fail any model?"""
+    keyed = frame.select(qis).with_row_index("_row")
+    classes = keyed.select(qis).unique(maintain_order=True).with_row_index("_class")
+    row_class = (
+        keyed.join(classes, on=qis, nulls_equal=True)
+        .sort("_row")["_class"]
+        .to_numpy()
+        .astype(np.int64)
+    )
+    counted = {}
+    for column in sensitive_columns(models):
+        expr, values = sensitive_codes(frame, column)
+        pairs = (
+            frame.select(expr)
+            .with_columns(_class=pl.Series(row_class))
+            .group_by("_class", column)
+            .len()
+            .sort("_class", column)
+        )
+        counted[column] = SensitiveCounts(
+            pairs["_class"].to_numpy().astype(np.int64),
+            pairs[column].to_numpy().astype(np.int64),
+            pairs["len"].to_numpy().astype(np.int64),
+            values,
+        )
+    sizes = np.bincount(row_class, minlength=classes.height).astype(np.int64)
+    grouped = Classes(sizes, row_class, np.empty((len(sizes), 0), dtype=np.int64), None, counted)
+    mask = np.zeros(len(sizes), dtype=bool)
+    for model in models:
+        mask |= model.failing(grouped)
+    return mask[row_class]
