@@ -16,12 +16,16 @@ from flows.atomic import write_atomically
 from flows.errors import BuildError
 from flows.ingest import require_file
 from transforms.anonymize import (
-    Discernibility,
+    METRICS,
+    DistinctLDiversity,
+    EntropyLDiversity,
     Hierarchy,
     KAnonymity,
-    Loss,
-    anonymize_search,
-    apply_node,
+    PrivacyModel,
+    RecursiveCLDiversity,
+    TCloseness,
+    anonymize_frame,
+    environment_model,
     load_hierarchy,
 )
 from transforms.anonymize.builders import suppression_hierarchy
@@ -29,11 +33,69 @@ from transforms.anonymize.privacy_check import (
     measure_distinct_l,
     measure_entropy_l,
     measure_k,
+    measure_recursive_cl,
     measure_t_closeness,
 )
-from transforms.anonymize.risk import risk_profile
+from transforms.anonymize.risk import RISK_THRESHOLDS, meets_environment, risk_profile
 
-METRICS = {"dm": Discernibility, "loss": Loss}
+L_KINDS = ("distinct", "entropy", "recursive")
+T_DISTANCES = ("equal", "ordered")
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What `sluice anonymize` is asked to guarantee; l and t apply to every sensitive column."""
+
+    k: int | None = None
+    l: float | None = None  # noqa: E741
+    l_kind: str = "distinct"
+    c: float | None = None
+    t: float | None = None
+    t_distance: str = "equal"
+    environment: str | None = None
+    sensitive: tuple[str, ...] = ()
+
+    def models(self) -> list[PrivacyModel]:
+        """The privacy models these settings ask for, refusing incoherent combinations."""
+        if (self.l is not None or self.t is not None) and not self.sensitive:
+            raise BuildError("--l and --t need --sensitive COL: the column they protect")
+        if self.l_kind not in L_KINDS:
+            raise BuildError(f"--l-kind must be one of {', '.join(L_KINDS)}, not '{self.l_kind}'")
+        if self.t_distance not in T_DISTANCES:
+            raise BuildError(
+                f"--t-distance must be one of {', '.join(T_DISTANCES)}, not '{self.t_distance}'"
+            )
+        if self.environment is not None and self.environment not in RISK_THRESHOLDS:
+            raise BuildError(
+                f"--environment must be one of {', '.join(RISK_THRESHOLDS)}, "
+                f"not '{self.environment}'"
+            )
+        models: list[PrivacyModel] = []
+        if self.k is not None:
+            models.append(KAnonymity(self.k))
+        if self.environment is not None:
+            models.append(environment_model(self.environment))
+        for column in self.sensitive:
+            if self.l is not None:
+                models.append(self._diversity(column, self.l))
+            if self.t is not None:
+                models.append(TCloseness(column, self.t, self.t_distance == "ordered"))
+        if not models:
+            raise BuildError(
+                "no privacy model: give --k, --environment, or --l/--t with --sensitive"
+            )
+        return models
+
+    def _diversity(self, column: str, l: float) -> PrivacyModel:  # noqa: E741
+        if self.l_kind == "entropy":
+            return EntropyLDiversity(column, l)
+        if not float(l).is_integer():
+            raise BuildError(f"--l {l:g}: {self.l_kind} l-diversity needs a whole number")
+        if self.l_kind == "recursive":
+            if self.c is None:
+                raise BuildError("--l-kind recursive needs --c (e.g. --c 3)")
+            return RecursiveCLDiversity(column, self.c, int(l))
+        return DistinctLDiversity(column, int(l))
 
 
 def read_table(path: Path, separator: str) -> pl.DataFrame:
@@ -69,26 +131,25 @@ def anonymize_file(
     out: Path,
     *,
     qis: Sequence[str],
-    k: int,
+    settings: Settings,
     max_suppression: float = 0.0,
     metric: str = "loss",
-    sensitive: Sequence[str] = (),
     separator: str = ",",
 ) -> dict[str, Any]:
     """Search the optimal node, write the anonymised rows (suppressed ones removed) and return
     the report. Every achieved value in the report is measured on the written rows by code
     independent of the search."""
     started = time.perf_counter()
+    models = settings.models()
     frame = read_table(source, separator)
-    missing = [c for c in sensitive if c not in frame.columns]
+    missing = [c for c in settings.sensitive if c not in frame.columns]
     if missing:
         raise BuildError(f"--sensitive: no column {', '.join(missing)} in {source}")
+    frame = _numeric_sensitive(frame, settings.sensitive)
     hierarchies = parse_qis(qis, frame, separator)
     names = list(hierarchies)
-    found = anonymize_search(
-        frame, hierarchies, [KAnonymity(k)], max_suppression, METRICS[metric]()
-    )
-    result = apply_node(frame, hierarchies, found.levels, k)
+    release = anonymize_frame(frame, hierarchies, models, max_suppression, METRICS[metric]())
+    found, result = release.result, release.frame
     write_atomically(out, result.write_parquet)
     return {
         "input": str(source),
@@ -96,13 +157,15 @@ def anonymize_file(
         "rows_in": frame.height,
         "rows_out": result.height,
         "quasi_identifiers": names,
+        "sensitive": list(settings.sensitive),
         "levels": found.levels,
         "suppressed_rows": found.suppressed,
         "equivalence_classes": found.classes,
         "min_class_size": found.min_class,
         "avg_class_size": found.mean_class,
         "metric": {"name": metric, "value": found.value},
-        "privacy_models": _achieved(result, names, k, sensitive),
+        "privacy_models": achieved(result, frame, names, models),
+        "environment": _environment(result, names, settings.environment),
         "risk_before": _risk(frame, names),
         "risk_after": _risk(result, names),
         "search": {"nodes_checked": found.nodes_checked, "nodes_total": found.nodes_total,
@@ -111,18 +174,82 @@ def anonymize_file(
     }  # fmt: skip
 
 
-def _achieved(frame: pl.DataFrame, qis: list[str], k: int, sensitive: Sequence[str]) -> dict:
-    models: dict[str, Any] = {"k_anonymity": {"required": k, "achieved": measure_k(frame, qis)}}
-    for column in sensitive:
-        models[f"diversity:{column}"] = {
-            "distinct_l": measure_distinct_l(frame, qis, column),
-            "entropy_l": round(measure_entropy_l(frame, qis, column), 6),
-            "t_closeness_equal": round(measure_t_closeness(frame, qis, column, ordered=False), 6),
-        }
-    return models
+def _numeric_sensitive(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """Sensitive columns that are all numbers become numbers, so ordered t-closeness and the
+    report order them by value, not as text."""
+    casts = []
+    for column in columns:
+        parsed = frame[column].cast(pl.Float64, strict=False)
+        if parsed.null_count() == frame[column].null_count():
+            casts.append(parsed.alias(column))
+    return frame.with_columns(casts) if casts else frame
 
 
-def _risk(frame: pl.DataFrame, qis: list[str]) -> dict[str, Any]:
+def achieved(
+    result: pl.DataFrame, source: pl.DataFrame, qis: list[str], models: Sequence[PrivacyModel]
+) -> list[dict[str, Any]]:
+    """Each model with its required value and the value measured on the published rows."""
+    if result.height == 0:
+        return [{"model": _name(m), "required": _required(m), "achieved": None} for m in models]
+    rows = []
+    for model in models:
+        if isinstance(model, KAnonymity):
+            value: float = measure_k(result, qis)
+            ok = value >= model.k
+        elif isinstance(model, DistinctLDiversity):
+            value = measure_distinct_l(result, qis, model.column)
+            ok = value >= model.l
+        elif isinstance(model, EntropyLDiversity):
+            value = measure_entropy_l(result, qis, model.column)
+            ok = value >= model.l - 1e-9
+        elif isinstance(model, RecursiveCLDiversity):
+            value = measure_recursive_cl(result, qis, model.column, model.l)
+            ok = value < model.c
+        elif isinstance(model, TCloseness):
+            value = measure_t_closeness(result, qis, model.column, ordered=model.ordered,
+                                        reference=source[model.column])  # fmt: skip
+            ok = value <= model.t + 1e-9
+        else:  # pragma: no cover - every model the CLI builds is listed above
+            continue
+        finite = value != float("inf")
+        shown: Any = round(value, 6) if isinstance(value, float) and finite else value
+        shown = shown if finite else "inf"
+        rows.append({"model": _name(model), "required": _required(model), "achieved": shown,
+                     "holds": ok})  # fmt: skip
+    return rows
+
+
+def _name(model: PrivacyModel) -> str:
+    column = getattr(model, "column", None)
+    kind = {
+        KAnonymity: "k-anonymity",
+        DistinctLDiversity: "distinct-l-diversity",
+        EntropyLDiversity: "entropy-l-diversity",
+        RecursiveCLDiversity: "recursive-cl-diversity",
+    }.get(type(model))
+    if isinstance(model, TCloseness):
+        kind = f"t-closeness-{'ordered' if model.ordered else 'equal'}"
+    return f"{kind}:{column}" if column else str(kind)
+
+
+def _required(model: PrivacyModel) -> dict[str, float]:
+    fields = dataclasses.asdict(model)  # type: ignore[call-overload]
+    fields.pop("column", None)
+    return fields
+
+
+def _environment(result: pl.DataFrame, qis: list[str], environment: str | None) -> Any:
+    if environment is None or result.height == 0:
+        return None
+    profile = risk_profile(result, qis)
+    return {"name": environment, "max_prosecutor_risk": RISK_THRESHOLDS[environment],
+            "achieved": round(profile.prosecutor_max_risk, 6),
+            "holds": meets_environment(profile, environment)}  # fmt: skip
+
+
+def _risk(frame: pl.DataFrame, qis: list[str]) -> dict[str, Any] | None:
+    if frame.height == 0:
+        return None
     profile = dataclasses.asdict(risk_profile(frame, qis))
     return {k: round(v, 6) if isinstance(v, float) else v for k, v in profile.items()}
 

@@ -46,12 +46,45 @@ def test_adult_k5_matches_arx_and_pycanon_confirms_k(tmp_path):
 @pytest.mark.parametrize(
     ("content", "args", "message"),
     [
-        ("a,b\n1,2\n", ["--qi", "c"], "--qi c: no column 'c'"),
+        ("a,b\n1,2\n", ["--qi", "c", "--k", "2"], "--qi c: no column 'c'"),
         ("a,b\n1,2\n3,4\n", ["--qi", "a", "--k", "5"], "k=5 is larger than the 2 rows"),
         ("a,b\n1,2\n3,4\n", ["--qi", "a", "--metric", "x"], "--metric must be one of dm, loss"),
         ("a,b\n1,2\n9,4\n", ["--qi", "a=HIER", "--k", "2"], "has no entry for value '9'"),
+        ("a,b\n1,2\n3,4\n", ["--qi", "a"], "no privacy model: give --k"),
+        ("a,b\n1,2\n3,4\n", ["--qi", "a", "--l", "2"], "--l and --t need --sensitive"),
+        (
+            "a,b\n1,2\n3,4\n",
+            ["--qi", "a", "--sensitive", "b", "--l", "3"],
+            "'b' has 2 distinct values in the data, so no class can hold 3",
+        ),
+        (
+            "a,b\n1,2\n3,4\n",
+            ["--qi", "a", "--sensitive", "a", "--l", "2"],
+            "'a' cannot be both a quasi-identifier and a sensitive attribute",
+        ),
+        (
+            "a,b\n1,2\n3,4\n",
+            ["--qi", "a", "--sensitive", "b", "--l", "2", "--l-kind", "recursive"],
+            "--l-kind recursive needs --c",
+        ),
+        (
+            "a,b\n1,2\n3,4\n",
+            ["--qi", "a", "--environment", "moon"],
+            "--environment must be one of public, controlled, enclave",
+        ),
     ],
-    ids=["unknown-column", "k-too-large", "bad-metric", "hierarchy-gap"],
+    ids=[
+        "unknown-column",
+        "k-too-large",
+        "bad-metric",
+        "hierarchy-gap",
+        "no-model",
+        "l-without-sensitive",
+        "l-above-values",
+        "qi-and-sensitive",
+        "recursive-without-c",
+        "unknown-environment",
+    ],
 )
 def test_impossible_settings_are_clear_errors(tmp_path, content, args, message):
     source = tmp_path / "in.csv"
@@ -63,3 +96,45 @@ def test_impossible_settings_are_clear_errors(tmp_path, content, args, message):
     assert done.returncode == 2, done.stdout + done.stderr
     assert message in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "o.parquet").exists() and not (tmp_path / "r.json").exists()
+
+
+def test_distinct_3_diversity_matches_arx_and_pycanon_confirms_l(tmp_path):
+    """ARX 3.9.2, occupation sensitive, the other 7 as QIs, loss metric, 5% suppression."""
+    qis = [c for c in QIS if c != "occupation"]
+    args = [a for c in qis for a in ("--qi", f"{c}={ADULT / f'adult_hierarchy_{c}.csv'}")]
+    out, report = tmp_path / "adult.parquet", tmp_path / "report.json"
+    done = run(str(ADULT / "adult.csv"), "--sep", ";", *args, "--sensitive", "occupation",
+               "--l", "3", "--max-suppression", "0.05", "--out", str(out),
+               "--report", str(report))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    facts = json.loads(report.read_text())
+    assert [facts["levels"][c] for c in qis] == [3, 0, 0, 0, 2, 1, 0]
+    assert (facts["suppressed_rows"], facts["equivalence_classes"]) == (1473, 527)
+    expected = {"model": "distinct-l-diversity:occupation", "required": {"l": 3}, "achieved": 3,
+                "holds": True}  # fmt: skip
+    assert facts["privacy_models"] == [expected]
+    released = pl.read_parquet(out).to_pandas()
+    assert pycanon_anonymity().l_diversity(released, qis, ["occupation"]) >= 3
+
+
+def test_t_closeness_and_environment_are_enforced_and_reported(tmp_path):
+    qis = ["age", "sex", "race", "education"]
+    args = [a for c in qis for a in ("--qi", f"{c}={ADULT / f'adult_hierarchy_{c}.csv'}")]
+    out, report = tmp_path / "adult.parquet", tmp_path / "report.json"
+    done = run(str(ADULT / "adult.csv"), "--sep", ";", *args, "--sensitive", "salary-class",
+               "--t", "0.1", "--environment", "public", "--metric", "entropy",
+               "--out", str(out), "--report", str(report))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    facts = json.loads(report.read_text())
+    models = {m["model"]: m for m in facts["privacy_models"]}
+    assert models["k-anonymity"]["required"] == {"k": 20}
+    assert models["k-anonymity"]["achieved"] >= 20
+    assert models["t-closeness-equal:salary-class"]["achieved"] <= 0.1
+    assert facts["environment"]["holds"] and facts["environment"]["achieved"] <= 0.05
+    released = pl.read_parquet(out)
+    assert released.height == 30162  # nothing suppressed: pyCANON's table is the input's
+    assert pycanon_anonymity().t_closeness(released.to_pandas(), qis, ["salary-class"]) <= 0.1
+
+
+def pycanon_anonymity():
+    return pytest.importorskip("pycanon.anonymity")
