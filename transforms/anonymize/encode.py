@@ -14,6 +14,9 @@ from transforms.anonymize.hierarchy import Hierarchy, missing_values
 from transforms.anonymize.sensitive import SensitiveCounts, count_sensitive, sensitive_codes
 
 _KEY_LIMIT = 2**62
+#: Largest key space counted densely, absolutely and per grouped row.
+_DENSE_LIMIT = 1 << 22
+_DENSE_FACTOR = 8
 
 
 @dataclass(frozen=True)
@@ -184,10 +187,12 @@ def _group(
     fixed: bool,
     sensitive: Mapping[str, SensitiveCounts],
 ) -> Classes:
-    unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    unique, inverse = np.unique(keys, return_inverse=True)
     sizes = np.bincount(inverse, weights=counts).astype(np.int64)
+    member = np.empty(len(unique), dtype=np.int64)
+    member[inverse] = np.arange(len(inverse))
     regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
-    return Classes(sizes, inverse, codes[first], unique if fixed else None, regrouped)
+    return Classes(sizes, inverse, codes[member], unique if fixed else None, regrouped)
 
 
 def classes_of(
@@ -203,6 +208,9 @@ def classes_of(
         codes, counts, sensitive = data.codes, data.counts, data.sensitive
     counts = data.counts if counts is None else counts
     sensitive = {} if sensitive is None else sensitive
+    dense = _dense_places(data, node, len(codes))
+    if dense is not None:
+        return _group_dense(data, node, codes, counts, sensitive, *dense)
     if data.places is None:
         return _group(node_keys(data, node, codes), codes, counts, False, sensitive)
     keys = np.zeros(len(codes), dtype=np.int64)
@@ -212,11 +220,51 @@ def classes_of(
     return _group(keys, codes, counts, True, sensitive)
 
 
+def _dense_places(data: Encoded, node: Sequence[int], rows: int) -> tuple[list[int], int] | None:
+    """Place values of a key over the node's own value counts, when that key space is small
+    enough to count classes with a bincount (no sort): at most a few times the rows."""
+    places, space = [], 1
+    for column, level in zip(reversed(data.encoded), reversed(node), strict=True):
+        places.append(space)
+        space *= column.sizes[level]
+        if space > _DENSE_LIMIT or space > _DENSE_FACTOR * rows + 1024:
+            return None
+    return list(reversed(places)), space
+
+
+def _group_dense(
+    data: Encoded,
+    node: Sequence[int],
+    codes: np.ndarray,
+    counts: np.ndarray,
+    sensitive: Mapping[str, SensitiveCounts],
+    places: list[int],
+    space: int,
+) -> Classes:
+    keys = np.zeros(len(codes), dtype=np.int64)
+    for j, (column, level, place) in enumerate(zip(data.encoded, node, places, strict=True)):
+        if column.sizes[level] > 1:
+            keys += column.lookup[level][codes[:, j]] * place
+    totals = np.bincount(keys, weights=counts, minlength=space)
+    present = totals > 0
+    ids = np.cumsum(present) - 1
+    inverse = ids[keys]
+    first = np.empty(space, dtype=np.int64)
+    first[keys[::-1]] = np.arange(len(keys) - 1, -1, -1)
+    regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
+    members = codes[first[present]]
+    return Classes(totals[present].astype(np.int64), inverse, members, None, regrouped)
+
+
 def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) -> Classes:
     """Classes of ``node`` from those of its predecessor, which has ``column`` one level lower:
     valid when every hierarchy is nested (see ``Encoded.nested``), and much cheaper because
     there are fewer classes and only one digit of the key changes."""
-    if parent.keys is None or data.places is None:
+    if (
+        parent.keys is None
+        or data.places is None
+        or _dense_places(data, node, len(parent.sizes)) is not None
+    ):
         return classes_of(data, node, parent.members, parent.sizes, parent.sensitive)
     lookup = data.encoded[column].lookup
     level = node[column]

@@ -80,6 +80,26 @@ class Lattice:
     def __len__(self) -> int:
         return len(self.nodes)
 
+    def layers_top_down(self) -> list[tuple[list[Node], np.ndarray]]:
+        """Nodes by level sum from the top, each layer with the positions (in ``nodes``) of
+        its successors, -1 where a QI is already at its top; lets a pass from the top infer
+        failures for a whole layer with one numpy operation."""
+        levels = np.array(self.nodes, dtype=np.int64).reshape(len(self.nodes), -1)
+        heights = np.array(self.heights, dtype=np.int64)
+        radix = np.cumprod(np.concatenate([[1], (heights + 1)[::-1]]))[:-1][::-1]
+        position = np.empty(int(np.prod(heights + 1)), dtype=np.int64)
+        ids = levels @ radix
+        position[ids] = np.arange(len(ids))
+        successor = np.where(
+            levels < heights, position[np.minimum(ids[:, None] + radix, len(position) - 1)], -1
+        )
+        sums = levels.sum(axis=1)
+        bounds = np.searchsorted(sums, np.arange(sums.max() + 2))
+        return [
+            (self.nodes[bounds[d] : bounds[d + 1]], successor[bounds[d] : bounds[d + 1]])
+            for d in range(int(sums.max()), -1, -1)
+        ]
+
 
 def optimal_node(
     data: Encoded,
@@ -144,18 +164,22 @@ def optimal_node(
         if not evaluate(tuple(data.heights)):
             _fail(data, limit)
         budget = max(64, len(lattice) // 20) if budget is None else budget
-        failing: set[Node] = set()
+        failing = np.zeros(len(lattice), dtype=bool)
         complete = True
-        for node in reversed(lattice.nodes):
-            if any(s in failing for s in lattice.successors(node)):
-                failing.add(node)
-                known[node] = False
-                continue
-            if len(checked) >= budget:
-                complete = False
+        offset = len(lattice)
+        for nodes, successors in lattice.layers_top_down():
+            offset -= len(nodes)
+            inferred = (failing[successors] & (successors >= 0)).any(axis=1)
+            failing[offset : offset + len(nodes)] = inferred
+            for i in np.flatnonzero(~inferred):
+                if len(checked) >= budget:
+                    complete = False
+                    break
+                failing[offset + i] = not evaluate(nodes[i])
+            if not complete:
                 break
-            if not evaluate(node):
-                failing.add(node)
+        for i in np.flatnonzero(failing):
+            known[lattice.nodes[i]] = False
     if monotonic and greedy and not complete:
         node = tuple(data.heights)
         while True:
