@@ -165,6 +165,7 @@ def anonymize_file(
         "avg_class_size": found.mean_class,
         "metric": {"name": metric, "value": found.value},
         "privacy_models": achieved(result, frame, names, models),
+        "sensitive_measures": _measures(result, frame, names, settings.sensitive),
         "environment": _environment(result, names, settings.environment),
         "risk_before": _risk(frame, names),
         "risk_after": _risk(result, names),
@@ -217,6 +218,23 @@ def achieved(
         rows.append({"model": _name(model), "required": _required(model), "achieved": shown,
                      "holds": ok})  # fmt: skip
     return rows
+
+
+def _measures(
+    result: pl.DataFrame, source: pl.DataFrame, qis: list[str], sensitive: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """What the release reaches for each sensitive column, whether or not a model asked."""
+    if result.height == 0:
+        return {}
+    return {
+        column: {
+            "distinct_l": measure_distinct_l(result, qis, column),
+            "entropy_l": round(measure_entropy_l(result, qis, column), 6),
+            "t_equal": round(measure_t_closeness(result, qis, column, ordered=False,
+                                                 reference=source[column]), 6),
+        }
+        for column in sensitive
+    }  # fmt: skip
 
 
 def _name(model: PrivacyModel) -> str:

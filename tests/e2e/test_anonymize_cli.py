@@ -36,6 +36,8 @@ def test_adult_k5_matches_arx_and_pycanon_confirms_k(tmp_path):
     assert (facts["suppressed_rows"], facts["equivalence_classes"]) == (105, 356)
     assert facts["metric"] == {"name": "dm", "value": 7220555}
     assert facts["risk_before"]["prosecutor_max_risk"] == 1.0
+    measured = facts["sensitive_measures"]["salary-class"]  # reported though not required
+    assert measured["distinct_l"] in (1, 2) and 0.0 <= measured["t_equal"] <= 1.0
     assert facts["risk_after"]["prosecutor_max_risk"] <= 0.2
     released = pl.read_parquet(out)
     assert released.height == 30162 - 105
