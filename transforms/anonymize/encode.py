@@ -180,6 +180,33 @@ class Classes:
     sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
 
 
+def factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sorted distinct keys, each key's position among them, and one row per distinct key.
+
+    Like ``np.unique(keys, return_inverse=True)`` but, when key and row number fit in 63 bits
+    together, one plain sort of the packed pair replaces the much slower indirect sort.
+
+    >>> [a.tolist() for a in factorize(np.array([7, 3, 7, 5]))]
+    [[3, 5, 7], [2, 0, 2, 1], [1, 3, 0]]
+    """
+    n = len(keys)
+    shift = max((n - 1).bit_length(), 1)
+    if n == 0 or keys.min() < 0 or int(keys.max()).bit_length() + shift > 62:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        member = np.empty(len(unique), dtype=np.int64)
+        member[inverse] = np.arange(n)
+        return unique, inverse, member
+    packed = np.sort((keys << shift) | np.arange(n, dtype=np.int64))
+    rows = packed & ((1 << shift) - 1)
+    ordered = packed >> shift
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    inverse = np.empty(n, dtype=np.int64)
+    inverse[rows] = np.cumsum(starts) - 1
+    return ordered[starts], inverse, rows[starts]
+
+
 def _group(
     keys: np.ndarray,
     codes: np.ndarray,
@@ -187,10 +214,8 @@ def _group(
     fixed: bool,
     sensitive: Mapping[str, SensitiveCounts],
 ) -> Classes:
-    unique, inverse = np.unique(keys, return_inverse=True)
+    unique, inverse, member = factorize(keys)
     sizes = np.bincount(inverse, weights=counts).astype(np.int64)
-    member = np.empty(len(unique), dtype=np.int64)
-    member[inverse] = np.arange(len(inverse))
     regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
     return Classes(sizes, inverse, codes[member], unique if fixed else None, regrouped)
 
