@@ -6,11 +6,25 @@ The only place that knows both vocabularies; secrets are injected here, at run t
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
 
 from governance.policy.models import Policy
-from governance.policy.products import ModelProduct
+from governance.policy.products import MicrodataProduct, ModelProduct
+from transforms.anonymize import (
+    DistinctLDiversity,
+    EntropyLDiversity,
+    KAnonymity,
+    PrivacyModel,
+    RecursiveCLDiversity,
+    TCloseness,
+    environment_model,
+)
 from transforms.deidentify import ColumnTreatment
 from transforms.egress import Origin
+from transforms.egress_records import Closeness, Diversity, RecordRule
+from transforms.products.microdata import QuasiIdentifier
 from transforms.products.model import SUPPRESSED, Dim, Stat
 from transforms.validation import ColumnRule
 
@@ -71,4 +85,74 @@ def model_lineage(policy: Policy, product: ModelProduct) -> dict[str, Origin]:
         category, secret = (source.category, source.secret) if source else (None, False)
         lineage[m.name] = Origin("measure", m.column, category, secret)
     lineage[SUPPRESSED] = Origin("flag")
+    return lineage
+
+
+def microdata_qis(product: MicrodataProduct, policy_dir: Path) -> list[QuasiIdentifier]:
+    """Quasi-identifiers with their hierarchy form; hierarchy files resolved from the policy's
+    folder."""
+    out = []
+    for qi in product.quasi_identifiers:
+        h = qi.hierarchy
+        if h is None:
+            out.append(QuasiIdentifier(qi.column))
+            continue
+        out.append(
+            QuasiIdentifier(
+                qi.column,
+                form=h.form,  # type: ignore[arg-type]
+                widths=tuple(h.intervals or ()),
+                date_levels=tuple(h.dates or ()),
+                path=policy_dir / h.file if h.file else None,
+                separator=h.separator,
+            )
+        )
+    return out
+
+
+def microdata_models(product: MicrodataProduct) -> list[PrivacyModel]:
+    """The privacy models the anonymisation search must meet."""
+    privacy = product.privacy
+    models: list[PrivacyModel] = []
+    if privacy.k is not None:
+        models.append(KAnonymity(privacy.k))
+    if privacy.environment is not None:
+        models.append(environment_model(privacy.environment))
+    for d in privacy.l_diversity:
+        if d.kind == "entropy":
+            models.append(EntropyLDiversity(d.column, d.l))
+        elif d.kind == "recursive":
+            models.append(RecursiveCLDiversity(d.column, float(d.c or 0), int(d.l)))
+        else:
+            models.append(DistinctLDiversity(d.column, int(d.l)))
+    for t in product.privacy.t_closeness:
+        models.append(TCloseness(t.column, t.t, t.distance == "ordered"))
+    return models
+
+
+def microdata_rule(product: MicrodataProduct, source: pl.LazyFrame) -> RecordRule:
+    """What the egress gate re-measures on a microdata release, from the policy, not from the
+    builder."""
+    privacy = product.privacy
+    ks = [privacy.k] if privacy.k is not None else []
+    if privacy.environment is not None:
+        ks.append(environment_model(privacy.environment).k)
+    return RecordRule(
+        source=source,
+        qis=product.qi_columns(),
+        k=max(ks) if ks else None,
+        environment=privacy.environment,
+        diversity=[Diversity(d.column, d.l, d.kind, d.c) for d in privacy.l_diversity],
+        closeness=[Closeness(t.column, t.t, t.distance == "ordered") for t in privacy.t_closeness],
+    )
+
+
+def microdata_lineage(policy: Policy, product: MicrodataProduct) -> dict[str, Origin]:
+    """Where each published column of a microdata product comes from, for the egress gate."""
+    qis = set(product.qi_columns())
+    lineage: dict[str, Origin] = {}
+    for name in product.output_columns():
+        col = policy.columns[name]
+        role = "quasi_identifier" if name in qis else "record"
+        lineage[name] = Origin(role, name, col.category, col.secret)
     return lineage

@@ -22,6 +22,7 @@ from flows.status import chosen_products, result_row, sort_products
 from governance.policy.load import LoadedPolicy, load_policies
 from governance.policy.products import ProductBase
 from governance.state import State
+from transforms.anonymize.errors import AnonymizationError
 from transforms.egress import EgressRefused, Release
 
 
@@ -62,8 +63,9 @@ def publish(
     prepared: steps.Prepared,
     paths: Paths,
     print_: str,
+    built=None,
 ):
-    return steps.release(loaded, product, cleared, prepared, paths, print_)
+    return steps.release(loaded, product, cleared, prepared, paths, print_, built)
 
 
 @flow(name="sluice-build", log_prints=False)
@@ -123,14 +125,22 @@ def _build_changed(
         )
     _record_resource(loaded, prepared, state)
     for product in todo:
-        table = build_product(loaded, product, prepared)
+        try:
+            table = build_product(loaded, product, prepared)
+        except AnonymizationError as impossible:
+            logger.error("%s cannot be anonymised: %s", product.id, impossible)
+            message = f"cannot be anonymised as declared: {impossible}"
+            results.append(result_row(product, "refused", message=message, prepared=prepared))
+            continue
         try:
             cleared = egress_gate(loaded, product, table, prepared)
         except EgressRefused as refusal:
             logger.error("%s refused at the egress gate: %s", product.id, refusal)
             results.append(result_row(product, "refused", message=str(refusal), prepared=prepared))
             continue
-        published = publish(loaded, product, cleared, prepared, paths, prints[product.id])
+        published = publish(
+            loaded, product, cleared, prepared, paths, prints[product.id], built=table
+        )
         state.record_version(
             {
                 "product_id": product.id,

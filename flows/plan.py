@@ -7,7 +7,7 @@ from rich.table import Table
 
 from flows.settings import Paths
 from governance.policy.load import LoadedPolicy
-from governance.policy.products import ModelProduct
+from governance.policy.products import MicrodataProduct, ModelProduct
 
 
 def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
@@ -48,4 +48,19 @@ def _describe(product: object) -> str:
         dims = ", ".join(d.output for d in product.dimension_specs())
         stats = ", ".join(f"{m.name}={m.agg}({m.column or ''})" for m in product.measures)
         return f"by {dims}: {stats}; cells < {product.min_group_size} people suppressed"
+    if isinstance(product, MicrodataProduct):
+        return _describe_microdata(product)
     return ""
+
+
+def _describe_microdata(product: MicrodataProduct) -> str:
+    privacy = product.privacy
+    models = [f"k={privacy.k}"] if privacy.k else []
+    models += [f"environment {privacy.environment}"] if privacy.environment else []
+    models += [f"{d.kind} l={d.l:g} on {d.column}" for d in privacy.l_diversity]
+    models += [f"{t.distance} t={t.t:g} on {t.column}" for t in privacy.t_closeness]
+    qis = ", ".join(product.qi_columns())
+    return (
+        f"records of {', '.join(product.output_columns())}; generalising {qis} for "
+        f"{', '.join(models)}; at most {product.max_suppression:.0%} of rows suppressed"
+    )

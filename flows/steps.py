@@ -22,10 +22,11 @@ from flows.keys import key_fingerprint, load_or_create_key
 from flows.publish import Published, latest_manifest, publish
 from flows.settings import Paths
 from governance.policy.load import LoadedPolicy
-from governance.policy.products import ModelProduct, ProductBase
+from governance.policy.products import MicrodataProduct, ModelProduct, ProductBase
 from governance.state import State
 from transforms.deidentify import deidentify as apply_treatments
 from transforms.egress import CellRule, Release, egress_gate
+from transforms.products.microdata import Microdata, build_microdata
 from transforms.products.model import build_model
 from transforms.validation import (
     OK,
@@ -75,8 +76,19 @@ def fingerprint(loaded: LoadedPolicy, product: ProductBase, input_sha256: str) -
         "product": product.model_dump(mode="json"),
         "input": input_sha256,
     }
+    if isinstance(product, MicrodataProduct):
+        payload["hierarchy_files"] = _hierarchy_hashes(loaded, product)
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+def _hierarchy_hashes(loaded: LoadedPolicy, product: MicrodataProduct) -> dict[str, str]:
+    """A changed hierarchy file changes the release, so its content is part of the identity."""
+    hashes = {}
+    for qi in binding.microdata_qis(product, loaded.path.parent):
+        if qi.path is not None and qi.path.is_file():
+            hashes[qi.column] = hashlib.sha256(qi.path.read_bytes()).hexdigest()
+    return hashes
 
 
 def up_to_date(paths: Paths, product: ProductBase, print_: str) -> dict[str, Any] | None:
@@ -182,8 +194,11 @@ def _write_quarantine(paths: Paths, resource: str, sha: str, rows: pl.DataFrame)
     return target
 
 
-def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: Prepared) -> pl.DataFrame:
-    """The product's table, computed from the de-identified resource."""
+def build_product(
+    loaded: LoadedPolicy, product: ProductBase, prepared: Prepared
+) -> pl.DataFrame | Microdata:
+    """The product's table, computed from the de-identified resource (raises
+    AnonymizationError when no microdata release meets the product's privacy settings)."""
     if isinstance(product, ModelProduct):
         dims, stats = binding.model_parts(product)
         source = prepared.frame()
@@ -196,13 +211,33 @@ def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: Prepared
         )
         with streaming():
             return plan.collect(engine="streaming")
+    if isinstance(product, MicrodataProduct):
+        with streaming():
+            records = prepared.frame().select(product.output_columns()).collect()
+        return build_microdata(
+            records,
+            qis=binding.microdata_qis(product, loaded.path.parent),
+            columns=product.output_columns(),
+            models=binding.microdata_models(product),
+            max_suppression=product.max_suppression,
+            metric=product.metric,
+        )
     raise NotImplementedError(f"product kind '{product.kind}' has no builder")
 
 
 def gate(
-    loaded: LoadedPolicy, product: ProductBase, table: pl.DataFrame, prepared: Prepared
+    loaded: LoadedPolicy,
+    product: ProductBase,
+    table: pl.DataFrame | Microdata,
+    prepared: Prepared,
 ) -> Release:
     """Pass the table through the egress gate (raises EgressRefused)."""
+    frame = table.frame if isinstance(table, Microdata) else table
+    if isinstance(product, MicrodataProduct):
+        lineage = binding.microdata_lineage(loaded.policy, product)
+        rule = binding.microdata_rule(product, prepared.frame())
+        with streaming():
+            return egress_gate(frame, lineage=lineage, records=rule)
     if isinstance(product, ModelProduct):
         dims, _ = binding.model_parts(product)
         cells = CellRule(
@@ -213,7 +248,7 @@ def gate(
         )
         lineage = binding.model_lineage(loaded.policy, product)
         with streaming():
-            return egress_gate(table, lineage=lineage, cells=cells)
+            return egress_gate(frame, lineage=lineage, cells=cells)
     raise NotImplementedError(f"product kind '{product.kind}' has no gate rule")
 
 
@@ -224,8 +259,10 @@ def release(
     prepared: Prepared,
     paths: Paths,
     print_: str,
+    built: pl.DataFrame | Microdata | None = None,
 ) -> Published:
-    """Publish a cleared release with its manifest."""
+    """Publish a cleared release with its manifest; a microdata manifest also says how the
+    records were anonymised (from `built`) and what the gate measured."""
     resource = loaded.policy.resource
     meta = {
         "sluice_manifest": 1,
@@ -254,4 +291,45 @@ def release(
         ),
         "fingerprint": print_,
     }
+    if isinstance(built, Microdata):
+        meta["anonymisation"] = microdata_manifest(built, cleared)
     return publish(cleared, product=product.id, meta=meta, publish_dir=paths.publish)
+
+
+def microdata_manifest(built: Microdata, cleared: Release) -> dict[str, Any]:
+    """How the records were anonymised (the search's account) next to what the gate measured
+    on the published rows (required and achieved per privacy model, risk before and after)."""
+    found = built.result
+    measured = [c for c in cleared.checks if "required" in c.figures]
+    risk = next(c.figures for c in cleared.checks if c.name == "re_identification_risk")
+    models = [{"model": c.name, **c.figures} for c in measured]
+    if risk["environment"] is not None:
+        models.append(
+            {
+                "model": "environment",
+                "environment": risk["environment"],
+                "required": risk["threshold"],
+                "achieved": risk["after"]["prosecutor_max_risk"],
+            }
+        )
+    return {
+        "quasi_identifiers": [
+            {"column": c, "level": found.levels[c], "top_level": h.height}
+            for c, h in built.hierarchies.items()
+        ],
+        "privacy_models": models,
+        "rows_in": built.rows_in,
+        "suppressed_rows": found.suppressed,
+        "classes": found.classes,
+        "min_class_size": found.min_class,
+        "avg_class_size": round(found.mean_class, 4),
+        "metric": {"name": found.metric, "value": found.value},
+        "environment": risk["environment"],
+        "risk_before": risk["before"],
+        "risk_after": risk["after"],
+        "search": {
+            "nodes_checked": found.nodes_checked,
+            "nodes_total": found.nodes_total,
+            "runtime_ms": round(found.runtime_ms, 1),
+        },
+    }

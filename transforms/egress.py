@@ -2,20 +2,23 @@
 
 It refuses, and so nothing is published, when an output column still carries a direct
 identifier, when a scan of the output finds a resident ID, mobile number, unified social credit
-code or bank card number, or when a published cell covers fewer people than its minimum. Its
-figures come from its own recount of the de-identified data, not from the product builder.
+code or bank card number, when a published cell covers fewer people than its minimum, or when
+a record-level release misses a privacy model it must meet. Its figures come from its own
+recount of the de-identified data and the published rows, not from the product builder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 import polars as pl
 
 from transforms.detectors.scan import scan_frame
+from transforms.egress_records import RecordRule, record_checks
 from transforms.errors import TransformError
+from transforms.gate_check import Check
 
 GATE_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "CN_BANK_CARD")
 BLOCKED_CATEGORIES = frozenset({"direct_identifier", "free_text"})
@@ -25,7 +28,7 @@ BLOCKED_CATEGORIES = frozenset({"direct_identifier", "free_text"})
 class Origin:
     """Where an output column comes from: its source column and that column's category."""
 
-    role: Literal["dimension", "measure", "flag"]
+    role: Literal["dimension", "measure", "flag", "quasi_identifier", "record"]
     source: str | None = None
     category: str | None = None
     secret: bool = False
@@ -43,16 +46,6 @@ class CellRule:
     subject: str | None = None
     """Column whose distinct values are the people; without one, each row is a person."""
     suppressed: str = "suppressed"
-
-
-@dataclass(frozen=True)
-class Check:
-    """One privacy check of the gate, with the figures it measured."""
-
-    name: str
-    passed: bool
-    figures: Mapping[str, Any] = field(default_factory=dict)
-    detail: str = ""
 
 
 class EgressRefused(TransformError):
@@ -81,12 +74,21 @@ _GATE_TOKEN = object()
 
 
 def egress_gate(
-    frame: pl.DataFrame, *, lineage: Mapping[str, Origin], cells: CellRule | None = None
+    frame: pl.DataFrame,
+    *,
+    lineage: Mapping[str, Origin],
+    cells: CellRule | None = None,
+    records: RecordRule | None = None,
 ) -> Release:
-    """Check a product before it leaves the domain; raise EgressRefused if any check fails."""
+    """Check a product before it leaves the domain; raise EgressRefused if any check fails.
+
+    `cells` re-counts an aggregated release's cells; `records` re-measures a record-level
+    release's privacy models (k, l, t, risk) on the rows themselves."""
     checks = [_no_direct_identifiers(frame, lineage), _pii_scan(frame)]
     if cells is not None:
         checks.append(_min_group_size(frame, lineage, cells))
+    if records is not None:
+        checks.extend(record_checks(frame, lineage, records))
     if not all(c.passed for c in checks):
         raise EgressRefused(checks)
     return Release(frame, tuple(checks), _token=_GATE_TOKEN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 
 class StrictModel(BaseModel):
@@ -27,3 +27,34 @@ Grade = Literal["general-1", "general-2", "general-3", "general-4", "important",
 ColumnType = Literal["string", "integer", "float", "date", "datetime", "boolean"]
 NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "float"})
 TEMPORAL_TYPES: frozenset[str] = frozenset({"date", "datetime"})
+
+
+SupplyMode = Literal["shared", "open", "authorized"]
+Purpose = Literal["public_welfare", "industry"]
+
+
+class ProductBase(StrictModel):
+    """What every product declares: who may receive it (supply mode) and why (purpose)."""
+
+    id: Identifier
+    kind: str
+    title: str = Field(min_length=1)
+    description: str | None = None
+    supply_mode: SupplyMode
+    purpose: Purpose
+    authorization: str | None = Field(
+        None, description="Authorization id; required when supply_mode is 'authorized'."
+    )
+
+    @model_validator(mode="after")
+    def _authorization_matches_mode(self) -> ProductBase:
+        if self.supply_mode == "authorized" and not self.authorization:
+            raise ValueError(
+                "supply_mode 'authorized' needs 'authorization' (the authorization id)"
+            )
+        if self.supply_mode != "authorized" and self.authorization:
+            raise ValueError(
+                "'authorization' only applies to supply_mode 'authorized', "
+                f"not '{self.supply_mode}'"
+            )
+        return self

@@ -6,10 +6,12 @@ Each problem comes with the key path it belongs to, so the loader can point at t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from governance.policy.base import NUMERIC_TYPES
+from governance.policy.microdata_checks import microdata_problems
 from governance.policy.models import Policy
-from governance.policy.products import ModelProduct
+from governance.policy.products import MicrodataProduct, ModelProduct
 from governance.policy.treatments import Generalize
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -17,9 +19,10 @@ Problem = tuple[tuple[str | int, ...], str]
 IDENTITY_TREATMENTS = "drop, pseudonymize or mask"
 
 
-def cross_check(policy: Policy) -> list[Problem]:
-    """All cross-key problems of a policy, in file order."""
-    return [*_columns(policy), *_products(policy)]
+def cross_check(policy: Policy, base: Path | None = None) -> list[Problem]:
+    """All cross-key problems of a policy, in file order; files a policy names (hierarchies)
+    are looked up relative to `base`, the policy's folder, when it is given."""
+    return [*_columns(policy), *_products(policy, base)]
 
 
 def _columns(policy: Policy) -> Iterator[Problem]:
@@ -54,7 +57,7 @@ def _columns(policy: Policy) -> Iterator[Problem]:
             yield ("columns", name, "format"), "'format' applies only to date and datetime columns"
 
 
-def _products(policy: Policy) -> Iterator[Problem]:
+def _products(policy: Policy, base: Path | None) -> Iterator[Problem]:
     seen: set[str] = set()
     for i, product in enumerate(policy.products):
         if product.id in seen:
@@ -62,6 +65,8 @@ def _products(policy: Policy) -> Iterator[Problem]:
         seen.add(product.id)
         if isinstance(product, ModelProduct):
             yield from _model_product(policy, i, product)
+        elif isinstance(product, MicrodataProduct):
+            yield from microdata_problems(policy, i, product, base)
 
 
 def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Problem]:

@@ -54,7 +54,7 @@ def load_policy(path: Path | str) -> LoadedPolicy:
     except ValidationError as exc:
         raise PolicyErrors([_from_pydantic(path, lines, err) for err in exc.errors()]) from None
     loaded = LoadedPolicy(path, policy, hashlib.sha256(raw).hexdigest(), lines)
-    problems = [loaded.error(message, *key) for key, message in cross_check(policy)]
+    problems = [loaded.error(message, *key) for key, message in cross_check(policy, path.parent)]
     if problems:
         raise PolicyErrors(problems)
     return loaded

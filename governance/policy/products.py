@@ -6,37 +6,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from governance.policy.base import Identifier, StrictModel
-
-SupplyMode = Literal["shared", "open", "authorized"]
-Purpose = Literal["public_welfare", "industry"]
-
-
-class ProductBase(StrictModel):
-    """What every product declares: who may receive it (supply mode) and why (purpose)."""
-
-    id: Identifier
-    kind: str
-    title: str = Field(min_length=1)
-    description: str | None = None
-    supply_mode: SupplyMode
-    purpose: Purpose
-    authorization: str | None = Field(
-        None, description="Authorization id; required when supply_mode is 'authorized'."
-    )
-
-    @model_validator(mode="after")
-    def _authorization_matches_mode(self) -> ProductBase:
-        if self.supply_mode == "authorized" and not self.authorization:
-            raise ValueError(
-                "supply_mode 'authorized' needs 'authorization' (the authorization id)"
-            )
-        if self.supply_mode != "authorized" and self.authorization:
-            raise ValueError(
-                "'authorization' only applies to supply_mode 'authorized', "
-                f"not '{self.supply_mode}'"
-            )
-        return self
+from governance.policy.base import Identifier, ProductBase, Purpose, StrictModel, SupplyMode
+from governance.policy.microdata import MicrodataProduct
 
 
 class Dimension(StrictModel):
@@ -83,7 +54,19 @@ class ModelProduct(ProductBase):
         return [d if isinstance(d, Dimension) else Dimension(column=d) for d in self.dimensions]
 
 
-PRODUCT_KINDS: tuple[type[ProductBase], ...] = (ModelProduct,)
+PRODUCT_KINDS: tuple[type[ProductBase], ...] = (ModelProduct, MicrodataProduct)
 """Registry of product kinds, keyed by their `kind` literal."""
+
+__all__ = [
+    "PRODUCT_KINDS",
+    "Dimension",
+    "Measure",
+    "MicrodataProduct",
+    "ModelProduct",
+    "ProductBase",
+    "ProductSpec",
+    "Purpose",
+    "SupplyMode",
+]
 
 ProductSpec = Annotated[Union[PRODUCT_KINDS], Field(discriminator="kind")]  # noqa: UP007

@@ -16,6 +16,19 @@ PRODUCTS = {
     "enterprises_by_district",
     "hotline_by_district_month",
     "visits_by_city_quarter",
+    "insured_microdata",
+}
+CHECKS = {
+    "model": {"no_direct_identifiers", "pii_scan", "min_group_size"},
+    "microdata": {
+        "no_direct_identifiers",
+        "pii_scan",
+        "quasi_identifiers",
+        "k_anonymity",
+        "l_diversity",
+        "t_closeness",
+        "re_identification_risk",
+    },
 }
 MANIFEST_KEYS = {
     "product",
@@ -48,11 +61,8 @@ def test_every_product_is_published_with_a_complete_manifest(workspace: Workspac
         assert set(manifest) >= MANIFEST_KEYS, product
         assert len(manifest["policy"]["sha256"]) == 64
         assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
-        assert {c["name"] for c in manifest["privacy_checks"]} == {
-            "no_direct_identifiers",
-            "pii_scan",
-            "min_group_size",
-        }
+        assert {c["name"] for c in manifest["privacy_checks"]} == CHECKS[manifest["kind"]]
+        assert ("anonymisation" in manifest) == (manifest["kind"] == "microdata")
         assert all(c["passed"] for c in manifest["privacy_checks"])
         data = pl.read_parquet(workspace.published / product / "v1" / "data.parquet")
         assert data.height == manifest["rows"] > 0

@@ -10,7 +10,6 @@ import polars as pl
 import pytest
 
 from flows.registration import submissions
-from flows.runtime import configure_prefect
 from flows.settings import Paths
 from governance.policy.load import load_policies
 from governance.registry import RegistryStore, register
@@ -58,15 +57,6 @@ products:
     measures: [{name: holders, agg: count_subjects}]
     min_group_size: 2
 """
-
-
-@pytest.fixture(scope="module")
-def harness():
-    configure_prefect()
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture

@@ -1,0 +1,118 @@
+"""Microdata product: the resource's records with quasi-identifiers generalised along their
+hierarchies and rare combinations suppressed, by the optimal full-domain search.
+
+Quasi-identifiers are matched to hierarchies as text (a null becomes MISSING, generalised to
+"*" with everything else); included and sensitive columns keep their type, so numbers keep
+their order for ordered t-closeness.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+
+from transforms.anonymize import (
+    METRICS,
+    Hierarchy,
+    PrivacyModel,
+    SearchResult,
+    anonymize_frame,
+    load_hierarchy,
+)
+from transforms.anonymize.builders import (
+    date_hierarchy,
+    district_hierarchy,
+    interval_hierarchy,
+    masking_hierarchy,
+    suppression_hierarchy,
+)
+from transforms.anonymize.errors import AnonymizationError
+
+MISSING = "(missing)"
+"""How a null quasi-identifier value is shown; built-in hierarchies generalise it to "*"."""
+
+Form = Literal["suppress", "intervals", "dates", "district", "masking", "file"]
+
+
+@dataclass(frozen=True)
+class QuasiIdentifier:
+    """A quasi-identifier column and the hierarchy it is coarsened along."""
+
+    column: str
+    form: Form = "suppress"
+    widths: tuple[float, ...] = ()
+    date_levels: tuple[str, ...] = ()
+    path: Path | None = None
+    separator: str = ";"
+
+
+@dataclass(frozen=True)
+class Microdata:
+    """The records to publish and the search's account of how they were made."""
+
+    frame: pl.DataFrame
+    result: SearchResult
+    hierarchies: dict[str, Hierarchy] = field(repr=False)
+    rows_in: int = 0
+
+
+def build_microdata(
+    frame: pl.DataFrame,
+    *,
+    qis: Sequence[QuasiIdentifier],
+    columns: Sequence[str],
+    models: Sequence[PrivacyModel],
+    max_suppression: float,
+    metric: str = "loss",
+) -> Microdata:
+    """Anonymise `frame` to the quasi-identifiers plus `columns` (included and sensitive ones,
+    published as they are); raises AnonymizationError when no release meets the models."""
+    names = [q.column for q in qis]
+    extra = [c for c in dict.fromkeys(columns) if c not in names]
+    table = frame.select(*(pl.col(c).cast(pl.String).fill_null(MISSING) for c in names), *extra)
+    hierarchies = {q.column: hierarchy_for(q, table[q.column]) for q in qis}
+    if metric not in METRICS:
+        raise AnonymizationError(f"unknown metric '{metric}'; known: {', '.join(METRICS)}")
+    release = anonymize_frame(table, hierarchies, models, max_suppression, METRICS[metric]())
+    return Microdata(release.frame, release.result, hierarchies, table.height)
+
+
+def hierarchy_for(qi: QuasiIdentifier, values: pl.Series) -> Hierarchy:
+    """The hierarchy of one quasi-identifier for the values it actually has."""
+    if qi.form == "file":
+        if qi.path is None:
+            raise AnonymizationError(f"hierarchy of '{qi.column}' needs a file")
+        try:
+            return load_hierarchy(qi.path, qi.column, qi.separator)
+        except FileNotFoundError:
+            raise AnonymizationError(
+                f"hierarchy file of '{qi.column}' not found: {qi.path}"
+            ) from None
+        except UnicodeDecodeError:
+            raise AnonymizationError(
+                f"hierarchy file of '{qi.column}' is not UTF-8: {qi.path}"
+            ) from None
+    found = [v for v in values.unique().to_list() if v != MISSING]
+    if qi.form == "intervals":
+        built = interval_hierarchy(qi.column, found, qi.widths)
+    elif qi.form == "dates":
+        built = date_hierarchy(qi.column, found, qi.date_levels)
+    elif qi.form == "district":
+        built = district_hierarchy(qi.column, found)
+    elif qi.form == "masking":
+        built = masking_hierarchy(qi.column, found)
+    else:
+        built = suppression_hierarchy(qi.column, found)
+    return _with_missing(built) if MISSING in values else built
+
+
+def _with_missing(hierarchy: Hierarchy) -> Hierarchy:
+    """Add MISSING: kept as itself below the top level, "*" at it."""
+    top = hierarchy.height
+    levels = [{**level, MISSING: "*" if n == top else MISSING}
+              for n, level in enumerate(hierarchy.levels)]  # fmt: skip
+    return Hierarchy(hierarchy.column, levels)
