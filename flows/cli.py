@@ -190,6 +190,12 @@ def anonymize(
     metric: Annotated[
         str, typer.Option(help="Information loss to minimise: dm, loss, entropy or aecs.")
     ] = "loss",
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local", help="Refine the optimum class by class (k-anonymity only; lower DM)."
+        ),
+    ] = False,
     sep: Annotated[str, typer.Option("--sep", help="CSV and hierarchy separator.")] = ",",
 ) -> None:
     """Optimal generalisation of a file under k, l, t or a release environment, with a report
@@ -201,7 +207,7 @@ def anonymize(
         raise typer.BadParameter(f"--metric must be one of {', '.join(METRICS)}, not '{metric}'")
     settings = Settings(
         k=k, l=l_value, l_kind=l_kind, c=c, t=t, t_distance=t_distance,
-        environment=environment, sensitive=tuple(sensitive or ()),
+        environment=environment, sensitive=tuple(sensitive or ()), local=local,
     )  # fmt: skip
     result = anonymize_file(
         source, out_file, qis=qi, settings=settings, max_suppression=max_suppression,
@@ -209,6 +215,9 @@ def anonymize(
     )  # fmt: skip
     write_report(result, report)
     levels = ", ".join(f"{col}={lv}" for col, lv in result["levels"].items())
+    if "local_recoding" in result:
+        levels = f"local recoding from {levels}; DM {result['local_recoding']['dm']:,}"
+        metric = f"full-domain {metric}"
     value = result["metric"]["value"]
     shown = f"{value:,.0f}" if float(value).is_integer() else f"{value:.6f}"
     held = "; ".join(f"{m['model']} {m['achieved']}" for m in result["privacy_models"])
