@@ -221,6 +221,7 @@ def build_product(
             models=binding.microdata_models(product),
             max_suppression=product.max_suppression,
             metric=product.metric,
+            local=product.local,
         )
     raise NotImplementedError(f"product kind '{product.kind}' has no builder")
 
@@ -312,7 +313,7 @@ def microdata_manifest(built: Microdata, cleared: Release) -> dict[str, Any]:
                 "achieved": risk["after"]["prosecutor_max_risk"],
             }
         )
-    return {
+    manifest = {
         "quasi_identifiers": [
             {"column": c, "level": found.levels[c], "top_level": h.height}
             for c, h in built.hierarchies.items()
@@ -333,3 +334,19 @@ def microdata_manifest(built: Microdata, cleared: Release) -> dict[str, Any]:
             "runtime_ms": round(found.runtime_ms, 1),
         },
     }
+    if built.local is not None:
+        local = built.local
+        manifest.update(
+            suppressed_rows=local.suppressed,
+            classes=local.classes,
+            min_class_size=local.min_class,
+            avg_class_size=round(local.mean_class, 4),
+            local_recoding={
+                "dm": local.dm,
+                "levels_used": {c: {str(lv): n for lv, n in used.items()}
+                                for c, used in local.levels_used.items()},
+                "note": "quasi_identifiers[].level is the full-domain start; rows are refined "
+                "from it class by class, so a column mixes the levels in levels_used",
+            },
+        )  # fmt: skip
+    return manifest

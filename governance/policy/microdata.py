@@ -161,6 +161,22 @@ class MicrodataProduct(ProductBase):
     metric: Literal["dm", "loss", "entropy", "aecs"] = Field(
         "loss", description="Information loss the search minimises."
     )
+    local: bool = Field(
+        False,
+        description="Refine the optimum class by class (local recoding): lower DM, mixed "
+        "generalisation levels within a column; k-anonymity and environments only.",
+    )
+
+    @model_validator(mode="after")
+    def _local_needs_k_only(self) -> MicrodataProduct:
+        if self.local and (self.privacy.l_diversity or self.privacy.t_closeness):
+            raise ValueError(
+                "local: true supports k and environment only: a class split by local recoding "
+                "can break l-diversity or t-closeness; remove 'local' or those settings"
+            )
+        if self.local and self.privacy.k is None and self.privacy.environment is None:
+            raise ValueError("local: true needs privacy.k or privacy.environment")
+        return self
 
     def qi_columns(self) -> list[str]:
         return [q.column for q in self.quasi_identifiers]

@@ -65,6 +65,22 @@ products:
       l_diversity: [{column: diagnosis, l: 2}]
       t_closeness: [{column: cost, t: 0.4, distance: ordered}]
     max_suppression: 0.1
+  - id: clinic_local
+    kind: microdata
+    title: 门诊微观数据（局部重编码）
+    supply_mode: open
+    purpose: public_welfare
+    quasi_identifiers:
+      - column: age
+        hierarchy: {intervals: [10, 20]}
+      - column: sex
+      - column: district
+        hierarchy: {district: true}
+    include: [cost]
+    privacy: {k: 4}
+    max_suppression: 0.1
+    metric: dm
+    local: true
   - id: clinic_impossible
     kind: microdata
     title: 门诊微观数据（过严）
@@ -126,6 +142,16 @@ def test_microdata_publishes_what_pycanon_confirms_and_refuses_the_impossible(ha
         < done["risk_before"]["prosecutor_max_risk"]
     )
     assert done["metric"]["name"] == "Loss"
+
+    local = pl.read_parquet(publish / "clinic_local" / "v1" / "data.parquet")
+    assert anonymity.k_anonymity(local.to_pandas().reset_index(drop=True), QIS) >= 4
+    recoded = json.loads((publish / "clinic_local" / "v1" / "manifest.json").read_text())
+    recoded = recoded["anonymisation"]
+    sizes = local.group_by(QIS).len()["len"]
+    assert recoded["local_recoding"]["dm"] == int((sizes * sizes).sum()) + (
+        recoded["suppressed_rows"] * 240
+    )
+    assert recoded["local_recoding"]["dm"] <= recoded["metric"]["value"]  # full-domain DM
 
     refused = results["clinic_impossible"]
     assert refused["status"] == "refused"

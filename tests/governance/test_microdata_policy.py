@@ -180,3 +180,16 @@ def test_missing_hierarchy_file_names_its_path(write_policy, tmp_path):
     (message,) = messages(write_policy, text)
     assert str(tmp_path / "hierarchies" / "district.csv") in message
     assert "not found" in message
+
+
+def test_local_recoding_refuses_l_and_t(write_policy):
+    """Local recoding splits classes, which can break l or t: the policy says so up front."""
+    (message,) = messages(
+        write_policy, POLICY.replace("metric: loss", "metric: dm\n    local: true")
+    )
+    assert "products[0]:" in message and "local: true supports k and environment only" in message
+    text = POLICY.replace("metric: loss", "metric: dm\n    local: true")
+    text = text.replace(
+        "      l_diversity: [{column: occupation, l: 3, kind: distinct}]\n", ""
+    ).replace("      t_closeness: [{column: contribution_base, t: 0.2, distance: ordered}]\n", "")
+    assert load_policy(write_policy(text)).policy.products[0].local

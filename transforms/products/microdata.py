@@ -31,6 +31,8 @@ from transforms.anonymize.builders import (
     suppression_hierarchy,
 )
 from transforms.anonymize.errors import AnonymizationError
+from transforms.anonymize.local import LocalRecoding, recode_locally
+from transforms.anonymize.models import KAnonymity, max_suppressed
 
 MISSING = "(missing)"
 """How a null quasi-identifier value is shown; built-in hierarchies generalise it to "*"."""
@@ -58,6 +60,7 @@ class Microdata:
     result: SearchResult
     hierarchies: dict[str, Hierarchy] = field(repr=False)
     rows_in: int = 0
+    local: LocalRecoding | None = None
 
 
 def build_microdata(
@@ -68,6 +71,7 @@ def build_microdata(
     models: Sequence[PrivacyModel],
     max_suppression: float,
     metric: str = "loss",
+    local: bool = False,
 ) -> Microdata:
     """Anonymise `frame` to the quasi-identifiers plus `columns` (included and sensitive ones,
     published as they are); raises AnonymizationError when no release meets the models."""
@@ -78,7 +82,14 @@ def build_microdata(
     if metric not in METRICS:
         raise AnonymizationError(f"unknown metric '{metric}'; known: {', '.join(METRICS)}")
     release = anonymize_frame(table, hierarchies, models, max_suppression, METRICS[metric]())
-    return Microdata(release.frame, release.result, hierarchies, table.height)
+    if not local:
+        return Microdata(release.frame, release.result, hierarchies, table.height)
+    ks = [m.k for m in models if isinstance(m, KAnonymity)]
+    if len(ks) != len(models):
+        raise AnonymizationError("local recoding supports k-anonymity and environments only")
+    limit = max_suppressed(max_suppression, table.height)
+    recoded = recode_locally(table, hierarchies, max(ks), release.result.levels, limit)
+    return Microdata(recoded.frame, release.result, hierarchies, table.height, recoded)
 
 
 def hierarchy_for(qi: QuasiIdentifier, values: pl.Series) -> Hierarchy:
