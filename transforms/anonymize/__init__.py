@@ -11,6 +11,7 @@ from transforms.anonymize.diversity import (
 from transforms.anonymize.encode import Encoded, encode
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy, load_hierarchy, missing_values
+from transforms.anonymize.local import LocalRecoding, recode_locally
 from transforms.anonymize.metrics import (
     AverageClassSize,
     Discernibility,
@@ -45,6 +46,7 @@ __all__ = [
     "EntropyLDiversity",
     "Hierarchy",
     "KAnonymity",
+    "LocalRecoding",
     "Loss",
     "Metric",
     "NonUniformEntropy",
@@ -64,4 +66,5 @@ __all__ = [
     "missing_values",
     "optimal_node",
     "publish_node",
+    "recode_locally",
 ]
