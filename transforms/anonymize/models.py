@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,6 +65,12 @@ class KAnonymity(PrivacyModel):
                 f"k={self.k} is larger than the {rows} rows of the data: no generalisation can "
                 f"put {self.k} rows in a class; lower k or allow suppressing all rows"
             )
+
+
+def sensitive_columns(models: Sequence[PrivacyModel]) -> list[str]:
+    """Columns the models judge (l-diversity, t-closeness), in first-mention order."""
+    columns = (getattr(model, "column", None) for model in models)
+    return list(dict.fromkeys(c for c in columns if c is not None))
 
 
 def max_suppressed(fraction: float, rows: int) -> int:

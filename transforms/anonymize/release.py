@@ -12,13 +12,13 @@ import polars as pl
 
 from transforms.anonymize.apply import generalize_frame
 from transforms.anonymize.closeness import TCloseness
-from transforms.anonymize.encode import Classes, encode
+from transforms.anonymize.encode import Classes
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Metric
-from transforms.anonymize.models import KAnonymity, PrivacyModel, max_suppressed
+from transforms.anonymize.models import KAnonymity, PrivacyModel, sensitive_columns
 from transforms.anonymize.risk import RISK_THRESHOLDS
-from transforms.anonymize.search import SearchResult, optimal_node
+from transforms.anonymize.search import SearchResult, anonymize_search
 from transforms.anonymize.sensitive import SensitiveCounts, sensitive_codes
 
 
@@ -29,12 +29,6 @@ class Release:
 
     frame: pl.DataFrame
     result: SearchResult
-
-
-def sensitive_columns(models: Sequence[PrivacyModel]) -> list[str]:
-    """Columns the models judge, in first-mention order."""
-    columns = (getattr(model, "column", None) for model in models)
-    return list(dict.fromkeys(c for c in columns if c is not None))
 
 
 def environment_model(environment: str) -> KAnonymity:
@@ -53,15 +47,7 @@ def environment_model(environment: str) -> KAnonymity:
     return KAnonymity(math.ceil(1.0 / threshold - 1e-9))
 
 
-def _check_settings(
-    frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy], models: Sequence[PrivacyModel]
-) -> None:
-    if not hierarchies:
-        raise AnonymizationError("no quasi-identifiers given: pass at least one hierarchy")
-    if not models:
-        raise AnonymizationError("no privacy model given: set k, l, t or an environment")
-    if frame.height == 0:
-        raise AnonymizationError("the data has no rows: there is nothing to anonymise")
+def _check_ordered(frame: pl.DataFrame, models: Sequence[PrivacyModel]) -> None:
     for model in models:
         if isinstance(model, TCloseness) and model.ordered:
             column = model.column
@@ -81,9 +67,8 @@ def anonymize_frame(
 ) -> Release:
     """Optimal full-domain release of ``frame`` meeting every model with at most
     ``max_suppression`` (a share of the rows) removed."""
-    _check_settings(frame, hierarchies, models)
-    data = encode(frame, hierarchies, sensitive_columns(models))
-    found = optimal_node(data, models, max_suppressed(max_suppression, frame.height), metric)
+    _check_ordered(frame, models)
+    found = anonymize_search(frame, hierarchies, models, max_suppression, metric)
     return Release(publish_node(frame, hierarchies, found.levels, models), found)
 
 

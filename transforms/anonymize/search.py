@@ -16,7 +16,7 @@ from transforms.anonymize.encode import Classes, Encoded, classes_of, encode, ro
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Discernibility, Metric
-from transforms.anonymize.models import PrivacyModel, judge, max_suppressed
+from transforms.anonymize.models import PrivacyModel, judge, max_suppressed, sensitive_columns
 
 Node = tuple[int, ...]
 
@@ -252,7 +252,9 @@ def anonymize_search(
     """Find the optimal node for a frame; ``suppression_limit`` is a fraction of the rows."""
     if not hierarchies:
         raise AnonymizationError("no quasi-identifiers given: pass at least one hierarchy")
+    if not models:
+        raise AnonymizationError("no privacy model given: set k, l, t or an environment")
     if frame.height == 0:
         raise AnonymizationError("the data has no rows: there is nothing to anonymise")
-    data = encode(frame, hierarchies)
+    data = encode(frame, hierarchies, sensitive_columns(models))
     return optimal_node(data, models, max_suppressed(suppression_limit, frame.height), metric)
