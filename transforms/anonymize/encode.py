@@ -15,7 +15,7 @@ from transforms.anonymize.sensitive import SensitiveCounts, count_sensitive, sen
 
 _KEY_LIMIT = 2**62
 #: Largest key space counted densely, absolutely and per grouped row.
-_DENSE_LIMIT = 1 << 22
+_DENSE_LIMIT = 1 << 24
 _DENSE_FACTOR = 8
 
 
@@ -168,13 +168,11 @@ def node_keys(data: Encoded, node: Sequence[int], codes: np.ndarray | None = Non
 @dataclass(frozen=True)
 class Classes:
     """Equivalence classes of one node: ``sizes[c]`` rows in class c; ``members[c]`` the level-0
-    codes of one row of class c (enough to know its generalised values); ``of_combo[i]`` is the
-    class of row i of the grouped codes (the distinct combinations, or the parent node's classes
-    after a roll-up); ``keys[c]`` the fixed-radix key of class c, when ``Encoded.places`` is set;
-    ``sensitive`` the sensitive-value counts per class."""
+    codes of one row of class c (enough to know its generalised values); ``keys[c]`` the
+    fixed-radix key of class c, when ``Encoded.places`` is set; ``sensitive`` the
+    sensitive-value counts per class."""
 
     sizes: np.ndarray
-    of_combo: np.ndarray
     members: np.ndarray
     keys: np.ndarray | None = None
     sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
@@ -217,7 +215,7 @@ def _group(
     unique, inverse, member = factorize(keys)
     sizes = np.bincount(inverse, weights=counts).astype(np.int64)
     regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
-    return Classes(sizes, inverse, codes[member], unique if fixed else None, regrouped)
+    return Classes(sizes, codes[member], unique if fixed else None, regrouped)
 
 
 def classes_of(
@@ -272,13 +270,14 @@ def _group_dense(
             keys += column.lookup[level][codes[:, j]] * place
     totals = np.bincount(keys, weights=counts, minlength=space)
     present = totals > 0
-    ids = np.cumsum(present) - 1
-    inverse = ids[keys]
-    first = np.empty(space, dtype=np.int64)
-    first[keys[::-1]] = np.arange(len(keys) - 1, -1, -1)
-    regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
-    members = codes[first[present]]
-    return Classes(totals[present].astype(np.int64), inverse, members, None, regrouped)
+    regrouped = {}
+    if sensitive:
+        inverse = (np.cumsum(present) - 1)[keys]
+        regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
+    member = np.empty(space, dtype=np.int64)
+    member[keys] = np.arange(len(keys))
+    members = codes[member[present]]
+    return Classes(totals[present].astype(np.int64), members, None, regrouped)
 
 
 def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) -> Classes:

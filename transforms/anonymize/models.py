@@ -41,7 +41,7 @@ class PrivacyModel(ABC):
 class KAnonymity(PrivacyModel):
     """Every published class has at least k rows, so no record hides among fewer than k.
 
-    >>> classes = Classes(np.array([1, 2, 3]), np.arange(3), np.zeros((3, 1), dtype=np.int64))
+    >>> classes = Classes(np.array([1, 2, 3]), np.zeros((3, 1), dtype=np.int64))
     >>> KAnonymity(2).failing(classes).tolist()
     [True, False, False]
     """

@@ -112,7 +112,7 @@ def failing_rows(frame: pl.DataFrame, qis: list[str], models: Sequence[PrivacyMo
             values,
         )
     sizes = np.bincount(row_class, minlength=classes.height).astype(np.int64)
-    grouped = Classes(sizes, row_class, np.empty((len(sizes), 0), dtype=np.int64), None, counted)
+    grouped = Classes(sizes, np.empty((len(sizes), 0), dtype=np.int64), None, counted)
     mask = np.zeros(len(sizes), dtype=bool)
     for model in models:
         mask |= model.failing(grouped)
