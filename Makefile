@@ -49,3 +49,15 @@ bench: install-dev
 
 clean:
 	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR)
+
+# anjana pins its own numpy and pandas, so it runs from a venv of its own, never the project's.
+ANJANA_VENV ?= .venv-anjana
+
+$(ANJANA_VENV)/.installed:
+	$(PYTHON) -m venv $(ANJANA_VENV)
+	$(ANJANA_VENV)/bin/python -m pip install --quiet anjana==1.2.3
+	touch $@
+
+.PHONY: bench-anjana
+bench-anjana: install-dev $(ANJANA_VENV)/.installed
+	$(BIN)/python bench/bench_anjana.py --anjana-python $(ANJANA_VENV)/bin/python

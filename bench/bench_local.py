@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 import polars as pl
+from bench_adult import DATA, QIS
 
 from transforms.anonymize.encode import encode
 from transforms.anonymize.hierarchy import load_hierarchy
@@ -36,17 +37,6 @@ from transforms.anonymize.metrics import Discernibility
 from transforms.anonymize.models import KAnonymity, max_suppressed
 from transforms.anonymize.search import optimal_node
 
-QIS = [
-    "age",
-    "sex",
-    "race",
-    "marital-status",
-    "education",
-    "native-country",
-    "workclass",
-    "occupation",
-]
-DATA = Path(__file__).resolve().parent / "data" / "adult"
 CASES = [(k, limit) for k in (2, 5, 10) for limit in (0.0, 0.05)]
 
 T = TypeVar("T")
