@@ -284,11 +284,7 @@ def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) ->
     """Classes of ``node`` from those of its predecessor, which has ``column`` one level lower:
     valid when every hierarchy is nested (see ``Encoded.nested``), and much cheaper because
     there are fewer classes and only one digit of the key changes."""
-    if (
-        parent.keys is None
-        or data.places is None
-        or _dense_places(data, node, len(parent.sizes)) is not None
-    ):
+    if parent.keys is None or data.places is None:
         return classes_of(data, node, parent.members, parent.sizes, parent.sensitive)
     lookup = data.encoded[column].lookup
     level = node[column]
