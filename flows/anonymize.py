@@ -26,9 +26,9 @@ from transforms.anonymize import (
     SearchResult,
     TCloseness,
     anonymize_frame,
-    environment_model,
     load_hierarchy,
     max_suppressed,
+    privacy_models,
 )
 from transforms.anonymize.builders import suppression_hierarchy
 from transforms.anonymize.local import LocalRecoding, recode_locally
@@ -74,16 +74,18 @@ class Settings:
                 f"--environment must be one of {', '.join(RISK_THRESHOLDS)}, "
                 f"not '{self.environment}'"
             )
-        models: list[PrivacyModel] = []
-        if self.k is not None:
-            models.append(KAnonymity(self.k))
-        if self.environment is not None:
-            models.append(environment_model(self.environment))
-        for column in self.sensitive:
-            if self.l is not None:
-                models.append(self._diversity(column, self.l))
-            if self.t is not None:
-                models.append(TCloseness(column, self.t, self.t_distance == "ordered"))
+        if self.l_kind == "recursive" and self.l is not None and self.c is None:
+            raise BuildError("--l-kind recursive needs --c (e.g. --c 3)")
+        models = privacy_models(
+            self.k,
+            self.environment,
+            [(c, self.l_kind, self.l, self.c) for c in self.sensitive if self.l is not None],
+            [
+                (c, self.t, self.t_distance == "ordered")
+                for c in self.sensitive
+                if self.t is not None
+            ],
+        )
         if not models:
             raise BuildError(
                 "no privacy model: give --k, --environment, or --l/--t with --sensitive"
@@ -94,17 +96,6 @@ class Settings:
                 "l-diversity or t-closeness; drop --local for --l and --t"
             )
         return models
-
-    def _diversity(self, column: str, l: float) -> PrivacyModel:  # noqa: E741
-        if self.l_kind == "entropy":
-            return EntropyLDiversity(column, l)
-        if not float(l).is_integer():
-            raise BuildError(f"--l {l:g}: {self.l_kind} l-diversity needs a whole number")
-        if self.l_kind == "recursive":
-            if self.c is None:
-                raise BuildError("--l-kind recursive needs --c (e.g. --c 3)")
-            return RecursiveCLDiversity(column, self.c, int(l))
-        return DistinctLDiversity(column, int(l))
 
 
 def read_table(path: Path, separator: str) -> pl.DataFrame:

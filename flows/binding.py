@@ -13,13 +13,9 @@ import polars as pl
 from governance.policy.models import Policy
 from governance.policy.products import MicrodataProduct, ModelProduct
 from transforms.anonymize import (
-    DistinctLDiversity,
-    EntropyLDiversity,
-    KAnonymity,
     PrivacyModel,
-    RecursiveCLDiversity,
-    TCloseness,
     environment_model,
+    privacy_models,
 )
 from transforms.deidentify import ColumnTreatment
 from transforms.egress import Origin
@@ -113,21 +109,12 @@ def microdata_qis(product: MicrodataProduct, policy_dir: Path) -> list[QuasiIden
 def microdata_models(product: MicrodataProduct) -> list[PrivacyModel]:
     """The privacy models the anonymisation search must meet."""
     privacy = product.privacy
-    models: list[PrivacyModel] = []
-    if privacy.k is not None:
-        models.append(KAnonymity(privacy.k))
-    if privacy.environment is not None:
-        models.append(environment_model(privacy.environment))
-    for d in privacy.l_diversity:
-        if d.kind == "entropy":
-            models.append(EntropyLDiversity(d.column, d.l))
-        elif d.kind == "recursive":
-            models.append(RecursiveCLDiversity(d.column, float(d.c or 0), int(d.l)))
-        else:
-            models.append(DistinctLDiversity(d.column, int(d.l)))
-    for t in product.privacy.t_closeness:
-        models.append(TCloseness(t.column, t.t, t.distance == "ordered"))
-    return models
+    return privacy_models(
+        privacy.k,
+        privacy.environment,
+        [(d.column, d.kind, d.l, d.c) for d in privacy.l_diversity],
+        [(t.column, t.t, t.distance == "ordered") for t in privacy.t_closeness],
+    )
 
 
 def microdata_rule(product: MicrodataProduct, source: pl.LazyFrame) -> RecordRule:

@@ -23,7 +23,9 @@ from transforms.anonymize.models import KAnonymity, PrivacyModel, max_suppressed
 from transforms.anonymize.release import (
     Release,
     anonymize_frame,
+    diversity_model,
     environment_model,
+    privacy_models,
     publish_node,
 )
 from transforms.anonymize.search import SearchResult, anonymize_search, optimal_node
@@ -58,6 +60,7 @@ __all__ = [
     "anonymize_frame",
     "anonymize_search",
     "apply_node",
+    "diversity_model",
     "encode",
     "environment_model",
     "generalize_frame",
@@ -65,6 +68,7 @@ __all__ = [
     "max_suppressed",
     "missing_values",
     "optimal_node",
+    "privacy_models",
     "publish_node",
     "recode_locally",
 ]

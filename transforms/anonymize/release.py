@@ -12,6 +12,11 @@ import polars as pl
 
 from transforms.anonymize.apply import generalize_frame
 from transforms.anonymize.closeness import TCloseness
+from transforms.anonymize.diversity import (
+    DistinctLDiversity,
+    EntropyLDiversity,
+    RecursiveCLDiversity,
+)
 from transforms.anonymize.encode import Classes
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
@@ -45,6 +50,39 @@ def environment_model(environment: str) -> KAnonymity:
             f"unknown release environment '{environment}'; known: {', '.join(RISK_THRESHOLDS)}"
         ) from None
     return KAnonymity(math.ceil(1.0 / threshold - 1e-9))
+
+
+def diversity_model(column: str, kind: str, l: float, c: float | None = None) -> PrivacyModel:  # noqa: E741
+    """The l-diversity model of one sensitive column by its name in policies and the CLI."""
+    if kind == "entropy":
+        return EntropyLDiversity(column, l)
+    if not float(l).is_integer():
+        raise AnonymizationError(f"{kind} l-diversity needs a whole number l, got {l:g}")
+    if kind == "recursive":
+        if c is None:
+            raise AnonymizationError("recursive (c,l)-diversity needs c")
+        return RecursiveCLDiversity(column, c, int(l))
+    if kind != "distinct":
+        raise AnonymizationError(f"unknown l-diversity kind '{kind}': distinct, entropy, recursive")
+    return DistinctLDiversity(column, int(l))
+
+
+def privacy_models(
+    k: int | None = None,
+    environment: str | None = None,
+    diversity: Sequence[tuple[str, str, float, float | None]] = (),
+    closeness: Sequence[tuple[str, float, bool]] = (),
+) -> list[PrivacyModel]:
+    """Models from settings: k, a release environment, (column, kind, l, c) diversities and
+    (column, t, ordered) closenesses, in that order."""
+    models: list[PrivacyModel] = []
+    if k is not None:
+        models.append(KAnonymity(k))
+    if environment is not None:
+        models.append(environment_model(environment))
+    models += [diversity_model(*d) for d in diversity]
+    models += [TCloseness(column, t, ordered) for column, t, ordered in closeness]
+    return models
 
 
 def _check_ordered(frame: pl.DataFrame, models: Sequence[PrivacyModel]) -> None:
