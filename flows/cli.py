@@ -234,11 +234,14 @@ def schema(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of stdout.")
     ] = None,
+    index: Annotated[
+        bool, typer.Option("--index", help="The schema of index files (indices/*.yaml).")
+    ] = False,
 ) -> None:
-    """Print or write the JSON Schema of the policy format."""
-    from governance.policy.schema import policy_json_schema_text
+    """Print or write the JSON Schema of the policy format (or of index files)."""
+    from governance.policy.schema import index_json_schema_text, policy_json_schema_text
 
-    text = policy_json_schema_text()
+    text = index_json_schema_text() if index else policy_json_schema_text()
     if out_file is None:
         sys.stdout.write(text)
     else:

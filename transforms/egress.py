@@ -16,6 +16,7 @@ from typing import Literal
 import polars as pl
 
 from transforms.detectors.scan import scan_frame
+from transforms.egress_index import IndexRule, index_check
 from transforms.egress_records import RecordRule, record_checks
 from transforms.errors import TransformError
 from transforms.gate_check import Check
@@ -79,16 +80,20 @@ def egress_gate(
     lineage: Mapping[str, Origin],
     cells: CellRule | None = None,
     records: RecordRule | None = None,
+    index: IndexRule | None = None,
 ) -> Release:
     """Check a product before it leaves the domain; raise EgressRefused if any check fails.
 
     `cells` re-counts an aggregated release's cells; `records` re-measures a record-level
-    release's privacy models (k, l, t, risk) on the rows themselves."""
+    release's privacy models (k, l, t, risk) on the rows themselves; `index` re-counts the
+    cells behind every value of an evaluation index."""
     checks = [_no_direct_identifiers(frame, lineage), _pii_scan(frame)]
     if cells is not None:
         checks.append(_min_group_size(frame, lineage, cells))
     if records is not None:
         checks.extend(record_checks(frame, lineage, records))
+    if index is not None:
+        checks.append(index_check(frame, index))
     if not all(c.passed for c in checks):
         raise EgressRefused(checks)
     return Release(frame, tuple(checks), _token=_GATE_TOKEN)

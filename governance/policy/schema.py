@@ -1,24 +1,42 @@
-"""JSON Schema of the policy format, so editors can complete and check policy files."""
+"""JSON Schemas of the policy and index formats, so editors can complete and check the files."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from governance.policy.index import IndexFile
 from governance.policy.models import FORMAT_VERSION, Policy
 
 
 def policy_json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) for policy format v1."""
-    schema = Policy.model_json_schema(by_alias=True)
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://sluice.dev/schema/policy-v{FORMAT_VERSION}.json",
-        **schema,
-        "title": f"Sluice policy (format v{FORMAT_VERSION})",
-    }
+    return _schema(Policy, "policy", "Sluice policy")
+
+
+def index_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) for index files (`indices/*.yaml`), format v1."""
+    return _schema(IndexFile, "index", "Sluice evaluation index")
 
 
 def policy_json_schema_text() -> str:
-    """The schema as stable, human-diffable JSON text."""
-    return json.dumps(policy_json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    """The policy schema as stable, human-diffable JSON text."""
+    return _text(policy_json_schema())
+
+
+def index_json_schema_text() -> str:
+    """The index schema as stable, human-diffable JSON text."""
+    return _text(index_json_schema())
+
+
+def _schema(model: Any, name: str, title: str) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://sluice.dev/schema/{name}-v{FORMAT_VERSION}.json",
+        **model.model_json_schema(by_alias=True),
+        "title": f"{title} (format v{FORMAT_VERSION})",
+    }
+
+
+def _text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
