@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -70,6 +71,8 @@ def bench_policy(folder: Path, source: Path, fmt: str) -> Path:
     text = text.replace("format: csv", f"format: {fmt}").replace("  encoding: auto\n", "")
     path = folder / "bench_policy.yaml"
     path.write_text(text, "utf-8")
+    # the policy's microdata product names hierarchy files relative to the policy
+    shutil.copytree(POLICY.parent / "hierarchies", folder / "hierarchies", dirs_exist_ok=True)
     return path
 
 
