@@ -8,6 +8,7 @@ import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -17,7 +18,7 @@ from flows.publish import Published, publish
 from flows.settings import Paths
 from flows.status import result_row, source_sha256
 from governance.policy.index import IndexProduct, Indicator
-from governance.policy.index_load import LoadedIndex
+from governance.policy.index_load import LoadedIndex, index_files, load_indices
 from governance.policy.load import LoadedPolicy
 from governance.state import State
 from transforms.egress import EgressRefused, Origin, Release, egress_gate
@@ -58,6 +59,19 @@ def index_fingerprint(li: LoadedIndex, policies: dict[str, LoadedPolicy], paths:
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()
+
+
+def indices_for(
+    target: Path, loaded: Sequence[LoadedPolicy], products: Sequence[str] | None = None
+) -> list[LoadedIndex]:
+    """The index files beside `target` (checked against its policies), or only those named."""
+    indices = load_indices(index_files(target), loaded)
+    return [li for li in indices if not products or li.index.id in products]
+
+
+def index_pending(li: LoadedIndex, policies: dict[str, LoadedPolicy], paths: Paths) -> bool:
+    """True when the index's inputs changed since its latest version."""
+    return steps.up_to_date(paths, li.index, index_fingerprint(li, policies, paths)) is None
 
 
 def build_index(
