@@ -49,11 +49,15 @@ def sample(
 @app.command()
 def plan(policy: Annotated[Path, typer.Argument(help="Policy file or folder.")]) -> None:
     """Show what a build would do to each column and product; writes nothing."""
-    from flows.plan import render_plan
+    from flows.index_build import indices_for
+    from flows.plan import render_index_plan, render_plan
     from governance.policy.load import load_policies
 
-    for loaded in load_policies(policy):
-        render_plan(loaded, Paths.from_env(), out)
+    loaded = load_policies(policy)
+    for lp in loaded:
+        render_plan(lp, Paths.from_env(), out)
+    for li in indices_for(policy, loaded):
+        render_index_plan(li, out)
 
 
 @app.command()

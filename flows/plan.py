@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.settings import Paths
+from governance.policy.index_load import LoadedIndex
 from governance.policy.load import LoadedPolicy
 from governance.policy.products import MicrodataProduct, ModelProduct
 
@@ -64,3 +65,21 @@ def _describe_microdata(product: MicrodataProduct) -> str:
         f"records of {', '.join(product.output_columns())}; generalising {qis} for "
         f"{', '.join(models)}; at most {product.max_suppression:.0%} of rows suppressed"
     )
+
+
+def render_index_plan(li: LoadedIndex, console: Console) -> None:
+    """Print an index: its keys, and a row per indicator with its source and part."""
+    index = li.index
+    console.print(
+        f"[bold]{index.id}[/bold] {index.title} — {li.path}: per {index.region.level} "
+        f"({index.region.name}) and {index.period.grain} ({index.period.name}), "
+        f"{index.normalisation} scores x {index.scale:g}, cells < {index.min_group_size} "
+        "people hidden"
+    )
+    table = Table("indicator", "resource", "aggregate", "filter", "ratio", "direction", "weight")
+    for ind in index.indicators:
+        what = f"{ind.aggregate}({ind.column or ''})"
+        where = "; ".join(f"{c} in {v}" for c, v in (ind.where or {}).items())
+        ratio = f"/ {ind.per} x {ind.per_scale:g}" if ind.per else ""
+        table.add_row(ind.id, ind.resource, what, where, ratio, ind.direction, _short(ind.weight))
+    console.print(table)

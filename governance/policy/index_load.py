@@ -36,8 +36,9 @@ class LoadedIndex:
 
 
 def index_files(policies: Path) -> list[Path]:
-    """Index files beside a policy folder (or beside a single policy file)."""
-    folder = (policies if policies.is_dir() else policies.parent) / INDEX_FOLDER
+    """Index files of a policy folder (its `indices/` subfolder); a single policy file has
+    none, since an index needs the policies of all the resources it draws on."""
+    folder = Path(policies) / INDEX_FOLDER
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if p.suffix in POLICY_SUFFIXES)
