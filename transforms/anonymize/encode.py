@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import polars as pl
 
 from transforms.anonymize.errors import AnonymizationError
+from transforms.anonymize.grouping import group_rows, node_keys
 from transforms.anonymize.hierarchy import Hierarchy, missing_values
 from transforms.anonymize.sensitive import SensitiveCounts, count_sensitive, sensitive_codes
 
 _KEY_LIMIT = 2**62
+_KEY_BITS = 62
 #: Largest key space counted densely, absolutely and per grouped row.
 _DENSE_LIMIT = 1 << 24
 _DENSE_FACTOR = 8
@@ -29,7 +32,7 @@ class EncodedColumn:
     sizes: list[int]
     loss: list[np.ndarray]
 
-    @property
+    @cached_property
     def nested(self) -> bool:
         """True if each level is a function of the previous one, so classes can roll up."""
         for lower, upper in zip(self.lookup, self.lookup[1:], strict=False):
@@ -37,6 +40,17 @@ class EncodedColumn:
             if len(np.unique(pairs[0])) != pairs.shape[1]:
                 return False
         return True
+
+    @cached_property
+    def up(self) -> list[np.ndarray]:
+        """``up[level][code]``: the code at ``level`` of a code one level below (entry 0
+        empty); meaningful for nested hierarchies only."""
+        maps = [np.empty(0, dtype=np.int64)]
+        for lower, upper in zip(self.lookup, self.lookup[1:], strict=False):
+            step = np.zeros(max(int(lower.max()) + 1, 1), dtype=np.int64)
+            step[lower] = upper
+            maps.append(step)
+        return maps
 
 
 @dataclass(frozen=True)
@@ -48,11 +62,29 @@ class Encoded:
     codes: np.ndarray
     counts: np.ndarray
     rows: int
-    #: Per-QI place values of a fixed mixed-radix key (level-0 sizes), or None when the key
-    #: would overflow int64; with them a roll-up updates one digit instead of rebuilding keys.
+    #: Per-QI place values (powers of two) of a fixed bit-packed key, each QI's field wide
+    #: enough for its level-0 codes, or None when the key would overflow int64; with them a
+    #: roll-up rewrites one field of each key instead of rebuilding keys.
     places: tuple[int, ...] | None = None
     #: Sensitive-value counts per distinct combination, for the columns the models judge.
     sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
+
+    @cached_property
+    def by_qi(self) -> np.ndarray:
+        """``codes`` stored one row per QI, the layout the compiled key builder reads fastest."""
+        return np.ascontiguousarray(self.codes.T)
+
+    @cached_property
+    def tables(self) -> np.ndarray:
+        """``tables[j, level, code]``: QI j's level-0 ``code`` generalised to ``level``, padded
+        with zeros, for the compiled key builder."""
+        width = max(column.sizes[0] for column in self.encoded)
+        depth = max(len(column.lookup) for column in self.encoded)
+        tables = np.zeros((len(self.encoded), depth, width), dtype=np.int64)
+        for j, column in enumerate(self.encoded):
+            for level, lookup in enumerate(column.lookup):
+                tables[j, level, : len(lookup)] = lookup
+        return tables
 
     @property
     def heights(self) -> tuple[int, ...]:
@@ -125,7 +157,7 @@ def encode(
     coded = [sensitive_codes(frame, c) for c in sensitive]
     table = frame.select(*exprs, *(expr for expr, _ in coded))
     distinct = table.group_by(columns).len()
-    codes = (
+    codes = np.ascontiguousarray(
         distinct.select(columns).to_numpy().astype(np.int64, copy=False).reshape(-1, len(columns))
     )
     counts = distinct["len"].to_numpy().astype(np.int64)
@@ -138,18 +170,23 @@ def encode(
 
 
 def _places(encoded: list[EncodedColumn]) -> tuple[int, ...] | None:
-    places, place = [], 1
+    places, offset = [], 0
     for column in reversed(encoded):
-        places.append(place)
-        place *= column.sizes[0]
-        if place >= _KEY_LIMIT:
+        places.append(1 << offset)
+        offset += _width(column)
+        if offset > _KEY_BITS:
             return None
     return tuple(reversed(places))
 
 
-def node_keys(data: Encoded, node: Sequence[int], codes: np.ndarray | None = None) -> np.ndarray:
+def _width(column: EncodedColumn) -> int:
+    """Bits of a QI's field in the packed key."""
+    return max((column.sizes[0] - 1).bit_length(), 1)
+
+
+def radix_keys(data: Encoded, node: Sequence[int], codes: np.ndarray | None = None) -> np.ndarray:
     """One int64 key per row of ``codes`` (default: the distinct combinations): equal keys mean
-    the same class at this node."""
+    the same class at this node; for tables too wide for a packed key (``Encoded.places``)."""
     codes = data.codes if codes is None else codes
     key = np.zeros(len(codes), dtype=np.int64)
     radix = 1
@@ -169,53 +206,45 @@ def node_keys(data: Encoded, node: Sequence[int], codes: np.ndarray | None = Non
 class Classes:
     """Equivalence classes of one node: ``sizes[c]`` rows in class c; ``members[c]`` the level-0
     codes of one row of class c (enough to know its generalised values); ``keys[c]`` the
-    fixed-radix key of class c, when ``Encoded.places`` is set; ``sensitive`` the
-    sensitive-value counts per class."""
+    packed key of class c, when ``Encoded.places`` is set; ``sensitive`` the sensitive-value
+    counts per class.
+
+    ``members`` is ``base`` itself, or when ``rows`` is set ``base[rows]``, formed only when
+    read: the search rolls classes up through thousands of nodes from their keys alone, so
+    each class carries a row number instead of a copied row.
+    """
 
     sizes: np.ndarray
-    members: np.ndarray
+    base: np.ndarray
     keys: np.ndarray | None = None
     sensitive: Mapping[str, SensitiveCounts] = field(default_factory=dict)
+    rows: np.ndarray | None = None
 
+    @cached_property
+    def members(self) -> np.ndarray:
+        """Level-0 codes of one row per class."""
+        return self.base if self.rows is None else self.base[self.rows]
 
-def factorize(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sorted distinct keys, each key's position among them, and one row per distinct key.
-
-    Like ``np.unique(keys, return_inverse=True)`` but, when key and row number fit in 63 bits
-    together, one plain sort of the packed pair replaces the much slower indirect sort.
-
-    >>> [a.tolist() for a in factorize(np.array([7, 3, 7, 5]))]
-    [[3, 5, 7], [2, 0, 2, 1], [1, 3, 0]]
-    """
-    n = len(keys)
-    shift = max((n - 1).bit_length(), 1)
-    if n == 0 or keys.min() < 0 or int(keys.max()).bit_length() + shift > 62:
-        unique, inverse = np.unique(keys, return_inverse=True)
-        member = np.empty(len(unique), dtype=np.int64)
-        member[inverse] = np.arange(n)
-        return unique, inverse, member
-    packed = np.sort((keys << shift) | np.arange(n, dtype=np.int64))
-    rows = packed & ((1 << shift) - 1)
-    ordered = packed >> shift
-    starts = np.empty(n, dtype=bool)
-    starts[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    inverse = np.empty(n, dtype=np.int64)
-    inverse[rows] = np.cumsum(starts) - 1
-    return ordered[starts], inverse, rows[starts]
+    def members_of(self, classes: np.ndarray) -> np.ndarray:
+        """``members[classes]`` without forming every class's row."""
+        return self.base[classes if self.rows is None else self.rows[classes]]
 
 
 def _group(
     keys: np.ndarray,
-    codes: np.ndarray,
+    base: np.ndarray,
+    rows: np.ndarray | None,
     counts: np.ndarray,
     fixed: bool,
     sensitive: Mapping[str, SensitiveCounts],
+    roll: tuple[int, int, np.ndarray] | None = None,
 ) -> Classes:
-    unique, inverse, member = factorize(keys)
-    sizes = np.bincount(inverse, weights=counts).astype(np.int64)
+    """Classes of the elements ``keys`` groups (after ``roll``, see ``group_rows``), element
+    i standing for row ``rows[i]`` of ``base`` (row i when ``rows`` is None) with
+    ``counts[i]`` rows."""
+    inverse, sizes, unique, first = group_rows(keys, counts, rows, bool(sensitive), roll)
     regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
-    return Classes(sizes, codes[member], unique if fixed else None, regrouped)
+    return Classes(sizes, base, unique if fixed else None, regrouped, first)
 
 
 def classes_of(
@@ -235,12 +264,9 @@ def classes_of(
     if dense is not None:
         return _group_dense(data, node, codes, counts, sensitive, *dense)
     if data.places is None:
-        return _group(node_keys(data, node, codes), codes, counts, False, sensitive)
-    keys = np.zeros(len(codes), dtype=np.int64)
-    for j, (column, level, place) in enumerate(zip(data.encoded, node, data.places, strict=True)):
-        if column.sizes[level] > 1:
-            keys += column.lookup[level][codes[:, j]] * place
-    return _group(keys, codes, counts, True, sensitive)
+        return _group(radix_keys(data, node, codes), codes, None, counts, False, sensitive)
+    keys = node_keys(_by_qi(data, codes), data.tables, node, data.places, sizes=_sizes(data, node))
+    return _group(keys, codes, None, counts, True, sensitive)
 
 
 def _dense_places(data: Encoded, node: Sequence[int], rows: int) -> tuple[list[int], int] | None:
@@ -264,10 +290,9 @@ def _group_dense(
     places: list[int],
     space: int,
 ) -> Classes:
-    keys = np.zeros(len(codes), dtype=np.int64)
-    for j, (column, level, place) in enumerate(zip(data.encoded, node, places, strict=True)):
-        if column.sizes[level] > 1:
-            keys += column.lookup[level][codes[:, j]] * place
+    sizes = _sizes(data, node)
+    by_qi = _by_qi(data, codes)
+    keys = node_keys(by_qi, data.tables, node, places, sizes=sizes)
     totals = np.bincount(keys, weights=counts, minlength=space)
     present = totals > 0
     regrouped = {}
@@ -276,18 +301,28 @@ def _group_dense(
         regrouped = {column: counted.regroup(inverse) for column, counted in sensitive.items()}
     member = np.empty(space, dtype=np.int64)
     member[keys] = np.arange(len(keys))
-    members = codes[member[present]]
-    return Classes(totals[present].astype(np.int64), members, None, regrouped)
+    rows = member[present]
+    packed = None
+    if data.places is not None:
+        packed = node_keys(by_qi, data.tables, node, data.places, rows, sizes)
+    return Classes(totals[present].astype(np.int64), codes, packed, regrouped, rows)
+
+
+def _by_qi(data: Encoded, codes: np.ndarray) -> np.ndarray:
+    return data.by_qi if codes is data.codes else np.ascontiguousarray(codes.T)
+
+
+def _sizes(data: Encoded, node: Sequence[int]) -> list[int]:
+    """Values of each QI at the node's level."""
+    return [column.sizes[level] for column, level in zip(data.encoded, node, strict=True)]
 
 
 def roll_up(data: Encoded, parent: Classes, node: Sequence[int], column: int) -> Classes:
     """Classes of ``node`` from those of its predecessor, which has ``column`` one level lower:
     valid when every hierarchy is nested (see ``Encoded.nested``), and much cheaper because
-    there are fewer classes and only one digit of the key changes."""
+    there are fewer classes and only one field of each packed key changes."""
     if parent.keys is None or data.places is None:
         return classes_of(data, node, parent.members, parent.sizes, parent.sensitive)
-    lookup = data.encoded[column].lookup
-    level = node[column]
-    codes = parent.members[:, column]
-    keys = parent.keys + (lookup[level][codes] - lookup[level - 1][codes]) * data.places[column]
-    return _group(keys, parent.members, parent.sizes, True, parent.sensitive)
+    encoded = data.encoded[column]
+    roll = (data.places[column].bit_length() - 1, _width(encoded), encoded.up[node[column]])
+    return _group(parent.keys, parent.base, parent.rows, parent.sizes, True, parent.sensitive, roll)

@@ -61,8 +61,8 @@ def discernibility(sizes: np.ndarray, suppressed: np.ndarray, rows: int) -> int:
     >>> discernibility(np.array([3, 1]), np.array([False, True]), rows=4)
     13
     """
-    kept = sizes[~suppressed]
-    return int((kept * kept).sum()) + int(sizes[suppressed].sum()) * rows
+    kept = np.where(suppressed, 0, sizes)
+    return int(kept @ kept) + int(sizes.sum(where=suppressed)) * rows
 
 
 class Loss:
@@ -78,20 +78,27 @@ class Loss:
     def __call__(
         self, data: Encoded, node: Sequence[int], classes: Classes, suppressed: np.ndarray
     ) -> float:
-        per_qi = self._per_qi(data, node, classes)
         hidden = classes.sizes[suppressed].sum() / data.rows
-        kept_share = _shares(data, node, classes.members[suppressed], classes.sizes[suppressed])
-        return _geometric(per_qi - kept_share + hidden)
+        if not hidden:
+            return self.node_bound(data, node)
+        rows = np.flatnonzero(suppressed)
+        kept_share = _shares(data, node, classes.members_of(rows), classes.sizes[rows])
+        return _geometric(self._per_level(data, node) - kept_share + hidden)
 
     def lower_bound(
         self, data: Encoded, node: Sequence[int], classes: Classes, floor: int = 1
     ) -> float:
         """Generalising never lowers a value's leaf count and suppression costs the maximum,
         so the loss with nothing suppressed bounds every generalisation."""
-        return _geometric(self._per_qi(data, node, classes))
+        return self.node_bound(data, node)
 
     def node_bound(self, data: Encoded, node: Sequence[int]) -> float:
-        """The same bound from per-level means, computed once per encoded table."""
+        """The loss with nothing suppressed: a function of the levels alone, since each row's
+        loss depends only on its own value and level."""
+        return _geometric(self._per_level(data, node))
+
+    def _per_level(self, data: Encoded, node: Sequence[int]) -> np.ndarray:
+        """Per QI the mean loss over all rows at the node's level, computed once per table."""
         if self._means is None or self._means[0] is not data:
             means = [
                 np.array([(loss[data.codes[:, j]] * data.counts).sum() for loss in column.loss])
@@ -99,11 +106,7 @@ class Loss:
                 for j, column in enumerate(data.encoded)
             ]
             self._means = (data, means)
-        return _geometric(np.array([m[lv] for m, lv in zip(self._means[1], node, strict=True)]))
-
-    @staticmethod
-    def _per_qi(data: Encoded, node: Sequence[int], classes: Classes) -> np.ndarray:
-        return _shares(data, node, classes.members, classes.sizes)
+        return np.array([m[lv] for m, lv in zip(self._means[1], node, strict=True)])
 
 
 def _shares(
@@ -134,7 +137,8 @@ class NonUniformEntropy:
     with common ones lose more than common values, unlike the loss metric.
 
     Within a class every row shares g, so a node's value is sum_rows -log2 c(x) (a constant)
-    plus sum over classes of |class| * sum_QI log2 c(g), with c the input counts."""
+    plus sum over classes of |class| * sum_QI log2 c(g), with c the input counts; over all
+    classes that sum depends on the levels alone, so only suppressed classes are visited."""
 
     name = "Entropy"
 
@@ -167,15 +171,17 @@ class NonUniformEntropy:
     def __call__(
         self, data: Encoded, node: Sequence[int], classes: Classes, suppressed: np.ndarray
     ) -> float:
-        base, logs, _ = self._prepare(data)
-        kept = ~suppressed
-        members, sizes = classes.members[kept], classes.sizes[kept]
+        _, logs, _ = self._prepare(data)
+        rows = np.flatnonzero(suppressed)
+        if not len(rows):
+            return self.node_bound(data, node)
+        members, sizes = classes.members_of(rows), classes.sizes[rows]
         bits = sum(
             float((logs[j][level][column.lookup[level][members[:, j]]] * sizes).sum())
             for j, (column, level) in enumerate(zip(data.encoded, node, strict=True))
         )
-        hidden = int(classes.sizes[suppressed].sum()) * len(node) * float(np.log2(data.rows))
-        return base + bits + hidden
+        hidden = int(sizes.sum()) * len(node) * float(np.log2(data.rows))
+        return self.node_bound(data, node) - bits + hidden
 
     def lower_bound(
         self, data: Encoded, node: Sequence[int], classes: Classes, floor: int = 1

@@ -95,8 +95,8 @@ class Verdict:
 
 def judge(models: list[PrivacyModel], classes: Classes, limit: int) -> Verdict:
     """Suppress every class failing any model; the node passes iff that stays within limit."""
-    mask = np.zeros(len(classes.sizes), dtype=bool)
-    for model in models:
-        mask |= model.failing(classes)
-    suppressed = int(classes.sizes[mask].sum())
+    mask = models[0].failing(classes) if models else np.zeros(len(classes.sizes), dtype=bool)
+    for model in models[1:]:
+        mask = mask | model.failing(classes)
+    suppressed = int(classes.sizes.sum(where=mask))
     return Verdict(mask, suppressed, suppressed <= limit)

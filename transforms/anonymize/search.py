@@ -3,7 +3,6 @@ those meeting the privacy models within the suppression limit."""
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,9 +59,11 @@ class Lattice:
 
     def __init__(self, heights: Sequence[int]) -> None:
         self.heights = tuple(heights)
-        self.nodes: list[Node] = sorted(
-            itertools.product(*(range(h + 1) for h in self.heights)), key=lambda n: (sum(n), n)
-        )
+        grid = np.indices([h + 1 for h in self.heights]).reshape(len(self.heights), -1)
+        order = np.lexsort((*grid[::-1], grid.sum(axis=0)))
+        #: One row of levels per node, in the order of ``nodes``.
+        self.levels = np.ascontiguousarray(grid[:, order].T)
+        self.nodes: list[Node] = list(map(tuple, self.levels.tolist()))
         self._pred: dict[Node, list[Node]] = {}
         self._succ: dict[Node, list[Node]] = {}
 
@@ -93,7 +94,7 @@ class Lattice:
         """Nodes by level sum from the top, each layer with the positions (in ``nodes``) of
         its successors, -1 where a QI is already at its top; lets a pass from the top infer
         failures for a whole layer with one numpy operation."""
-        levels = np.array(self.nodes, dtype=np.int64).reshape(len(self.nodes), -1)
+        levels = self.levels
         heights = np.array(self.heights, dtype=np.int64)
         radix = np.cumprod(np.concatenate([[1], (heights + 1)[::-1]]))[:-1][::-1]
         position = np.empty(int(np.prod(heights + 1)), dtype=np.int64)

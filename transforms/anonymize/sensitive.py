@@ -10,6 +10,9 @@ import polars as pl
 
 from transforms.anonymize.errors import AnonymizationError
 
+#: Largest (group, value) space counted densely, per counted entry.
+_DENSE_FACTOR = 8
+
 
 @dataclass(frozen=True)
 class SensitiveCounts:
@@ -31,8 +34,15 @@ class SensitiveCounts:
     def regroup(self, inverse: np.ndarray) -> SensitiveCounts:
         """Counts of the merged groups, where old group g becomes ``inverse[g]``."""
         key = inverse[self.group].astype(np.int64) * self.values + self.value
-        unique, position = np.unique(key, return_inverse=True)
-        total = np.bincount(position, weights=self.count).astype(np.int64)
+        space = (int(inverse.max()) + 1 if len(inverse) else 0) * self.values
+        if space <= _DENSE_FACTOR * len(key) + 1024:
+            # a small (group, value) space: count densely, already in sorted order, no sort
+            totals = np.bincount(key, weights=self.count, minlength=space)
+            unique = np.flatnonzero(totals)
+            total = totals[unique].astype(np.int64)
+        else:
+            unique, position = np.unique(key, return_inverse=True)
+            total = np.bincount(position, weights=self.count).astype(np.int64)
         return SensitiveCounts(unique // self.values, unique % self.values, total, self.values)
 
     def distinct(self, groups: int) -> np.ndarray:
