@@ -44,6 +44,7 @@ lint: install-dev
 schema: install
 	$(SLUICE) schema --out policies/policy.schema.json
 	$(SLUICE) schema --index --out policies/index.schema.json
+	$(SLUICE) schema --authorization --out policies/authorization.schema.json
 
 bench: install-dev
 	$(BIN)/python bench/run_all.py

@@ -15,6 +15,9 @@ from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import steps
+from flows.audit_trail import record, record_publication, record_refusals
+from flows.authorized import sweep
+from flows.index_build import build_index, indices_for
 from flows.ingest import Staged
 from flows.registration_check import registration_problems
 from flows.settings import Paths
@@ -73,17 +76,24 @@ def build(target: str, products: list[str] | None = None) -> list[dict[str, Any]
     """Build every product of the policies at `target` (a file or a folder), or only `products`."""
     paths = Paths.from_env()
     state = State(paths.state)
+    sweep(paths)  # authorizations whose term ended withdraw their products first
     results: list[dict[str, Any]] = []
-    for loaded in load_policies(Path(target)):
+    loaded_all = load_policies(Path(target))
+    for loaded in loaded_all:
         chosen = chosen_products(loaded, products)
         if not chosen:
             continue
         refusal = registration_problems([loaded], paths)
         if refusal:  # a run started from a deployment has had no preflight
             get_run_logger().error("%s", refusal[0])
-            results.extend(result_row(p, "refused", message=str(refusal[0])) for p in chosen)
+            rows = [result_row(p, "refused", message=str(refusal[0])) for p in chosen]
+            record_refusals(paths, rows, loaded.sha256)
+            results.extend(rows)
             continue
         results.extend(build_resource(loaded, chosen, paths, state))
+    policies = {lp.policy.resource.id: lp for lp in loaded_all}
+    for li in indices_for(Path(target), loaded_all, products):
+        results.append(build_index(li, policies, paths, state))
     create_table_artifact(key="sluice-build", table=results, description="Products of this build")
     return results
 
@@ -94,6 +104,7 @@ def build_resource(
     """Build the chosen products of one resource; ingest only when something changed."""
     resource = loaded.policy.resource
     results, todo, prints = sort_products(loaded, chosen, paths)
+    record_refusals(paths, results, loaded.sha256)
     if not todo:
         return results
     try:
@@ -124,23 +135,33 @@ def _build_changed(
             prepared.quarantine_file,
         )
     _record_resource(loaded, prepared, state)
+    record(
+        paths, "build", subject=resource.id, policy_sha256=loaded.sha256, inputs=prepared.inputs,
+        counts={"rows": prepared.rows, "quarantined": prepared.quarantined,
+                "products": [p.id for p in todo]},
+    )  # fmt: skip
     for product in todo:
         try:
             table = build_product(loaded, product, prepared)
         except AnonymizationError as impossible:
             logger.error("%s cannot be anonymised: %s", product.id, impossible)
             message = f"cannot be anonymised as declared: {impossible}"
-            results.append(result_row(product, "refused", message=message, prepared=prepared))
+            row = result_row(product, "refused", message=message, prepared=prepared)
+            record_refusals(paths, [row], loaded.sha256)
+            results.append(row)
             continue
         try:
             cleared = egress_gate(loaded, product, table, prepared)
         except EgressRefused as refusal:
             logger.error("%s refused at the egress gate: %s", product.id, refusal)
-            results.append(result_row(product, "refused", message=str(refusal), prepared=prepared))
+            row = result_row(product, "refused", message=str(refusal), prepared=prepared)
+            record_refusals(paths, [row], loaded.sha256)
+            results.append(row)
             continue
         published = publish(
             loaded, product, cleared, prepared, paths, prints[product.id], built=table
         )
+        record_publication(paths, published, loaded.sha256, prepared.inputs)
         state.record_version(
             {
                 "product_id": product.id,

@@ -10,6 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.audit_cli import attach as attach_audit
+from flows.authorization_cli import attach as attach_authorization
 from flows.registry_cli import attach as attach_registry
 from flows.runtime import user_errors
 from flows.settings import Paths
@@ -24,6 +26,8 @@ app = typer.Typer(
 out = Console(width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 attach_registry(app)
+attach_authorization(app)
+attach_audit(app)
 
 
 @app.command()
@@ -69,13 +73,16 @@ def build(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Build products through the egress gate and publish them."""
+    from flows.authorized import sweep
+    from flows.index_build import indices_for
     from flows.preflight import preflight
     from flows.runtime import configure_prefect, install_log_filter
     from flows.status import nothing_to_build
 
     paths = Paths.from_env()
     loaded = preflight(policy, product, paths)
-    results = nothing_to_build(loaded, product, paths)
+    sweep(paths)
+    results = nothing_to_build(loaded, product, paths, indices_for(policy, loaded, product))
     if results is None:
         configure_prefect(verbose=verbose)
         from flows.build import build as build_flow
@@ -241,11 +248,20 @@ def schema(
     index: Annotated[
         bool, typer.Option("--index", help="The schema of index files (indices/*.yaml).")
     ] = False,
+    authorization: Annotated[
+        bool, typer.Option("--authorization", help="The schema of authorization files.")
+    ] = False,
 ) -> None:
-    """Print or write the JSON Schema of the policy format (or of index files)."""
-    from governance.policy.schema import index_json_schema_text, policy_json_schema_text
+    """Print or write the JSON Schema of the policy format (or of index or authorization
+    files)."""
+    from governance.policy import schema as schemas
 
-    text = index_json_schema_text() if index else policy_json_schema_text()
+    if index and authorization:
+        raise typer.BadParameter("give --index or --authorization, not both")
+    if authorization:
+        text = schemas.authorization_json_schema_text()
+    else:
+        text = schemas.index_json_schema_text() if index else schemas.policy_json_schema_text()
     if out_file is None:
         sys.stdout.write(text)
     else:

@@ -14,9 +14,10 @@ from typing import Any
 import polars as pl
 
 from flows import steps
+from flows.audit_trail import record_publication, record_refusals
 from flows.publish import Published, publish
 from flows.settings import Paths
-from flows.status import result_row, source_sha256
+from flows.status import result_row, settled_index, source_sha256
 from governance.policy.index import IndexProduct, Indicator
 from governance.policy.index_load import LoadedIndex, index_files, load_indices
 from governance.policy.load import LoadedPolicy
@@ -79,10 +80,11 @@ def build_index(
 ) -> dict[str, Any]:
     """Build, gate and publish one index unless it is up to date; a result row either way."""
     index = li.index
+    settled = settled_index(li, policies, paths)
+    if settled is not None:
+        record_refusals(paths, [settled], li.sha256)
+        return settled
     print_ = index_fingerprint(li, policies, paths)
-    manifest = steps.up_to_date(paths, index, print_)
-    if manifest is not None:
-        return result_row(index, "up to date", manifest=manifest, paths=paths)
     prepared = {}
     try:
         for rid in _resources(index):
@@ -95,8 +97,12 @@ def build_index(
         try:
             cleared = egress_gate(table, lineage=index_lineage(index), index=_rule(index, sources))
         except EgressRefused as refusal:
-            return result_row(index, "refused", message=str(refusal))
+            row = result_row(index, "refused", message=str(refusal))
+            record_refusals(paths, [row], li.sha256)
+            return row
         published = _publish(li, policies, cleared, prepared, paths, print_)
+        inputs = [i for rid in _resources(index) for i in prepared[rid].inputs]
+        record_publication(paths, published, li.sha256, inputs)
     finally:
         for rid in prepared:
             shutil.rmtree(paths.work / rid, ignore_errors=True)

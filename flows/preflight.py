@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.errors import BuildError
+from flows.index_build import indices_for
 from flows.ingest import stage_header_check
 from flows.registration_check import registration_problems
 from flows.settings import Paths
@@ -16,7 +17,8 @@ def preflight(target: Path, products: list[str] | None, paths: Paths) -> list[Lo
     """Load the policies, check every selected source exists, matches its declared columns and
     is registered."""
     loaded = load_policies(target)
-    known = {p.id for lp in loaded for p in lp.policy.products}
+    indices = indices_for(target, loaded)
+    known = {p.id for lp in loaded for p in lp.policy.products} | {li.index.id for li in indices}
     unknown = [p for p in products or [] if p not in known]
     if unknown:
         listed = ", ".join(sorted(known)) or "none"
@@ -25,8 +27,11 @@ def preflight(target: Path, products: list[str] | None, paths: Paths) -> list[Lo
         )
     errors: list[PolicyError] = []
     selected: list[LoadedPolicy] = []
+    drawn = {i.resource for li in indices if not products or li.index.id in products
+             for i in li.index.indicators}  # fmt: skip
     for lp in loaded:
-        if products and not any(p.id in products for p in lp.policy.products):
+        named = any(p.id in products for p in lp.policy.products) if products else True
+        if not named and lp.policy.resource.id not in drawn:
             continue
         selected.append(lp)
         resource = lp.policy.resource

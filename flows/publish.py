@@ -91,8 +91,8 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
     rows = []
     for product_dir in sorted(p for p in publish_dir.iterdir() if p.is_dir()):
         manifest = latest_manifest(publish_dir, product_dir.name)
-        if manifest is None:
-            continue
+        if manifest is None or manifest.get("withdrawn"):
+            continue  # a withdrawn product leaves the capability list
         rows.append(
             {
                 "product": manifest["product"],

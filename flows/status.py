@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flows import steps
+from flows.audit_trail import record_refusals
+from flows.authorized import check, index_use, product_use
 from flows.ingest import file_sha256
 from flows.settings import Paths
+from governance.policy.index_load import LoadedIndex
 from governance.policy.load import LoadedPolicy
 from governance.policy.products import ProductBase
 
@@ -19,19 +23,24 @@ def source_sha256(loaded: LoadedPolicy, paths: Paths) -> str:
 def sort_products(
     loaded: LoadedPolicy, chosen: list[ProductBase], paths: Paths
 ) -> tuple[list[dict[str, Any]], list[ProductBase], dict[str, str]]:
-    """Split products into those settled without building (up to date, or refused for want of
-    an authorization) and those to build; with every product's fingerprint."""
+    """Split products into those settled without building (refused by their authorization, or
+    up to date) and those to build; with every product's fingerprint. A refused product writes
+    nothing."""
     sha = source_sha256(loaded, paths)
     prints = {p.id: steps.fingerprint(loaded, p, sha) for p in chosen}
     settled: list[dict[str, Any]] = []
     todo: list[ProductBase] = []
     for product in chosen:
+        if product.supply_mode == "authorized":
+            refused = check(paths, str(product.authorization), product_use(loaded, product))
+            if refused is not None:
+                settled.append(
+                    result_row(product, "refused", message=str(refused), clause=refused.clause)
+                )
+                continue
         manifest = steps.up_to_date(paths, product, prints[product.id])
         if manifest is not None:
             settled.append(result_row(product, "up to date", manifest=manifest, paths=paths))
-        elif product.supply_mode == "authorized":
-            reason = f"authorization '{product.authorization}' is not registered in this domain"
-            settled.append(result_row(product, "refused", message=reason))
         else:
             todo.append(product)
     return settled, todo, prints
@@ -43,19 +52,48 @@ def chosen_products(loaded: LoadedPolicy, products: list[str] | None) -> list[Pr
 
 
 def nothing_to_build(
-    loaded: list[LoadedPolicy], products: list[str] | None, paths: Paths
+    loaded: list[LoadedPolicy],
+    products: list[str] | None,
+    paths: Paths,
+    indices: Sequence[LoadedIndex] = (),
 ) -> list[dict[str, Any]] | None:
-    """Result rows when no selected product needs building, so Prefect need not start;
-    None when something does."""
-    rows = []
+    """Result rows when no selected product or index needs building, so Prefect need not
+    start (refusals among them are audited here, since no flow will run); None when
+    something does."""
+    settled_by: list[tuple[str, list[dict[str, Any]]]] = []
     for lp in loaded:
         chosen = chosen_products(lp, products)
         if chosen:
             settled, todo, _ = sort_products(lp, chosen, paths)
             if todo:
                 return None
-            rows.extend(settled)
-    return rows
+            settled_by.append((lp.sha256, settled))
+    policies = {lp.policy.resource.id: lp for lp in loaded}
+    for li in indices:
+        row = settled_index(li, policies, paths)
+        if row is None:
+            return None
+        settled_by.append((li.sha256, [row]))
+    for sha, rows in settled_by:
+        record_refusals(paths, rows, sha)
+    return [row for _, rows in settled_by for row in rows]
+
+
+def settled_index(
+    li: LoadedIndex, policies: dict[str, LoadedPolicy], paths: Paths
+) -> dict[str, Any] | None:
+    """An index's result row when it need not be built (refused or up to date), else None."""
+    from flows.index_build import index_fingerprint  # it builds on this module
+
+    index = li.index
+    if index.supply_mode == "authorized":
+        refused = check(paths, str(index.authorization), index_use(index, policies))
+        if refused is not None:
+            return result_row(index, "refused", message=str(refused), clause=refused.clause)
+    manifest = steps.up_to_date(paths, index, index_fingerprint(li, policies, paths))
+    if manifest is None:
+        return None
+    return result_row(index, "up to date", manifest=manifest, paths=paths)
 
 
 def result_row(
@@ -66,6 +104,7 @@ def result_row(
     paths: Paths | None = None,
     prepared: Any = None,
     message: str = "",
+    clause: str | None = None,
 ) -> dict[str, Any]:
     checks = [c["name"] for c in manifest["privacy_checks"] if c["passed"]] if manifest else []
     path = ""
@@ -83,4 +122,6 @@ def result_row(
         "checks": ", ".join(checks),
         "path": path,
         "message": message,
+        "authorization": product.authorization,
+        "clause": clause,
     }

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from flows import binding
 from flows.atomic import write_atomically
+from flows.audit_trail import record
 from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.keys import key_fingerprint, load_or_create_key
 from flows.publish import Published, latest_manifest, publish
@@ -92,9 +93,11 @@ def _hierarchy_hashes(loaded: LoadedPolicy, product: MicrodataProduct) -> dict[s
 
 
 def up_to_date(paths: Paths, product: ProductBase, print_: str) -> dict[str, Any] | None:
-    """The latest manifest when it was built from exactly these inputs."""
+    """The latest manifest when it was built from exactly these inputs (and not withdrawn)."""
     manifest = latest_manifest(paths.publish, product.id)
-    if manifest is not None and manifest.get("fingerprint") == print_:
+    if manifest is None or manifest.get("withdrawn"):
+        return None
+    if manifest.get("fingerprint") == print_:
         return manifest
     return None
 
@@ -112,7 +115,9 @@ def key_loader(paths: Paths, state: State):
     def load(key_id: str) -> bytes:
         key, created = load_or_create_key(paths.keys, key_id)
         if created:
-            state.record_key(key_id, key_fingerprint(key))
+            fingerprint = key_fingerprint(key)
+            state.record_key(key_id, fingerprint)
+            record(paths, "key_create", subject=key_id, counts={"fingerprint": fingerprint})
         return key
 
     return load

@@ -7,12 +7,13 @@ nothing else holds it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from governance.duck import select, writing
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
@@ -63,15 +64,8 @@ class State:
     def __init__(self, path: Path):
         self.path = path
 
-    @contextmanager
-    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path))
-        try:
-            con.execute(SCHEMA)
-            yield con
-        finally:
-            con.close()
+    def connect(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        return writing(self.path, SCHEMA)
 
     def record_resource(self, row: dict[str, Any]) -> None:
         """Insert or update a resource's latest known facts."""
@@ -101,9 +95,7 @@ class State:
         if table not in ("resources", "products", "product_versions", "keys"):
             raise ValueError(f"unknown state table '{table}'")
         with self.connect() as con:
-            cur = con.execute(f"SELECT * FROM {table} ORDER BY 1")
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            return select(con, f"SELECT * FROM {table} ORDER BY 1")
 
     def _upsert(self, table: str, key: str, row: dict[str, Any]) -> None:
         cols = ", ".join(row)

@@ -33,6 +33,13 @@ SupplyMode = Literal["shared", "open", "authorized"]
 Purpose = Literal["public_welfare", "industry"]
 
 
+class Price(StrictModel):
+    """An authorized product's price, below its authorization's cap (政府指导定价)."""
+
+    amount: float = Field(ge=0)
+    unit: Literal["per_call", "per_period", "per_volume", "per_product"]
+
+
 class ProductBase(StrictModel):
     """What every product declares: who may receive it (supply mode) and why (purpose)."""
 
@@ -44,6 +51,12 @@ class ProductBase(StrictModel):
     purpose: Purpose
     authorization: str | None = Field(
         None, description="Authorization id; required when supply_mode is 'authorized'."
+    )
+    scenario: Identifier | None = Field(
+        None, description="The authorization's scenario this product serves (依场景授权)."
+    )
+    price: Price | None = Field(
+        None, description="What the operator charges; free when omitted (public welfare is)."
     )
 
     @model_validator(mode="after")
@@ -57,4 +70,11 @@ class ProductBase(StrictModel):
                 "'authorization' only applies to supply_mode 'authorized', "
                 f"not '{self.supply_mode}'"
             )
+        for key in ("scenario", "price"):
+            if self.supply_mode != "authorized" and getattr(self, key) is not None:
+                raise ValueError(f"'{key}' only applies to supply_mode 'authorized'")
         return self
+
+    def source_columns(self) -> list[str]:
+        """Columns of the resource the product draws on (checked against an authorization)."""
+        raise NotImplementedError

@@ -95,6 +95,15 @@ class IndexProduct(ProductBase):
             raise ValueError(f"published column names clash: {', '.join(clash) or 'region'}")
         return self
 
+    def columns_by_resource(self) -> dict[str, list[str]]:
+        """Source columns each resource lends the index."""
+        found: dict[str, list[str]] = {}
+        for ind in self.indicators:
+            named = [ind.region, ind.period, *([ind.column] if ind.column else [])]
+            named += list(ind.where or {})
+            found[ind.resource] = list(dict.fromkeys([*found.get(ind.resource, []), *named]))
+        return found
+
 
 class IndexFile(StrictModel):
     """An index file: `sluice: 1` and one or more indices."""

@@ -63,7 +63,7 @@ def load_indices(paths: Sequence[Path], policies: Sequence[LoadedPolicy]) -> lis
             errors.append(PolicyError(path, "index files must be UTF-8"))
             continue
         except ValidationError as exc:
-            errors.extend(_from_pydantic(path, lines, e) for e in exc.errors())
+            errors.extend(_from_pydantic(path, lines, e, IndexFile) for e in exc.errors())
             continue
         sha = hashlib.sha256(raw).hexdigest()
         for i, index in enumerate(document.indices):

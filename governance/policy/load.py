@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from governance.errors import GovernanceError, PolicyError, PolicyErrors
 from governance.policy.checks import cross_check
@@ -84,7 +85,11 @@ def load_policies(target: Path | str) -> list[LoadedPolicy]:
     return loaded
 
 
-def _parse(path: Path, text: str) -> tuple[Any, dict[KeyPath, int]]:
+def _parse(
+    path: Path,
+    text: str,
+    shape: str = "a policy is a YAML mapping starting with 'sluice: 1'",
+) -> tuple[Any, dict[KeyPath, int]]:
     try:
         data, lines = load_with_lines(text)
     except yaml.MarkedYAMLError as exc:
@@ -94,7 +99,7 @@ def _parse(path: Path, text: str) -> tuple[Any, dict[KeyPath, int]]:
     except YamlShapeError as exc:
         raise PolicyError(path, str(exc), line=exc.line) from None
     if not isinstance(data, dict):
-        raise PolicyError(path, "a policy is a YAML mapping starting with 'sluice: 1'", line=1)
+        raise PolicyError(path, shape, line=1)
     return data, lines
 
 
@@ -120,14 +125,16 @@ def _clashes(loaded: list[LoadedPolicy]) -> list[PolicyError]:
     return errors
 
 
-def _from_pydantic(path: Path, lines: dict[KeyPath, int], err: Any) -> PolicyError:
+def _from_pydantic(
+    path: Path, lines: dict[KeyPath, int], err: Any, model: type[BaseModel] = Policy
+) -> PolicyError:
     loc = tuple(err["loc"])
     line, found = line_of(lines, loc)
     kind = err["type"]
     got = err.get("input")
     if kind == "extra_forbidden":
         key = loc[-1]
-        message = f"unknown key '{key}'{_suggest(str(key))}"
+        message = f"unknown key '{key}'{_suggest(str(key), model)}"
         return PolicyError(path, message, line=lines.get(loc, line), key=_dotted(loc[:-1]) or None)
     if kind == "missing":
         return PolicyError(path, f"missing required key '{loc[-1]}'", line=line, key=_dotted(found))
@@ -149,12 +156,13 @@ def _from_pydantic(path: Path, lines: dict[KeyPath, int], err: Any) -> PolicyErr
     return PolicyError(path, message, line=line, key=_dotted(found))
 
 
-def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.6)
+def _suggest(key: str, model: type[BaseModel]) -> str:
+    close = difflib.get_close_matches(key, _known_keys(model), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _known_keys() -> list[str]:
+@functools.cache
+def _known_keys(model: type[BaseModel]) -> list[str]:
     keys: set[str] = set()
 
     def collect(node: Any) -> None:
@@ -168,7 +176,7 @@ def _known_keys() -> list[str]:
             for value in node:
                 collect(value)
 
-    collect(Policy.model_json_schema(by_alias=True))
+    collect(model.model_json_schema(by_alias=True))
     return sorted(keys)
 
 

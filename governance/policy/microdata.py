@@ -185,3 +185,6 @@ class MicrodataProduct(ProductBase):
         """Published columns: quasi-identifiers, included columns, then sensitive columns."""
         named = [*self.qi_columns(), *self.include, *self.privacy.sensitive_columns()]
         return list(dict.fromkeys(named))
+
+    def source_columns(self) -> list[str]:
+        return self.output_columns()

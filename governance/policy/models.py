@@ -37,6 +37,9 @@ class Resource(StrictModel):
         description="Column identifying the person each row is about; cells count distinct "
         "subjects against min_group_size. Without it, every row is taken as one person.",
     )
+    domain: str | None = Field(
+        None, description="The domain (领域) the resource belongs to, for authorizations by domain."
+    )
     description: str | None = None
 
 

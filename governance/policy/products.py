@@ -53,6 +53,11 @@ class ModelProduct(ProductBase):
     def dimension_specs(self) -> list[Dimension]:
         return [d if isinstance(d, Dimension) else Dimension(column=d) for d in self.dimensions]
 
+    def source_columns(self) -> list[str]:
+        named = [d.column for d in self.dimension_specs()]
+        named += [m.column for m in self.measures if m.column]
+        return list(dict.fromkeys(named))
+
 
 PRODUCT_KINDS: tuple[type[ProductBase], ...] = (ModelProduct, MicrodataProduct)
 """Registry of product kinds, keyed by their `kind` literal."""

@@ -19,6 +19,18 @@ def index_json_schema() -> dict[str, Any]:
     return _schema(IndexFile, "index", "Sluice evaluation index")
 
 
+def authorization_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) for authorization files, format v1."""
+    from governance.authorization.models import Authorization
+
+    return _schema(Authorization, "authorization", "Sluice authorization")
+
+
+def authorization_json_schema_text() -> str:
+    """The authorization schema as stable, human-diffable JSON text."""
+    return _text(authorization_json_schema())
+
+
 def policy_json_schema_text() -> str:
     """The policy schema as stable, human-diffable JSON text."""
     return _text(policy_json_schema())

@@ -7,13 +7,13 @@ Reads never create the database, so looking at the registry (or a build's check)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from governance.duck import reading, select, transaction
 from governance.registry.models import Registration, RegistrationEvent
 
 SCHEMA = """
@@ -92,16 +92,10 @@ class RegistryStore:
         """Write new current rows and append their events in one transaction."""
         if not records:
             return
-        with self._connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for registration, event in records:
-                    _upsert(con, _encode(registration.row()))
-                    _append(con, event)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
+        with transaction(self.path, SCHEMA) as con:
+            for registration, event in records:
+                _upsert(con, _encode(registration.row()))
+                _append(con, event)
 
     def write_parquet(self, path: Path) -> None:
         """Current registrations, each with its events as a nested list, to one Parquet file."""
@@ -116,43 +110,13 @@ class RegistryStore:
         with self._reading() as con:
             con.execute(sql)
 
-    @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path))
-        try:
-            con.execute(SCHEMA)
-            yield con
-        finally:
-            con.close()
-
     def _select(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
         with self._reading() as con:
-            cur = con.execute(sql, params or [])
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            return select(con, sql, params or [])
 
-    @contextmanager
-    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _reading(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A read-only connection; an empty in-memory registry when there is none yet."""
-        con = duckdb.connect(str(self.path), read_only=True) if self.path.is_file() else None
-        if con is None or not _has_tables(con):
-            if con is not None:
-                con.close()
-            con = duckdb.connect()
-            con.execute(SCHEMA)
-        try:
-            yield con
-        finally:
-            con.close()
-
-
-def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    found = con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_name IN ('registrations', 'registration_events')"
-    ).fetchone()
-    return bool(found and found[0] == 2)
+        return reading(self.path, SCHEMA, ["registrations", "registration_events"])
 
 
 def _upsert(con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:

@@ -14,6 +14,9 @@ import pytest
 from tests.conftest import POLICIES
 
 SLUICE = Path(sys.executable).parent / "sluice"
+TODAY = "2026-07-01"
+"""The date the e2e domain lives on: inside the sample authorization's term."""
+AUTHORIZATION = Path("policies") / "authorizations" / "AUTH-2026-001.yaml"
 
 
 @dataclass
@@ -33,11 +36,12 @@ class Workspace:
     def policies(self) -> Path:
         return self.root / "policies"
 
-    def sluice(self, *args: str) -> subprocess.CompletedProcess[str]:
+    def sluice(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        """Run `sluice args` here; keyword arguments override environment variables."""
         return subprocess.run(
             [str(SLUICE), *args],
             cwd=self.root,
-            env=self.env,
+            env={**self.env, **env},
             capture_output=True,
             text=True,
             timeout=600,
@@ -45,10 +49,9 @@ class Workspace:
         )
 
 
-@pytest.fixture(scope="package")
-def workspace(tmp_path_factory) -> Workspace:
-    """Sample data generated, every resource registered and every product built once for the
-    e2e tests."""
+def make_workspace(tmp_path_factory, rows: int = 3000, *build_args: str) -> Workspace:
+    """Sample data generated, every resource registered, the sample authorization held and
+    ``sluice build policies [build_args]`` run once."""
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(POLICIES, root / "policies")
     env = {
@@ -57,13 +60,23 @@ def workspace(tmp_path_factory) -> Workspace:
         "SLUICE_PUBLISH_DIR": str(root / "published"),
         "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect")),
         "PREFECT_API_URL": "",
+        "SLUICE_TODAY": TODAY,
+        "SLUICE_ACTOR": "e2e",
     }
     ws = Workspace(root, env)
-    sample = ws.sluice("sample", "--out", str(ws.home / "raw"), "--rows", "3000")
+    sample = ws.sluice("sample", "--out", str(ws.home / "raw"), "--rows", str(rows))
     assert sample.returncode == 0, sample.stderr
     register = ws.sluice("register", "policies")
     assert register.returncode == 0, register.stdout + register.stderr
-    build = ws.sluice("build", "policies")
+    held = ws.sluice("authorization", "add", str(AUTHORIZATION))
+    assert held.returncode == 0, held.stdout + held.stderr
+    build = ws.sluice("build", "policies", *build_args)
     assert build.returncode == 0, build.stdout + build.stderr
     ws.first_build = build  # type: ignore[attr-defined]
     return ws
+
+
+@pytest.fixture(scope="package")
+def workspace(tmp_path_factory) -> Workspace:
+    """The domain most e2e tests read: every product built once from 3,000 rows a resource."""
+    return make_workspace(tmp_path_factory)

@@ -17,9 +17,12 @@ PRODUCTS = {
     "hotline_by_district_month",
     "visits_by_city_quarter",
     "insured_microdata",
+    "regional_vitality",
+    "employment_model",
 }
 CHECKS = {
     "model": {"no_direct_identifiers", "pii_scan", "min_group_size"},
+    "index": {"no_direct_identifiers", "pii_scan", "index_min_group_size"},
     "microdata": {
         "no_direct_identifiers",
         "pii_scan",

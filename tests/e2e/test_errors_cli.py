@@ -61,5 +61,5 @@ def test_authorized_product_without_a_registered_authorization_is_refused(
     before = snapshot(workspace)
     result = workspace.sluice("build", str(policy))
     assert result.returncode == 3
-    assert "authorization 'AUTH-2026-007' is not registered" in result.stderr
+    assert "authorization AUTH-2026-007, clause 'id': not held by this domain" in result.stderr
     assert snapshot(workspace) == before

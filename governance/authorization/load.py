@@ -1,0 +1,53 @@
+"""Reading authorization files: parse, validate, and report every problem with its line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from governance.authorization.models import Authorization
+from governance.errors import PolicyError, PolicyErrors
+from governance.policy.load import _dotted, _from_pydantic, _parse
+from governance.policy.yaml_lines import KeyPath, line_of
+
+
+@dataclass(frozen=True)
+class LoadedAuthorization:
+    """A validated authorization with the file it came from."""
+
+    path: Path
+    authorization: Authorization
+    sha256: str
+    lines: dict[KeyPath, int] = field(repr=False)
+
+    def error(self, message: str, *key: str | int) -> PolicyError:
+        """A PolicyError pointing at the line of `key` (or its nearest written parent)."""
+        line, found = line_of(self.lines, key)
+        return PolicyError(self.path, message, line=line, key=_dotted(found) or None)
+
+
+def load_authorization(path: Path | str) -> LoadedAuthorization:
+    """Load one authorization file; raises PolicyErrors listing every problem found."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(path, "file not found") from None
+    except IsADirectoryError:
+        raise PolicyError(path, "is a folder; give one authorization file") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PolicyError(path, "authorization files must be UTF-8", line=line) from None
+    data, lines = _parse(path, text, "an authorization is a YAML mapping starting with "
+                         "'sluice_authorization: 1'")  # fmt: skip
+    try:
+        authorization = Authorization.model_validate(data)
+    except ValidationError as exc:
+        problems = [_from_pydantic(path, lines, err, Authorization) for err in exc.errors()]
+        raise PolicyErrors(problems) from None
+    return LoadedAuthorization(path, authorization, hashlib.sha256(raw).hexdigest(), lines)

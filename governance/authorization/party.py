@@ -1,0 +1,46 @@
+"""The parties of an authorization, named by their unified social credit codes (GB 32100)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from governance.policy.base import Identifier, StrictModel
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def uscc_valid(code: str) -> bool:
+    """18 characters of the GB 32100 alphabet whose last is the check character: the weights
+    are 3**i mod 31 over the first 17 values, check = (31 - sum % 31) % 31.
+
+    >>> uscc_valid("91350100M000100Y43"), uscc_valid("91350100M000100Y44")
+    (True, False)
+    """
+    if len(code) != 18 or any(ch not in _ALPHABET for ch in code):
+        return False
+    total = sum(_ALPHABET.index(ch) * pow(3, i, 31) for i, ch in enumerate(code[:17]))
+    return _ALPHABET[(31 - total % 31) % 31] == code[17]
+
+
+class Party(StrictModel):
+    """An organisation: its name and unified social credit code."""
+
+    name: str = Field(min_length=1)
+    uscc: str = Field(description="Unified social credit code (18 characters, GB 32100).")
+
+    @field_validator("uscc")
+    @classmethod
+    def _valid_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not uscc_valid(value):
+            raise ValueError(
+                f"'{value}' is not a valid unified social credit code (18 characters of "
+                "0-9 and A-Y without I, O, S, V, Z, the last one the GB 32100 check character)"
+            )
+        return value
+
+
+class Operator(Party):
+    """The authorized operator (运营机构); ``id`` is how commands name it (--operator)."""
+
+    id: Identifier
