@@ -30,6 +30,7 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(SLUICE) sample --out $(SLUICE_HOME)/raw
 	$(SLUICE) register policies/
+	$(SLUICE) authorization add policies/authorizations/AUTH-2026-001.yaml
 	$(SLUICE) build policies/
 
 test: install-dev
