@@ -21,7 +21,7 @@ from transforms.deidentify import ColumnTreatment
 from transforms.egress import Origin
 from transforms.egress_records import Closeness, Diversity, RecordRule
 from transforms.products.microdata import QuasiIdentifier
-from transforms.products.model import SUPPRESSED, Dim, Stat
+from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
 from transforms.validation import ColumnRule
 
 KeyLoader = Callable[[str], bytes]
@@ -81,6 +81,8 @@ def model_lineage(policy: Policy, product: ModelProduct) -> dict[str, Origin]:
         category, secret = (source.category, source.secret) if source else (None, False)
         lineage[m.name] = Origin("measure", m.column, category, secret)
     lineage[SUPPRESSED] = Origin("flag")
+    if product.margins:
+        lineage[MARGIN] = Origin("flag")
     return lineage
 
 

@@ -28,7 +28,7 @@ from governance.state import State
 from transforms.deidentify import deidentify as apply_treatments
 from transforms.egress import CellRule, Release, egress_gate
 from transforms.products.microdata import Microdata, build_microdata
-from transforms.products.model import build_model
+from transforms.products.model import MARGIN, build_model, protect_margins
 from transforms.validation import (
     OK,
     ColumnRule,
@@ -213,9 +213,13 @@ def build_product(
             stats=stats,
             min_group_size=product.min_group_size,
             subject=prepared.subject,
+            margins=product.margins,
         )
         with streaming():
-            return plan.collect(engine="streaming")
+            table = plan.collect(engine="streaming")
+        if product.margins:
+            table = protect_margins(table, dims=[d.output for d in dims], stats=stats)
+        return table
     if isinstance(product, MicrodataProduct):
         with streaming():
             records = prepared.frame().select(product.output_columns()).collect()
@@ -251,6 +255,7 @@ def gate(
             dims=[(d.column, d.output) for d in dims],
             min_group_size=product.min_group_size,
             subject=prepared.subject,
+            margin=MARGIN if product.margins else None,
         )
         lineage = binding.model_lineage(loaded.policy, product)
         with streaming():

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+import numpy as np
 import polars as pl
 
 from transforms.detectors.scan import scan_frame
@@ -20,6 +21,7 @@ from transforms.egress_index import IndexRule, index_check
 from transforms.egress_records import RecordRule, record_checks
 from transforms.errors import TransformError
 from transforms.gate_check import Check
+from transforms.products.secondary import determined, equations
 
 GATE_ENTITIES = ("CN_RESIDENT_ID", "CN_MOBILE", "CN_USCC", "CN_BANK_CARD")
 BLOCKED_CATEGORIES = frozenset({"direct_identifier", "free_text"})
@@ -47,6 +49,9 @@ class CellRule:
     subject: str | None = None
     """Column whose distinct values are the people; without one, each row is a person."""
     suppressed: str = "suppressed"
+    margin: str | None = None
+    """Column naming the dimensions a total row sums over (null for cells), when the release
+    publishes totals: each level is recounted, and no suppressed row may follow from the rest."""
 
 
 class EgressRefused(TransformError):
@@ -90,6 +95,8 @@ def egress_gate(
     checks = [_no_direct_identifiers(frame, lineage), _pii_scan(frame)]
     if cells is not None:
         checks.append(_min_group_size(frame, lineage, cells))
+        if cells.margin is not None:
+            checks.append(_no_differencing(frame, cells))
     if records is not None:
         checks.extend(record_checks(frame, lineage, records))
     if index is not None:
@@ -132,17 +139,31 @@ def _pii_scan(frame: pl.DataFrame) -> Check:
     return Check("pii_scan", findings.is_empty(), figures, "; ".join(examples))
 
 
-def _min_group_size(frame: pl.DataFrame, lineage: Mapping[str, Origin], rule: CellRule) -> Check:
-    outputs = [out for _, out in rule.dims]
+def _recount(frame: pl.DataFrame, rule: CellRule) -> pl.DataFrame:
+    """The published rows with their people recounted from the source (`__people`), each
+    total row at its own level."""
     # Hashed subjects: a collision can only merge two people, so the check can only get stricter.
-    people = pl.col(rule.subject).hash().n_unique() if rule.subject else pl.len()
-    recount = (
-        rule.source.group_by([pl.col(src).alias(out) for src, out in rule.dims])
-        .agg(people.cast(pl.Int64).alias("__people"))
-        .collect(engine="streaming")
-    )
+    people = (pl.col(rule.subject).hash().n_unique() if rule.subject else pl.len()).cast(pl.Int64)
+    levels = frame[rule.margin].unique().to_list() if rule.margin else [None]
+    parts = []
+    for level in levels:
+        totalled = set(level.split(",")) if level else set()
+        kept = [(src, out) for src, out in rule.dims if out not in totalled]
+        rows = frame.filter(pl.col(rule.margin).eq_missing(level)) if rule.margin else frame
+        source = rule.source.with_columns(pl.lit(0).alias("__all"))
+        keys = [pl.col(src).alias(out) for src, out in kept] or [pl.col("__all")]
+        recount = source.group_by(keys).agg(people.alias("__people")).collect(engine="streaming")
+        on = [out for _, out in kept]
+        if on:
+            parts.append(rows.join(recount, on=on, how="left", nulls_equal=True))
+        else:
+            parts.append(rows.join(recount.drop("__all"), how="cross"))
+    return pl.concat(parts, how="vertical_relaxed")
+
+
+def _min_group_size(frame: pl.DataFrame, lineage: Mapping[str, Origin], rule: CellRule) -> Check:
     flag = pl.col(rule.suppressed) if rule.suppressed in frame.columns else pl.lit(False)
-    published = frame.filter(~flag).join(recount, on=outputs, how="left", nulls_equal=True)
+    published = _recount(frame.filter(~flag), rule)
     too_small = published.filter(
         pl.col("__people").is_null() | (pl.col("__people") < rule.min_group_size)
     )
@@ -165,3 +186,18 @@ def _min_group_size(frame: pl.DataFrame, lineage: Mapping[str, Origin], rule: Ce
         detail.append(f"{leaking.height} suppressed cell(s) still carry values")
     passed = not too_small.height and not leaking.height
     return Check("min_group_size", passed, figures, "; ".join(detail))
+
+
+def _no_differencing(frame: pl.DataFrame, rule: CellRule) -> Check:
+    """No suppressed row can be worked out from the published rows and totals (linear)."""
+    dims = [out for _, out in rule.dims]
+    system = equations(frame, dims, str(rule.margin))
+    hidden = set(np.flatnonzero(frame[rule.suppressed].to_numpy()).tolist())
+    pinned = determined(hidden, system)
+    figures = {"equations": len(system), "suppressed_rows": len(hidden), "recoverable": len(pinned)}
+    shown = [frame.row(r, named=True) for r in sorted(pinned)[:3]]
+    detail = "; ".join(
+        "row " + ", ".join(f"{d}={row[d]}" for d in dims) + " follows from the totals"
+        for row in shown
+    )
+    return Check("no_differencing", not pinned, figures, detail)

@@ -49,6 +49,22 @@ class ModelProduct(ProductBase):
     min_group_size: int = Field(
         10, ge=2, description="Cells covering fewer subjects than this are suppressed."
     )
+    margins: list[Identifier] = Field(
+        default_factory=list,
+        description="Dimensions (as published) to total over; cells that totals would give "
+        "away are suppressed too (secondary suppression).",
+    )
+
+    @model_validator(mode="after")
+    def _margins_are_dimensions(self) -> ModelProduct:
+        outputs = [d.output for d in self.dimension_specs()]
+        unknown = [m for m in self.margins if m not in outputs]
+        if unknown:
+            shown = ", ".join(outputs)
+            raise ValueError(f"margins {', '.join(unknown)} are not dimensions ({shown})")
+        if len(set(self.margins)) != len(self.margins):
+            raise ValueError("margins lists a dimension twice")
+        return self
 
     def dimension_specs(self) -> list[Dimension]:
         return [d if isinstance(d, Dimension) else Dimension(column=d) for d in self.dimensions]

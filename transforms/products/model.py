@@ -3,15 +3,19 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
 from transforms.errors import TransformError
+from transforms.products.secondary import secondary_suppression
 
 SUPPRESSED = "suppressed"
+MARGIN = "margin"
 CELL_SUBJECTS = "__cell_subjects"
+_ALL = "__all"
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,7 @@ def build_model(
     stats: Sequence[Stat],
     min_group_size: int,
     subject: str | None = None,
+    margins: Sequence[str] = (),
 ) -> pl.LazyFrame:
     """Group, aggregate, and suppress every cell below `min_group_size` subjects.
 
@@ -46,6 +51,13 @@ def build_model(
     only merge two people, never split one, so a collision makes suppression stricter); without
     a subject, each row is a person. Medians are exact, computed from per-cell value counts so
     that memory follows the number of distinct values, not of rows.
+
+    With `margins` (output names of some dimensions), the table also holds their totals: one
+    row per combination of the other dimensions for every non-empty subset of the margin
+    dimensions, those dimensions null and `margin` naming them ("city,sex"); cells have a null
+    `margin`. Totals can give a suppressed cell away by subtraction, so such a table keeps the
+    people count (`__cell_subjects`) for `protect_margins`, which suppresses further cells and
+    drops it.
 
     >>> lf = pl.LazyFrame({"d": ["a"] * 3 + ["b"], "x": [1.0, 2.0, 3.0, 9.0]})
     >>> out = build_model(lf, dims=[Dim("d", "d")], stats=[Stat("n", "count"),
@@ -56,26 +68,88 @@ def build_model(
     if min_group_size < 2:
         raise TransformError("min_group_size must be at least 2")
     keys = [d.output for d in dims]
+    unknown = [m for m in margins if m not in keys]
+    if unknown:
+        raise TransformError(f"margins {', '.join(unknown)} are not dimensions ({', '.join(keys)})")
     cells = frame.select(
         *(pl.col(d.column).alias(d.output) for d in dims),
         *({s.column for s in stats if s.column}),
         *([pl.col(subject).hash().alias(CELL_SUBJECTS)] if subject else []),
     )
     people = (pl.col(CELL_SUBJECTS).n_unique() if subject else pl.len()).cast(pl.Int64)
-    table = cells.group_by(keys).agg(
-        *(_agg(s, people) for s in stats if s.agg != "median"), people.alias(CELL_SUBJECTS)
+    levels = [()] + [
+        combo for n in range(1, len(margins) + 1) for combo in itertools.combinations(margins, n)
+    ]
+    schema = cells.collect_schema()
+    tables = []
+    for totalled in levels:
+        by = [k for k in keys if k not in totalled]
+        table = _aggregate(cells, by, stats, people)
+        if margins:
+            table = table.with_columns(
+                *(pl.lit(None, dtype=schema[k]).alias(k) for k in totalled),
+                pl.lit(",".join(totalled) or None, dtype=pl.String).alias(MARGIN),
+            )
+        tables.append(table.select(*keys, *(s.name for s in stats), CELL_SUBJECTS, *(
+            [MARGIN] if margins else [])))  # fmt: skip
+    table = pl.concat(tables) if len(tables) > 1 else tables[0]
+    small = pl.col(CELL_SUBJECTS) < min_group_size
+    order = [pl.col(MARGIN).is_not_null(), MARGIN, *keys] if margins else keys
+    return table.select(
+        *keys,
+        *(pl.when(small).then(None).otherwise(pl.col(s.name)).alias(s.name) for s in stats),
+        small.alias(SUPPRESSED),
+        *([MARGIN, CELL_SUBJECTS] if margins else []),
+    ).sort(order, nulls_last=True)
+
+
+def protect_margins(
+    table: pl.DataFrame, *, dims: Sequence[str], stats: Sequence[Stat]
+) -> pl.DataFrame:
+    """Secondary suppression of a table `build_model` made with margins (collected): cells are
+    suppressed until no suppressed one can be worked out from the published rows and totals;
+    the people count is dropped.
+
+    >>> lf = pl.LazyFrame({"d": ["a", "a", "b", "b", "b", "c", "c", "c"]})
+    >>> t = build_model(lf, dims=[Dim("d", "d")], stats=[Stat("n", "count")],
+    ...                 min_group_size=2, margins=["d"]).collect()
+    >>> t.filter(pl.col("margin").is_null())["suppressed"].to_list()
+    [False, False, False]
+    >>> small = pl.LazyFrame({"d": ["a", "b", "b", "c", "c", "c"]})
+    >>> t = build_model(small, dims=[Dim("d", "d")], stats=[Stat("n", "count")],
+    ...                 min_group_size=2, margins=["d"]).collect()
+    >>> protect_margins(t, dims=["d"], stats=[Stat("n", "count")]).rows()
+    [('a', None, True, None), ('b', None, True, None), ('c', 3, False, None), (None, 6, False, 'd')]
+    """
+    flags = secondary_suppression(
+        table, dims, suppressed=SUPPRESSED, margin=MARGIN, size=CELL_SUBJECTS
     )
+    return (
+        table.with_columns(flags)
+        .with_columns(
+            pl.when(pl.col(SUPPRESSED)).then(None).otherwise(pl.col(s.name)).alias(s.name)
+            for s in stats
+        )
+        .drop(CELL_SUBJECTS)
+    )
+
+
+def _aggregate(
+    cells: pl.LazyFrame, keys: list[str], stats: Sequence[Stat], people: pl.Expr
+) -> pl.LazyFrame:
+    """One row per combination of `keys` (one row in all when there are none)."""
+    if not keys:  # the grand total: one group of everything
+        return _aggregate(cells.with_columns(pl.lit(0).alias(_ALL)), [_ALL], stats, people).drop(
+            _ALL
+        )
+    aggs = [*(_agg(s, people) for s in stats if s.agg != "median"), people.alias(CELL_SUBJECTS)]
+    table = cells.group_by(keys).agg(*aggs)
     for stat in stats:
         if stat.agg == "median":
             median = _rounded(exact_median(cells, keys, stat.column), stat)
             median = median.rename({stat.column: stat.name})
             table = table.join(median, on=keys, how="left", nulls_equal=True)
-    small = pl.col(CELL_SUBJECTS) < min_group_size
-    return table.select(
-        *keys,
-        *(pl.when(small).then(None).otherwise(pl.col(s.name)).alias(s.name) for s in stats),
-        small.alias(SUPPRESSED),
-    ).sort(keys, nulls_last=True)
+    return table
 
 
 def exact_median(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
