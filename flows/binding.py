@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -20,9 +21,13 @@ from transforms.anonymize import (
 from transforms.deidentify import ColumnTreatment
 from transforms.egress import Origin
 from transforms.egress_records import Closeness, Diversity, RecordRule
+from transforms.products.contribution import bound_contributions
 from transforms.products.microdata import QuasiIdentifier
 from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
 from transforms.validation import ColumnRule
+
+if TYPE_CHECKING:
+    from transforms.products.dp_model import PrivacyParameters
 
 KeyLoader = Callable[[str], bytes]
 
@@ -68,6 +73,33 @@ def model_parts(product: ModelProduct) -> tuple[list[Dim], list[Stat]]:
     dims = [Dim(d.column, d.output) for d in product.dimension_specs()]
     stats = [Stat(m.name, m.agg, m.column, m.round) for m in product.measures]
     return dims, stats
+
+
+def bounded(product: ModelProduct, frame: pl.LazyFrame, subject: str | None) -> pl.LazyFrame:
+    """The rows after the product's contribution bounding (unchanged without one)."""
+    bounds = product.contribution
+    if bounds is None:
+        return frame
+    return bound_contributions(
+        frame, subject=subject, max_rows=bounds.max_rows_per_subject, bounds=bounds.bounds
+    )
+
+
+def privacy_parameters(product: ModelProduct) -> PrivacyParameters:
+    """The DP settings of a model product, with its contribution bounds."""
+    from transforms.products.dp_model import PrivacyParameters  # loads OpenDP
+
+    private = product.differential_privacy
+    if private is None:
+        raise ValueError(f"product '{product.id}' is not differentially private")
+    bounds = product.contribution
+    return PrivacyParameters(
+        mechanism=private.mechanism,
+        epsilon=private.epsilon,
+        delta=private.delta,
+        max_rows=(bounds.max_rows_per_subject if bounds else None) or 1,
+        bounds=dict(bounds.bounds) if bounds else {},
+    )
 
 
 def model_lineage(policy: Policy, product: ModelProduct) -> dict[str, Origin]:

@@ -22,6 +22,7 @@ from flows.ingest import Staged
 from flows.registration_check import registration_problems
 from flows.settings import Paths
 from flows.status import chosen_products, result_row, sort_products
+from governance.budget import BudgetExceeded, BudgetLedger
 from governance.policy.load import LoadedPolicy, load_policies
 from governance.policy.products import ProductBase
 from governance.state import State
@@ -47,8 +48,10 @@ def deidentify(
 
 
 @task(name="build-product", cache_policy=NO_CACHE)
-def build_product(loaded: LoadedPolicy, product: ProductBase, prepared: steps.Prepared):
-    return steps.build_product(loaded, product, prepared)
+def build_product(
+    loaded: LoadedPolicy, product: ProductBase, prepared: steps.Prepared, paths: Paths
+):
+    return steps.build_product(loaded, product, prepared, BudgetLedger(paths.state))
 
 
 @task(name="egress-gate", cache_policy=NO_CACHE)
@@ -142,11 +145,14 @@ def _build_changed(
     )  # fmt: skip
     for product in todo:
         try:
-            table = build_product(loaded, product, prepared)
-        except AnonymizationError as impossible:
-            logger.error("%s cannot be anonymised: %s", product.id, impossible)
-            message = f"cannot be anonymised as declared: {impossible}"
-            row = result_row(product, "refused", message=message, prepared=prepared)
+            table = build_product(loaded, product, prepared, paths)
+        except (AnonymizationError, BudgetExceeded) as impossible:
+            logger.error("%s refused: %s", product.id, impossible)
+            if isinstance(impossible, BudgetExceeded):
+                message, clause = str(impossible), "privacy_budget"
+            else:
+                message, clause = f"cannot be anonymised as declared: {impossible}", None
+            row = result_row(product, "refused", message=message, prepared=prepared, clause=clause)
             record_refusals(paths, [row], loaded.sha256)
             results.append(row)
             continue

@@ -18,15 +18,17 @@ import pyarrow.parquet as pq
 from flows import binding
 from flows.atomic import write_atomically
 from flows.audit_trail import record
+from flows.clock import now
 from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.keys import key_fingerprint, load_or_create_key
 from flows.publish import Published, latest_manifest, publish
 from flows.settings import Paths
+from governance.budget import BudgetLedger
 from governance.policy.load import LoadedPolicy
 from governance.policy.products import MicrodataProduct, ModelProduct, ProductBase
 from governance.state import State
 from transforms.deidentify import deidentify as apply_treatments
-from transforms.egress import CellRule, Release, egress_gate
+from transforms.egress import CellRule, PrivateRule, Release, egress_gate
 from transforms.products.microdata import Microdata, build_microdata
 from transforms.products.model import MARGIN, build_model, protect_margins
 from transforms.validation import (
@@ -124,6 +126,15 @@ def key_loader(paths: Paths, state: State):
 
 
 @dataclass(frozen=True)
+class Private:
+    """A differentially private model release, its cost account and the budget after it."""
+
+    table: pl.DataFrame
+    account: dict[str, Any]
+    budget: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Checked:
     """The validation plan (not yet run): every row with its line, typed values and whether it
     passed (`__ok`); `raw` is the staged rows, to quote the few that failed."""
@@ -200,13 +211,21 @@ def _write_quarantine(paths: Paths, resource: str, sha: str, rows: pl.DataFrame)
 
 
 def build_product(
-    loaded: LoadedPolicy, product: ProductBase, prepared: Prepared
-) -> pl.DataFrame | Microdata:
+    loaded: LoadedPolicy,
+    product: ProductBase,
+    prepared: Prepared,
+    ledger: BudgetLedger | None = None,
+) -> pl.DataFrame | Microdata | Private:
     """The product's table, computed from the de-identified resource (raises
-    AnonymizationError when no microdata release meets the product's privacy settings)."""
+    AnonymizationError when no microdata release meets the product's privacy settings, and
+    BudgetExceeded when a differentially private release would overspend its resource)."""
     if isinstance(product, ModelProduct):
         dims, stats = binding.model_parts(product)
-        source = prepared.frame()
+        source = binding.bounded(product, prepared.frame(), prepared.subject)
+        if product.differential_privacy is not None:
+            if ledger is None:
+                raise TypeError("a differentially private product needs the budget ledger")
+            return private_model(loaded, product, source, prepared, ledger)
         plan = build_model(
             source,
             dims=dims,
@@ -235,13 +254,60 @@ def build_product(
     raise NotImplementedError(f"product kind '{product.kind}' has no builder")
 
 
+def private_model(
+    loaded: LoadedPolicy,
+    product: ModelProduct,
+    source: pl.LazyFrame,
+    prepared: Prepared,
+    ledger: BudgetLedger,
+) -> Private:
+    """Spend the release's budget, then draw it: a release the budget cannot pay for is
+    refused before any noise is drawn."""
+    from transforms.products.dp_model import cell_totals, dp_release  # loads OpenDP
+
+    private = product.differential_privacy
+    budget = loaded.policy.resource.privacy_budget
+    assert private is not None and budget is not None  # the policy loader checked both
+    dims, stats = binding.model_parts(product)
+    keys = [d.output for d in dims]
+    framed = source.select(
+        *(pl.col(d.column).alias(d.output) for d in dims),
+        *({s.column for s in stats if s.column}),
+        *([pl.col(prepared.subject)] if prepared.subject else []),
+    )
+    with streaming():
+        cells = cell_totals(framed, keys, stats, prepared.subject).collect(engine="streaming")
+    balance = ledger.spend(
+        loaded.policy.resource.id, product.id, (private.epsilon, private.delta),
+        (budget.epsilon, budget.delta), now(), note=prepared.inputs[0]["sha256"],
+    )  # fmt: skip
+    release = dp_release(
+        cells, keys=keys, stats=stats, params=binding.privacy_parameters(product),
+        min_group_size=product.min_group_size,
+    )  # fmt: skip
+    return Private(release.table, release.account, balance.as_dict())
+
+
 def gate(
     loaded: LoadedPolicy,
     product: ProductBase,
-    table: pl.DataFrame | Microdata,
+    table: pl.DataFrame | Microdata | Private,
     prepared: Prepared,
 ) -> Release:
     """Pass the table through the egress gate (raises EgressRefused)."""
+    if isinstance(table, Private):
+        assert isinstance(product, ModelProduct) and product.differential_privacy is not None
+        dims, _ = binding.model_parts(product)
+        rule = PrivateRule(
+            source=prepared.frame(),
+            dims=[(d.column, d.output) for d in dims],
+            epsilon=product.differential_privacy.epsilon,
+            delta=product.differential_privacy.delta,
+            account=table.account,
+        )
+        lineage = binding.model_lineage(loaded.policy, product)
+        with streaming():
+            return egress_gate(table.table, lineage=lineage, private=rule)
     frame = table.frame if isinstance(table, Microdata) else table
     if isinstance(product, MicrodataProduct):
         lineage = binding.microdata_lineage(loaded.policy, product)
@@ -304,6 +370,8 @@ def release(
     }
     if isinstance(built, Microdata):
         meta["anonymisation"] = microdata_manifest(built, cleared)
+    if isinstance(built, Private):
+        meta["differential_privacy"] = {**built.account, "budget": built.budget}
     return publish(cleared, product=product.id, meta=meta, publish_dir=paths.publish)
 
 

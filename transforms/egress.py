@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -54,6 +54,19 @@ class CellRule:
     publishes totals: each level is recounted, and no suppressed row may follow from the rest."""
 
 
+@dataclass(frozen=True)
+class PrivateRule:
+    """A differentially private release: its account must stay within the declared epsilon
+    and delta, and every published cell must exist in the de-identified source (the noise
+    adds values, never cells)."""
+
+    source: pl.LazyFrame
+    dims: Sequence[tuple[str, str]]
+    epsilon: float
+    delta: float
+    account: Mapping[str, Any]
+
+
 class EgressRefused(TransformError):
     """The gate refused a release; `checks` says which check failed and why."""
 
@@ -86,6 +99,7 @@ def egress_gate(
     cells: CellRule | None = None,
     records: RecordRule | None = None,
     index: IndexRule | None = None,
+    private: PrivateRule | None = None,
 ) -> Release:
     """Check a product before it leaves the domain; raise EgressRefused if any check fails.
 
@@ -101,6 +115,8 @@ def egress_gate(
         checks.extend(record_checks(frame, lineage, records))
     if index is not None:
         checks.append(index_check(frame, index))
+    if private is not None:
+        checks.append(_differential_privacy(frame, private))
     if not all(c.passed for c in checks):
         raise EgressRefused(checks)
     return Release(frame, tuple(checks), _token=_GATE_TOKEN)
@@ -201,3 +217,31 @@ def _no_differencing(frame: pl.DataFrame, rule: CellRule) -> Check:
         for row in shown
     )
     return Check("no_differencing", not pinned, figures, detail)
+
+
+def _differential_privacy(frame: pl.DataFrame, rule: PrivateRule) -> Check:
+    outputs = [out for _, out in rule.dims]
+    source = (
+        rule.source.select(pl.col(src).alias(out) for src, out in rule.dims)
+        .unique()
+        .collect(engine="streaming")
+    )
+    fabricated = frame.select(outputs).join(source, on=outputs, how="anti", nulls_equal=True)
+    spent_eps, spent_delta = float(rule.account["epsilon"]), float(rule.account["delta"])
+    within = spent_eps <= rule.epsilon * (1 + 1e-9) and spent_delta <= rule.delta * (1 + 1e-9)
+    figures = {
+        "mechanism": rule.account["mechanism"],
+        "epsilon": spent_eps,
+        "delta": spent_delta,
+        "declared_epsilon": rule.epsilon,
+        "declared_delta": rule.delta,
+        "cells_released": frame.height,
+    }
+    detail = []
+    if not within:
+        detail.append(f"the release spent epsilon {spent_eps:g}, delta {spent_delta:g}: over")
+    if fabricated.height:
+        detail.append(f"{fabricated.height} published cell(s) do not exist in the source")
+    return Check(
+        "differential_privacy", within and not fabricated.height, figures, "; ".join(detail)
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 from governance.policy.base import NUMERIC_TYPES
 from governance.policy.microdata_checks import microdata_problems
 from governance.policy.models import Policy
-from governance.policy.products import MicrodataProduct, ModelProduct
+from governance.policy.products import MicrodataProduct, ModelProduct, VerificationProduct
 from governance.policy.treatments import Generalize
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -67,6 +67,8 @@ def _products(policy: Policy, base: Path | None) -> Iterator[Problem]:
             yield from _model_product(policy, i, product)
         elif isinstance(product, MicrodataProduct):
             yield from microdata_problems(policy, i, product, base)
+        elif isinstance(product, VerificationProduct):
+            yield from _verification_product(policy, i, product)
 
 
 def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Problem]:
@@ -110,3 +112,63 @@ def _model_product(policy: Policy, i: int, product: ModelProduct) -> Iterator[Pr
             yield (*where, "column"), f"'{measure.column}' is a direct identifier"
     if "suppressed" in outputs:
         yield ("products", i), "'suppressed' is reserved for the suppression flag column"
+    yield from _private(policy, i, product)
+
+
+def _private(policy: Policy, i: int, product: ModelProduct) -> Iterator[Problem]:
+    """Differential privacy needs the resource's budget and bounded contributions."""
+    for column in product.contribution.bounds if product.contribution else {}:
+        declared = policy.columns.get(column)
+        if declared is None or declared.treatment.output_type(declared.type) not in NUMERIC_TYPES:
+            yield (
+                ("products", i, "contribution", "bounds", column),
+                f"'{column}' is not a numeric column of the de-identified resource",
+            )
+    private = product.differential_privacy
+    if private is None:
+        return
+    budget = policy.resource.privacy_budget
+    if budget is None:
+        yield (
+            ("products", i, "differential_privacy"),
+            "differential privacy spends the resource's budget: declare resource.privacy_budget",
+        )
+    elif private.epsilon > budget.epsilon or private.delta > budget.delta:
+        yield (
+            ("products", i, "differential_privacy"),
+            f"one release costs more (epsilon {private.epsilon:g}, delta {private.delta:g}) than "
+            f"the whole budget (epsilon {budget.epsilon:g}, delta {budget.delta:g})",
+        )
+    bounded = product.contribution is not None and product.contribution.max_rows_per_subject
+    if policy.resource.subject is not None and not bounded:
+        yield (
+            ("products", i, "differential_privacy"),
+            "differential privacy needs contribution.max_rows_per_subject: how many rows one "
+            "person may add",
+        )
+
+
+def _verification_product(
+    policy: Policy, i: int, product: VerificationProduct
+) -> Iterator[Problem]:
+    """Every column a claim reads exists and is not secret; minimums compare numbers."""
+    where = ("products", i)
+    column = policy.columns.get(product.identifier.column)
+    if column is None:
+        yield (
+            (*where, "identifier", "column"),
+            (f"'{product.identifier.column}' is not a declared column"),
+        )
+    elif column.secret:
+        yield (*where, "identifier", "column"), f"'{product.identifier.column}' is secret"
+    for j, claim in enumerate(product.claims):
+        for part in ("match", "where", "at_least", "require"):
+            for name in getattr(claim, part):
+                declared = policy.columns.get(name)
+                at = (*where, "claims", j, part, name)
+                if declared is None:
+                    yield at, f"'{name}' is not a declared column"
+                elif declared.secret:
+                    yield at, f"'{name}' is secret; no product may use it"
+                elif part == "at_least" and declared.type not in NUMERIC_TYPES:
+                    yield at, f"'at_least' compares numbers; '{name}' is {declared.type}"

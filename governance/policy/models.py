@@ -19,6 +19,13 @@ UpdateFrequency = Literal[
 ]
 
 
+class PrivacyBudget(StrictModel):
+    """The total differential-privacy loss a resource's releases may add up to."""
+
+    epsilon: float = Field(gt=0)
+    delta: float = Field(ge=0, lt=1)
+
+
 class Resource(StrictModel):
     """A data resource (数据资源) as its owning department delivers it."""
 
@@ -36,6 +43,9 @@ class Resource(StrictModel):
         None,
         description="Column identifying the person each row is about; cells count distinct "
         "subjects against min_group_size. Without it, every row is taken as one person.",
+    )
+    privacy_budget: PrivacyBudget | None = Field(
+        None, description="Epsilon and delta all differentially private releases may spend."
     )
     domain: str | None = Field(
         None, description="The domain (领域) the resource belongs to, for authorizations by domain."

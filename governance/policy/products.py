@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from governance.policy.base import Identifier, ProductBase, Purpose, StrictModel, SupplyMode
 from governance.policy.microdata import MicrodataProduct
+from governance.policy.verification import VerificationProduct
 
 
 class Dimension(StrictModel):
@@ -39,6 +40,36 @@ class Measure(StrictModel):
         return self
 
 
+class Contribution(StrictModel):
+    """Contribution bounding: how often one person may count, and the range values are clamped
+    to, so one person's influence on any published number is bounded."""
+
+    max_rows_per_subject: int | None = Field(
+        None, ge=1, description="Rows kept per person (chosen by a hash, not file order)."
+    )
+    bounds: dict[str, tuple[float, float]] = Field(
+        default_factory=dict, description="Column -> [low, high]; values are clamped to it."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Contribution:
+        for column, (low, high) in self.bounds.items():
+            if low > high:
+                raise ValueError(f"bounds of '{column}': {low:g} is above {high:g}")
+        return self
+
+
+class DifferentialPrivacy(StrictModel):
+    """Publish the model with differential privacy (OpenDP mechanisms); the release spends
+    epsilon and delta from the resource's privacy_budget."""
+
+    mechanism: Literal["laplace", "gaussian"] = "laplace"
+    epsilon: float = Field(gt=0, le=10)
+    delta: float = Field(
+        gt=0, lt=0.01, description="Failure probability of releasing which cells exist."
+    )
+
+
 class ModelProduct(ProductBase):
     """Data model (数据模型): an aggregated table whose every published cell covers enough
     people."""
@@ -54,6 +85,8 @@ class ModelProduct(ProductBase):
         description="Dimensions (as published) to total over; cells that totals would give "
         "away are suppressed too (secondary suppression).",
     )
+    contribution: Contribution | None = None
+    differential_privacy: DifferentialPrivacy | None = None
 
     @model_validator(mode="after")
     def _margins_are_dimensions(self) -> ModelProduct:
@@ -64,6 +97,22 @@ class ModelProduct(ProductBase):
             raise ValueError(f"margins {', '.join(unknown)} are not dimensions ({shown})")
         if len(set(self.margins)) != len(self.margins):
             raise ValueError("margins lists a dimension twice")
+        if self.differential_privacy is not None:
+            if self.margins:
+                raise ValueError(
+                    "margins are not published with differential privacy: each total would "
+                    "spend budget of its own; publish the cells and add them up"
+                )
+            for m in self.measures:
+                if m.agg == "median":
+                    raise ValueError(f"measure '{m.name}': no median under differential privacy")
+                if m.agg in ("sum", "mean") and (
+                    self.contribution is None or m.column not in self.contribution.bounds
+                ):
+                    raise ValueError(
+                        f"measure '{m.name}': a {m.agg} under differential privacy needs "
+                        f"contribution.bounds for '{m.column}'"
+                    )
         return self
 
     def dimension_specs(self) -> list[Dimension]:
@@ -75,7 +124,7 @@ class ModelProduct(ProductBase):
         return list(dict.fromkeys(named))
 
 
-PRODUCT_KINDS: tuple[type[ProductBase], ...] = (ModelProduct, MicrodataProduct)
+PRODUCT_KINDS: tuple[type[ProductBase], ...] = (ModelProduct, MicrodataProduct, VerificationProduct)
 """Registry of product kinds, keyed by their `kind` literal."""
 
 __all__ = [
@@ -88,6 +137,7 @@ __all__ = [
     "ProductSpec",
     "Purpose",
     "SupplyMode",
+    "VerificationProduct",
 ]
 
 ProductSpec = Annotated[Union[PRODUCT_KINDS], Field(discriminator="kind")]  # noqa: UP007
