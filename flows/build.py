@@ -22,6 +22,7 @@ from flows.ingest import Staged
 from flows.registration_check import registration_problems
 from flows.settings import Paths
 from flows.status import chosen_products, result_row, sort_products
+from flows.verification_build import Verification, write_index
 from governance.budget import BudgetExceeded, BudgetLedger
 from governance.policy.load import LoadedPolicy, load_policies
 from governance.policy.products import ProductBase
@@ -49,9 +50,9 @@ def deidentify(
 
 @task(name="build-product", cache_policy=NO_CACHE)
 def build_product(
-    loaded: LoadedPolicy, product: ProductBase, prepared: steps.Prepared, paths: Paths
+    loaded: LoadedPolicy, product: ProductBase, prepared: steps.Prepared, context: steps.Context
 ):
-    return steps.build_product(loaded, product, prepared, BudgetLedger(paths.state))
+    return steps.build_product(loaded, product, prepared, context)
 
 
 @task(name="egress-gate", cache_policy=NO_CACHE)
@@ -137,6 +138,7 @@ def _build_changed(
             prepared.quarantined,
             prepared.quarantine_file,
         )
+    context = steps.Context(BudgetLedger(paths.state), checked, steps.key_loader(paths, state))
     _record_resource(loaded, prepared, state)
     record(
         paths, "build", subject=resource.id, policy_sha256=loaded.sha256, inputs=prepared.inputs,
@@ -145,7 +147,7 @@ def _build_changed(
     )  # fmt: skip
     for product in todo:
         try:
-            table = build_product(loaded, product, prepared, paths)
+            table = build_product(loaded, product, prepared, context)
         except (AnonymizationError, BudgetExceeded) as impossible:
             logger.error("%s refused: %s", product.id, impossible)
             if isinstance(impossible, BudgetExceeded):
@@ -164,6 +166,8 @@ def _build_changed(
             record_refusals(paths, [row], loaded.sha256)
             results.append(row)
             continue
+        if isinstance(table, Verification):  # the index first: a published service has one
+            write_index(paths, product.id, prints[product.id], table.index)
         published = publish(
             loaded, product, cleared, prepared, paths, prints[product.id], built=table
         )

@@ -3,3 +3,7 @@
 
 class BuildError(Exception):
     """A build cannot go on because of input a user can fix (file, header, encoding, key)."""
+
+
+class RequestRefused(Exception):
+    """A request the product may not answer (authorization, quota, enumeration); audited."""

@@ -48,6 +48,16 @@ def load_or_create_key(folder: Path, key_id: str) -> tuple[bytes, bool]:
     return key, created
 
 
+def load_key(folder: Path, key_id: str) -> bytes:
+    """An existing key; a missing one is an error (answering must never create a new key)."""
+    if not (folder / f"{key_id}.key").is_file():
+        raise BuildError(
+            f"key '{key_id}' is missing from {folder}; the product was built with it, so "
+            "rebuild the product (a new key makes a new index)"
+        )
+    return load_or_create_key(folder, key_id)[0]
+
+
 def key_fingerprint(key: bytes) -> str:
     """A short public fingerprint that tells keys apart without revealing them."""
     return hashlib.blake2b(key, digest_size=8, person=b"sluice-key-fp").hexdigest()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +24,19 @@ from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.keys import key_fingerprint, load_or_create_key
 from flows.publish import Published, latest_manifest, publish
 from flows.settings import Paths
+from flows.verification_build import Verification, build_verification, service_lineage
 from governance.budget import BudgetLedger
 from governance.policy.load import LoadedPolicy
-from governance.policy.products import MicrodataProduct, ModelProduct, ProductBase
+from governance.policy.products import (
+    MicrodataProduct,
+    ModelProduct,
+    ProductBase,
+    VerificationProduct,
+)
+from governance.policy.verification import STATUSES
 from governance.state import State
 from transforms.deidentify import deidentify as apply_treatments
-from transforms.egress import CellRule, PrivateRule, Release, egress_gate
+from transforms.egress import CellRule, PrivateRule, Release, VerificationRule, egress_gate
 from transforms.products.microdata import Microdata, build_microdata
 from transforms.products.model import MARGIN, build_model, protect_margins
 from transforms.validation import (
@@ -38,6 +46,7 @@ from transforms.validation import (
     typed_columns,
     validate_rows,
 )
+from transforms.verification.index import ID, MATCH_PREFIX
 
 STREAMING_CHUNK_ROWS = 10_000
 """Rows per streaming morsel: small morsels keep a 10-million-row build under 1 GB of memory
@@ -210,22 +219,38 @@ def _write_quarantine(paths: Paths, resource: str, sha: str, rows: pl.DataFrame)
     return target
 
 
+@dataclass(frozen=True)
+class Context:
+    """What some product kinds need beyond the de-identified rows: the budget ledger
+    (differential privacy), the validated rows before de-identification and the keys
+    (verification indices)."""
+
+    ledger: BudgetLedger
+    checked: Checked
+    load_key: Callable[[str], bytes]
+
+
 def build_product(
     loaded: LoadedPolicy,
     product: ProductBase,
     prepared: Prepared,
-    ledger: BudgetLedger | None = None,
-) -> pl.DataFrame | Microdata | Private:
+    context: Context | None = None,
+) -> pl.DataFrame | Microdata | Private | Verification:
     """The product's table, computed from the de-identified resource (raises
     AnonymizationError when no microdata release meets the product's privacy settings, and
     BudgetExceeded when a differentially private release would overspend its resource)."""
+    if isinstance(product, VerificationProduct):
+        if context is None:
+            raise TypeError("a verification product needs the validated rows and the keys")
+        rows = context.checked.frame.filter(pl.col(OK))
+        return build_verification(product, rows, context.load_key(product.key_id))
     if isinstance(product, ModelProduct):
         dims, stats = binding.model_parts(product)
         source = binding.bounded(product, prepared.frame(), prepared.subject)
         if product.differential_privacy is not None:
-            if ledger is None:
+            if context is None:
                 raise TypeError("a differentially private product needs the budget ledger")
-            return private_model(loaded, product, source, prepared, ledger)
+            return private_model(loaded, product, source, prepared, context.ledger)
         plan = build_model(
             source,
             dims=dims,
@@ -291,10 +316,14 @@ def private_model(
 def gate(
     loaded: LoadedPolicy,
     product: ProductBase,
-    table: pl.DataFrame | Microdata | Private,
+    table: pl.DataFrame | Microdata | Private | Verification,
     prepared: Prepared,
 ) -> Release:
     """Pass the table through the egress gate (raises EgressRefused)."""
+    if isinstance(table, Verification):
+        keyed = [c for c in table.index.columns if c == ID or c.startswith(MATCH_PREFIX)]
+        rule = VerificationRule(table.index, keyed)
+        return egress_gate(table.service, lineage=service_lineage(), verification=rule)
     if isinstance(table, Private):
         assert isinstance(product, ModelProduct) and product.differential_privacy is not None
         dims, _ = binding.model_parts(product)
@@ -336,7 +365,7 @@ def release(
     prepared: Prepared,
     paths: Paths,
     print_: str,
-    built: pl.DataFrame | Microdata | None = None,
+    built: pl.DataFrame | Microdata | Private | Verification | None = None,
 ) -> Published:
     """Publish a cleared release with its manifest; a microdata manifest also says how the
     records were anonymised (from `built`) and what the gate measured."""
@@ -372,6 +401,18 @@ def release(
         meta["anonymisation"] = microdata_manifest(built, cleared)
     if isinstance(built, Private):
         meta["differential_privacy"] = {**built.account, "budget": built.budget}
+    if isinstance(built, Verification):
+        assert isinstance(product, VerificationProduct)
+        meta["verification"] = {
+            "identifier": product.identifier.model_dump(),
+            "claims": [c.model_dump() for c in product.claims],
+            "answers": list(STATUSES),
+            "reveal_failed_part": product.reveal_failed_part,
+            "index_rows": built.index.height,
+            "key_fingerprint": built.key_fingerprint,
+            "note": "the index of keyed pseudonyms stays inside the data domain; "
+            "`sluice verify` answers claims against it",
+        }
     return publish(cleared, product=product.id, meta=meta, publish_dir=paths.publish)
 
 

@@ -10,9 +10,10 @@ import datetime as dt
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 
+from sample_data import claims, enterprise, hospital, hotline, social_insurance, truth
 from sample_data import defects as defects_mod
-from sample_data import enterprise, hospital, hotline, social_insurance, truth
 from sample_data.pools import build_pools
 
 DEFAULT_SEED = 20240901
@@ -25,6 +26,7 @@ _STREAMS = {
     "hotline_tickets": 3,
     "hospital_visits": 4,
     "defects": 5,
+    "claims": 6,
 }
 
 
@@ -71,6 +73,7 @@ def generate(
         social_insurance.to_lines(si),
         record("social_insurance", "social_insurance.csv", "csv", "gbk"),
     )
+    _write_claims(out_dir, _rng(seed, "claims"), si, firms, defect_truth, rows, reference_date)
     del si, firms
 
     tickets, spans = hotline.build(_rng(seed, "hotline_tickets"), pools, rows, reference_date)
@@ -82,3 +85,28 @@ def generate(
 
     truth.write(out_dir / "_truth", spans, defect_truth)
     return result
+
+
+def _write_claims(
+    out_dir: Path,
+    rng: np.random.Generator,
+    si: pl.DataFrame,
+    firms: pl.DataFrame,
+    defect_truth: pl.DataFrame,
+    rows: int,
+    at: dt.date,
+) -> None:
+    """Sample verification batches in claims/, their expected answers in _truth/."""
+    n = max(20, min(2000, rows // 5))
+    bad = set(defect_truth["line"].to_list()) if defect_truth.height else set()
+    batches = {
+        "identity_verification": claims.identity_claims(rng, si, bad, n, at),
+        "enterprise_verification": claims.enterprise_claims(rng, firms, n),
+    }
+    (out_dir / "claims").mkdir(exist_ok=True)
+    (out_dir / "_truth").mkdir(exist_ok=True)
+    for product, batch in batches.items():
+        batch.drop("expected").write_csv(out_dir / "claims" / f"{product}.csv")
+        batch.select("request_id", "expected").write_csv(
+            out_dir / "_truth" / f"claims_{product}.csv"
+        )

@@ -67,6 +67,16 @@ class PrivateRule:
     account: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class VerificationRule:
+    """A verification product's index, which stays inside the domain but must hold no raw
+    identifier: its `keyed` columns are 64-hex keyed pseudonyms, and a scan of every column
+    finds no identifier value."""
+
+    index: pl.DataFrame
+    keyed: Sequence[str]
+
+
 class EgressRefused(TransformError):
     """The gate refused a release; `checks` says which check failed and why."""
 
@@ -100,6 +110,7 @@ def egress_gate(
     records: RecordRule | None = None,
     index: IndexRule | None = None,
     private: PrivateRule | None = None,
+    verification: VerificationRule | None = None,
 ) -> Release:
     """Check a product before it leaves the domain; raise EgressRefused if any check fails.
 
@@ -117,6 +128,8 @@ def egress_gate(
         checks.append(index_check(frame, index))
     if private is not None:
         checks.append(_differential_privacy(frame, private))
+    if verification is not None:
+        checks.append(_verification_index(verification))
     if not all(c.passed for c in checks):
         raise EgressRefused(checks)
     return Release(frame, tuple(checks), _token=_GATE_TOKEN)
@@ -245,3 +258,21 @@ def _differential_privacy(frame: pl.DataFrame, rule: PrivateRule) -> Check:
     return Check(
         "differential_privacy", within and not fabricated.height, figures, "; ".join(detail)
     )
+
+
+def _verification_index(rule: VerificationRule) -> Check:
+    index = rule.index
+    digest = r"^[0-9a-f]{64}$"
+    raw = [c for c in rule.keyed if index[c].drop_nulls().str.contains(digest).not_().any()]
+    findings = scan_frame(index.drop(rule.keyed), entities=GATE_ENTITIES)
+    figures = {
+        "index_rows": index.height,
+        "keyed_columns": len(rule.keyed),
+        "findings": findings.height,
+    }
+    detail = [f"index column '{c}' holds values that are not keyed pseudonyms" for c in raw]
+    detail += [
+        f"{r['entity']} in index column '{r['column']}' ({r['masked']})"
+        for r in findings.head(3).iter_rows(named=True)
+    ]
+    return Check("verification_index", not raw and findings.is_empty(), figures, "; ".join(detail))

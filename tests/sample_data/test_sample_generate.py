@@ -134,7 +134,7 @@ def test_same_seed_gives_identical_files(runs: tuple[Path, Path, dict]) -> None:
         }
 
     da = digests(a)
-    assert len(da) == 7
+    assert len(da) == 11  # 4 resources, 3 truth tables, 2 claims batches and their answers
     assert da == digests(b)
 
 
