@@ -84,7 +84,15 @@ def read_claims(path: Path, product: VerificationProduct) -> pl.DataFrame:
             frame = pl.read_parquet(path)
             frame = frame.with_columns(pl.all().cast(pl.String))
         else:
-            frame = pl.read_csv(path, infer_schema=False, encoding="utf8")
+            raw = path.read_bytes()
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise BuildError(
+                    f"{path}:{line}: claims files are UTF-8 CSV (or Parquet); this is not UTF-8"
+                ) from None
+            frame = pl.read_csv(raw, infer_schema=False)
     except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
         kind = "Parquet" if path.suffix.lower() == ".parquet" else "CSV (UTF-8)"
         first = str(exc).splitlines()[0][:200]

@@ -149,10 +149,40 @@ def test_authorization_files_are_checked_with_their_line(authorized: Workspace) 
     assert "resources[2].resource: resource 'parking_permits' is not registered" in result.stderr
 
 
+def test_verification_quotas_refuse_the_batch_that_would_pass_them(authorized: Workspace):
+    build = authorized.sluice("build", "policies", "--product", "identity_verification")
+    assert build.returncode == 0, build.stderr
+    text = (authorized.root / AUTHORIZATION).read_text("utf-8")
+    amended = variant(
+        authorized, "quota.yaml", text.replace("claims_per_day: 200000", "claims_per_day: 150")
+    )
+    assert authorized.sluice("authorization", "add", str(amended), "--replace").returncode == 0
+    claims = authorized.home / "raw" / "claims" / "identity_verification.csv"
+    head = "".join(claims.read_text("utf-8").splitlines(keepends=True)[:101])
+    batch = variant(authorized, "batch.csv", head)
+    args = ["verify", "--product", "identity_verification", "--requests", str(batch),
+            "--operator", "zj_data_ops"]  # fmt: skip
+    first = authorized.sluice(*args, "--out", str(authorized.root / "a1.csv"))
+    assert first.returncode == 0, first.stderr
+    second = authorized.sluice(*args, "--out", str(authorized.root / "a2.csv"))
+    assert second.returncode == 3
+    assert "clause 'quotas': 100 claims would bring this day's total to 200, above 150" in (
+        second.stderr
+    )
+    assert not (authorized.root / "a2.csv").exists()
+    tomorrow = authorized.sluice(
+        *args, "--out", str(authorized.root / "a3.csv"), SLUICE_TODAY="2026-07-02"
+    )
+    assert tomorrow.returncode == 0, tomorrow.stderr
+
+
 def test_revocation_withdraws_the_products_and_refuses_new_builds(authorized: Workspace) -> None:
     result = authorized.sluice("authorization", "revoke", "AUTH-2026-001", "--reason", "违约")
     assert result.returncode == 0, result.stderr
-    assert "withdrawn: employment_model, insured_by_employer, regional_vitality" in result.stdout
+    assert (
+        "withdrawn: employment_model, identity_verification, insured_by_employer, "
+        "regional_vitality" in result.stdout
+    )
     version = authorized.published / "employment_model" / "v1"
     assert not (version / "data.parquet").exists()
     assert (authorized.home / "withdrawn" / "employment_model" / "v1" / "data.parquet").is_file()
@@ -163,7 +193,7 @@ def test_revocation_withdraws_the_products_and_refuses_new_builds(authorized: Wo
     build = authorized.sluice("build", "policies", "--product", "employment_model")
     assert build.returncode == 3 and "clause 'status': revoked" in build.stderr
     actions = [r["action"] for r in audit(authorized)]
-    assert actions[-5:] == ["authorization_revoke", "withdraw", "withdraw", "withdraw", "refuse"]
+    assert actions[-6:] == ["authorization_revoke", *["withdraw"] * 4, "refuse"]
     assert authorized.sluice("audit", "verify").returncode == 0
 
 
