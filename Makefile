@@ -32,6 +32,10 @@ demo: install
 	$(SLUICE) register policies/
 	$(SLUICE) authorization add policies/authorizations/AUTH-2026-001.yaml
 	$(SLUICE) build policies/
+	$(SLUICE) verify --product identity_verification --operator zj_data_ops \
+	  --requests $(SLUICE_HOME)/raw/claims/identity_verification.csv --out answers/identity_verification.csv
+	@echo "A build outside the authorization's scope is refused (exit code 3, nothing written):"
+	@$(SLUICE) build policies/examples/out_of_scope.yaml; test $$? -eq 3
 
 test: install-dev
 	$(BIN)/ruff check .
@@ -51,7 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR)
+	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR) answers
 
 # anjana pins its own numpy and pandas, so it runs from a venv of its own, never the project's.
 ANJANA_VENV ?= .venv-anjana

@@ -25,6 +25,10 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "adult": (["--repeat", "3", "--loss", "--diversity"], ["--repeat", "1"]),
     "local": (["--repeat", "3", "--scale"], ["--repeat", "1"]),
     "anonymize_scale": ([], ["--rows-list", "100000,200000"]),
+    "verify": (
+        ["--rows", "10000000", "--claims", "1000000"],
+        ["--rows", "200000", "--claims", "20000"],
+    ),
 }
 
 
