@@ -20,6 +20,7 @@ from flows.authorized import sweep
 from flows.index_build import build_index, indices_for
 from flows.ingest import Staged
 from flows.registration_check import registration_problems
+from flows.release import release
 from flows.settings import Paths
 from flows.status import chosen_products, result_row, sort_products
 from flows.verification_build import Verification, write_index
@@ -72,7 +73,7 @@ def publish(
     print_: str,
     built=None,
 ):
-    return steps.release(loaded, product, cleared, prepared, paths, print_, built)
+    return release(loaded, product, cleared, prepared, paths, print_, built)
 
 
 @flow(name="sluice-build", log_prints=False)

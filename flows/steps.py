@@ -19,11 +19,12 @@ import pyarrow.parquet as pq
 from flows import binding
 from flows.atomic import write_atomically
 from flows.audit_trail import record
-from flows.clock import now
 from flows.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.keys import key_fingerprint, load_or_create_key
-from flows.publish import Published, latest_manifest, publish
+from flows.private_build import Private, private_model
+from flows.publish import latest_manifest
 from flows.settings import Paths
+from flows.streaming import streaming
 from flows.verification_build import Verification, build_verification, service_lineage
 from governance.budget import BudgetLedger
 from governance.policy.load import LoadedPolicy
@@ -33,7 +34,6 @@ from governance.policy.products import (
     ProductBase,
     VerificationProduct,
 )
-from governance.policy.verification import STATUSES
 from governance.state import State
 from transforms.deidentify import deidentify as apply_treatments
 from transforms.egress import CellRule, PrivateRule, Release, VerificationRule, egress_gate
@@ -47,15 +47,6 @@ from transforms.validation import (
     validate_rows,
 )
 from transforms.verification.index import ID, MATCH_PREFIX
-
-STREAMING_CHUNK_ROWS = 10_000
-"""Rows per streaming morsel: small morsels keep a 10-million-row build under 1 GB of memory
-at the same speed (measured in bench/bench_build.py)."""
-
-
-def streaming() -> pl.Config:
-    """Polars settings for passes over whole resources."""
-    return pl.Config(streaming_chunk_size=STREAMING_CHUNK_ROWS)
 
 
 @dataclass(frozen=True)
@@ -132,15 +123,6 @@ def key_loader(paths: Paths, state: State):
         return key
 
     return load
-
-
-@dataclass(frozen=True)
-class Private:
-    """A differentially private model release, its cost account and the budget after it."""
-
-    table: pl.DataFrame
-    account: dict[str, Any]
-    budget: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -279,40 +261,6 @@ def build_product(
     raise NotImplementedError(f"product kind '{product.kind}' has no builder")
 
 
-def private_model(
-    loaded: LoadedPolicy,
-    product: ModelProduct,
-    source: pl.LazyFrame,
-    prepared: Prepared,
-    ledger: BudgetLedger,
-) -> Private:
-    """Spend the release's budget, then draw it: a release the budget cannot pay for is
-    refused before any noise is drawn."""
-    from transforms.products.dp_model import cell_totals, dp_release  # loads OpenDP
-
-    private = product.differential_privacy
-    budget = loaded.policy.resource.privacy_budget
-    assert private is not None and budget is not None  # the policy loader checked both
-    dims, stats = binding.model_parts(product)
-    keys = [d.output for d in dims]
-    framed = source.select(
-        *(pl.col(d.column).alias(d.output) for d in dims),
-        *({s.column for s in stats if s.column}),
-        *([pl.col(prepared.subject)] if prepared.subject else []),
-    )
-    with streaming():
-        cells = cell_totals(framed, keys, stats, prepared.subject).collect(engine="streaming")
-    balance = ledger.spend(
-        loaded.policy.resource.id, product.id, (private.epsilon, private.delta),
-        (budget.epsilon, budget.delta), now(), note=prepared.inputs[0]["sha256"],
-    )  # fmt: skip
-    release = dp_release(
-        cells, keys=keys, stats=stats, params=binding.privacy_parameters(product),
-        min_group_size=product.min_group_size,
-    )  # fmt: skip
-    return Private(release.table, release.account, balance.as_dict())
-
-
 def gate(
     loaded: LoadedPolicy,
     product: ProductBase,
@@ -356,116 +304,3 @@ def gate(
         with streaming():
             return egress_gate(frame, lineage=lineage, cells=cells)
     raise NotImplementedError(f"product kind '{product.kind}' has no gate rule")
-
-
-def release(
-    loaded: LoadedPolicy,
-    product: ProductBase,
-    cleared: Release,
-    prepared: Prepared,
-    paths: Paths,
-    print_: str,
-    built: pl.DataFrame | Microdata | Private | Verification | None = None,
-) -> Published:
-    """Publish a cleared release with its manifest; a microdata manifest also says how the
-    records were anonymised (from `built`) and what the gate measured."""
-    resource = loaded.policy.resource
-    meta = {
-        "sluice_manifest": 1,
-        "product": product.id,
-        "title": product.title,
-        "description": product.description,
-        "kind": product.kind,
-        "supply_mode": product.supply_mode,
-        "purpose": product.purpose,
-        "authorization": product.authorization,
-        "resource": {"id": resource.id, "title": resource.title, "department": resource.department},
-        "policy": {"file": loaded.path.name, "sha256": loaded.sha256},
-        "inputs": prepared.inputs,
-        "parameters": product.model_dump(
-            mode="json",
-            by_alias=True,
-            exclude={
-                "id",
-                "kind",
-                "title",
-                "description",
-                "supply_mode",
-                "purpose",
-                "authorization",
-            },
-        ),
-        "fingerprint": print_,
-    }
-    if isinstance(built, Microdata):
-        meta["anonymisation"] = microdata_manifest(built, cleared)
-    if isinstance(built, Private):
-        meta["differential_privacy"] = {**built.account, "budget": built.budget}
-    if isinstance(built, Verification):
-        assert isinstance(product, VerificationProduct)
-        meta["verification"] = {
-            "identifier": product.identifier.model_dump(),
-            "claims": [c.model_dump() for c in product.claims],
-            "answers": list(STATUSES),
-            "reveal_failed_part": product.reveal_failed_part,
-            "index_rows": built.index.height,
-            "key_fingerprint": built.key_fingerprint,
-            "note": "the index of keyed pseudonyms stays inside the data domain; "
-            "`sluice verify` answers claims against it",
-        }
-    return publish(cleared, product=product.id, meta=meta, publish_dir=paths.publish)
-
-
-def microdata_manifest(built: Microdata, cleared: Release) -> dict[str, Any]:
-    """How the records were anonymised (the search's account) next to what the gate measured
-    on the published rows (required and achieved per privacy model, risk before and after)."""
-    found = built.result
-    measured = [c for c in cleared.checks if "required" in c.figures]
-    risk = next(c.figures for c in cleared.checks if c.name == "re_identification_risk")
-    models = [{"model": c.name, **c.figures} for c in measured]
-    if risk["environment"] is not None:
-        models.append(
-            {
-                "model": "environment",
-                "environment": risk["environment"],
-                "required": risk["threshold"],
-                "achieved": risk["after"]["prosecutor_max_risk"],
-            }
-        )
-    manifest = {
-        "quasi_identifiers": [
-            {"column": c, "level": found.levels[c], "top_level": h.height}
-            for c, h in built.hierarchies.items()
-        ],
-        "privacy_models": models,
-        "rows_in": built.rows_in,
-        "suppressed_rows": found.suppressed,
-        "classes": found.classes,
-        "min_class_size": found.min_class,
-        "avg_class_size": round(found.mean_class, 4),
-        "metric": {"name": found.metric, "value": found.value},
-        "environment": risk["environment"],
-        "risk_before": risk["before"],
-        "risk_after": risk["after"],
-        "search": {
-            "nodes_checked": found.nodes_checked,
-            "nodes_total": found.nodes_total,
-            "runtime_ms": round(found.runtime_ms, 1),
-        },
-    }
-    if built.local is not None:
-        local = built.local
-        manifest.update(
-            suppressed_rows=local.suppressed,
-            classes=local.classes,
-            min_class_size=local.min_class,
-            avg_class_size=round(local.mean_class, 4),
-            local_recoding={
-                "dm": local.dm,
-                "levels_used": {c: {str(lv): n for lv, n in used.items()}
-                                for c, used in local.levels_used.items()},
-                "note": "quasi_identifiers[].level is the full-domain start; rows are refined "
-                "from it class by class, so a column mixes the levels in levels_used",
-            },
-        )  # fmt: skip
-    return manifest
