@@ -20,10 +20,13 @@ PRODUCTS = {
     "regional_vitality",
     "employment_model",
     "insured_dp_by_city",
+    "identity_verification",
+    "enterprise_verification",
 }
 CHECKS = {
     "model": {"no_direct_identifiers", "pii_scan", "min_group_size"},
     "index": {"no_direct_identifiers", "pii_scan", "index_min_group_size"},
+    "verification": {"no_direct_identifiers", "pii_scan", "verification_index"},
     "microdata": {
         "no_direct_identifiers",
         "pii_scan",
@@ -197,6 +200,11 @@ def test_the_domain_state_records_resources_products_and_versions(workspace: Wor
     products = {p["product_id"]: p for p in state.rows("products")}
     assert set(products) == PRODUCTS
     assert {v["product_id"] for v in state.rows("product_versions")} == PRODUCTS
-    (key,) = state.rows("keys")
-    key_text = (workspace.home / "keys" / "default.key").read_text()
-    assert key["key_id"] == "default" and key["fingerprint"] not in key_text
+    keys = {k["key_id"]: k for k in state.rows("keys")}
+    # the pseudonym key, and one per verification index (so its pseudonyms link to nothing)
+    assert set(keys) == {
+        "default", "verification-identity_verification", "verification-enterprise_verification",
+    }  # fmt: skip
+    for key_id, key in keys.items():
+        key_text = (workspace.home / "keys" / f"{key_id}.key").read_text()
+        assert key["fingerprint"] not in key_text

@@ -83,6 +83,7 @@ def test_a_second_department_cannot_claim_the_same_data(workspace: Workspace, tm
     (claims / "same_id.yaml").write_text(other, "utf-8")
     firms = other.replace("id: enterprise_registry", "id: firms")
     firms = firms.replace("id: enterprises_by_district", "id: firms_by_district")
+    firms = firms.replace("id: enterprise_verification", "id: firms_verification")
     (claims / "same_content.yaml").write_text(firms, "utf-8")
     before = (codes(workspace), event_count(workspace))
     result = workspace.sluice("register", str(claims))
