@@ -4,7 +4,6 @@ batch is answered not at all. Every batch is audited with its counts, never its 
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from flows.audit_trail import record
 from flows.authorized import check, sweep
 from flows.clock import today
 from flows.errors import BuildError, RequestRefused
+from flows.ingest import file_sha256
 from flows.keys import load_key
 from flows.publish import latest_manifest
 from flows.settings import Paths
@@ -67,7 +67,7 @@ def verify_batch(
     record(
         paths, "verify", by=operator, subject=product.id,
         authorization_id=manifest.get("authorization"),
-        inputs=[{"path": str(requests), "sha256": _sha256(requests)}],
+        inputs=[{"path": str(requests), "sha256": file_sha256(requests)}],
         outputs=[{"path": str(out), "sha256": written, "version": manifest["version"]}],
         counts=counts,
     )  # fmt: skip
@@ -196,10 +196,10 @@ def _refuse(
     requests: Path,
     counts: dict[str, Any] | None = None,
 ) -> None:
+    inputs = [{"path": str(requests), "sha256": file_sha256(requests)}] if requests.is_file() else []
     record(
         paths, "refuse", by=operator, result="refused", subject=manifest["product"],
-        authorization_id=manifest.get("authorization"),
-        inputs=[{"path": str(requests), "sha256": _sha256(requests)}] if requests.is_file() else [],
+        authorization_id=manifest.get("authorization"), inputs=inputs,
         counts={"kind": "verification", **(counts or {})}, detail=reason,
     )  # fmt: skip
     raise RequestRefused(f"{manifest['product']}: batch refused, nothing answered: {reason}")
@@ -219,7 +219,7 @@ def _write(answers: pl.DataFrame, claims: pl.DataFrame, out: Path, reveal: bool)
     )
     writer = table.write_parquet if out.suffix.lower() == ".parquet" else table.write_csv
     write_atomically(out, writer)
-    return _sha256(out)
+    return file_sha256(out)
 
 
 def _counts(answers: pl.DataFrame) -> dict[str, Any]:
@@ -230,11 +230,3 @@ def _counts(answers: pl.DataFrame) -> dict[str, Any]:
         **{s: statuses.get(s, 0) for s in ("match", "no_match", "not_found", "invalid")},
         "invalid_reasons": dict(reasons),
     }
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

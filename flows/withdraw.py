@@ -5,10 +5,10 @@ is marked withdrawn in its manifest, its data file moves back inside the domain
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
+from flows.atomic import write_atomically
 from flows.audit_trail import record
 from flows.clock import now
 from flows.publish import DATA, MANIFEST, write_catalog
@@ -54,7 +54,6 @@ def _withdraw_version(paths: Paths, manifest_path: Path, manifest: dict, reason:
         "authorization": manifest.get("authorization"),
         "data": "moved back inside the data domain" if moved else "no data file",
     }
-    tmp = manifest_path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-    os.replace(tmp, manifest_path)
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    write_atomically(manifest_path, lambda tmp: tmp.write_text(text, "utf-8"))
     return {"version": manifest["version"], "data_sha256": manifest["data"]["sha256"]}
