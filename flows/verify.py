@@ -196,7 +196,8 @@ def _refuse(
     requests: Path,
     counts: dict[str, Any] | None = None,
 ) -> None:
-    inputs = [{"path": str(requests), "sha256": file_sha256(requests)}] if requests.is_file() else []
+    hashed = requests.is_file()
+    inputs = [{"path": str(requests), "sha256": file_sha256(requests)}] if hashed else []
     record(
         paths, "refuse", by=operator, result="refused", subject=manifest["product"],
         authorization_id=manifest.get("authorization"), inputs=inputs,
