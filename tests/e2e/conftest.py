@@ -49,9 +49,12 @@ class Workspace:
         )
 
 
-def make_workspace(tmp_path_factory, rows: int = 3000, *build_args: str) -> Workspace:
+def make_workspace(
+    tmp_path_factory, rows: int = 3000, *build_args: str, keys: dict[str, str] | None = None
+) -> Workspace:
     """Sample data generated, every resource registered, the sample authorization held and
-    ``sluice build policies [build_args]`` run once."""
+    ``sluice build policies [build_args]`` run once; ``keys`` (name -> hex) are placed in the
+    domain first, so keyed outputs come out the same in every run."""
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(POLICIES, root / "policies")
     env = {
@@ -70,10 +73,20 @@ def make_workspace(tmp_path_factory, rows: int = 3000, *build_args: str) -> Work
     assert register.returncode == 0, register.stdout + register.stderr
     held = ws.sluice("authorization", "add", str(AUTHORIZATION))
     assert held.returncode == 0, held.stdout + held.stderr
+    for name, key in (keys or {}).items():
+        place_key(ws.home / "keys", name, key)
     build = ws.sluice("build", "policies", *build_args)
     assert build.returncode == 0, build.stdout + build.stderr
     ws.first_build = build  # type: ignore[attr-defined]
     return ws
+
+
+def place_key(folder: Path, name: str, key: str) -> None:
+    """A key file as the domain keeps it: hex text, readable by its owner only."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{name}.key"
+    path.write_text(key)
+    path.chmod(0o600)
 
 
 @pytest.fixture(scope="package")

@@ -1,0 +1,75 @@
+"""The products of the demo are the same, byte for byte, as the reference recorded from an
+earlier build: a change to how Sluice is organised must not change what it publishes.
+
+Keys are pinned so keyed outputs repeat. What varies by nature is left out of the comparison:
+publication times, the search's runtime, and the values a differentially private release draws
+(its noise decides which cells appear); its account, budget and parameters are still compared.
+After an intended change of output, rewrite the reference with
+`SLUICE_WRITE_REFERENCE=1 .venv/bin/python -m pytest tests/e2e/test_demo_reference.py` and
+review its diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Workspace, make_workspace
+
+REFERENCE = Path(__file__).parent / "reference" / "demo_products.json"
+KEYS = {
+    "default": "11" * 32,
+    "verification-identity_verification": "22" * 32,
+    "verification-enterprise_verification": "33" * 32,
+}
+
+
+@pytest.fixture(scope="module")
+def pinned(tmp_path_factory) -> Workspace:
+    return make_workspace(tmp_path_factory, 3000, keys=KEYS)
+
+
+def comparable(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The manifest without what differs between two identical builds."""
+    out = {k: v for k, v in manifest.items() if k != "created_at"}
+    search = out.get("anonymisation", {}).get("search")
+    if search is not None:
+        out["anonymisation"] = {**out["anonymisation"], "search": dict(search, runtime_ms=None)}
+    if "differential_privacy" in out:
+        out["rows"] = out["data"] = None
+        out["differential_privacy"] = dict(out["differential_privacy"], cells_released=None)
+        out["privacy_checks"] = [
+            {**c, "figures": {**c["figures"], "cells_released": None}}
+            if c["name"] == "differential_privacy"
+            else c
+            for c in out["privacy_checks"]
+        ]
+    return out
+
+
+def published(ws: Workspace) -> dict[str, Any]:
+    """Every published version's comparable manifest (which holds its data file's hash), and
+    the manifest bytes' key order, by product and version."""
+    found = {}
+    for path in sorted(ws.published.glob("*/v*/manifest.json")):
+        manifest = json.loads(path.read_text("utf-8"))
+        found[f"{path.parent.parent.name}/{path.parent.name}"] = {
+            "keys": list(manifest),
+            "manifest": comparable(manifest),
+        }
+    return found
+
+
+def test_demo_products_match_the_reference(pinned: Workspace):
+    found = published(pinned)
+    if os.environ.get("SLUICE_WRITE_REFERENCE"):
+        text = json.dumps(found, ensure_ascii=False, indent=1, sort_keys=True)
+        REFERENCE.write_text(text + "\n", "utf-8")
+    reference = json.loads(REFERENCE.read_text("utf-8"))
+    assert sorted(found) == sorted(reference)
+    for version, expected in reference.items():
+        assert found[version] == expected, version
