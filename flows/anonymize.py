@@ -17,14 +17,9 @@ from flows.errors import BuildError
 from flows.ingest import require_file
 from transforms.anonymize import (
     METRICS,
-    DistinctLDiversity,
-    EntropyLDiversity,
     Hierarchy,
-    KAnonymity,
     PrivacyModel,
-    RecursiveCLDiversity,
     SearchResult,
-    TCloseness,
     anonymize_frame,
     load_hierarchy,
     max_suppressed,
@@ -32,14 +27,14 @@ from transforms.anonymize import (
 )
 from transforms.anonymize.builders import suppression_hierarchy
 from transforms.anonymize.local import LocalRecoding, recode_locally
-from transforms.anonymize.privacy_check import (
-    measure_distinct_l,
-    measure_entropy_l,
-    measure_k,
-    measure_recursive_cl,
-    measure_t_closeness,
+from transforms.anonymize.models import class_floor
+from transforms.anonymize.report import (
+    achieved,
+    environment_figures,
+    risk_figures,
+    sensitive_measures,
 )
-from transforms.anonymize.risk import RISK_THRESHOLDS, meets_environment, risk_profile
+from transforms.anonymize.risk import RISK_THRESHOLDS
 
 L_KINDS = ("distinct", "entropy", "recursive")
 T_DISTANCES = ("equal", "ordered")
@@ -90,7 +85,7 @@ class Settings:
             raise BuildError(
                 "no privacy model: give --k, --environment, or --l/--t with --sensitive"
             )
-        if self.local and not all(isinstance(m, KAnonymity) for m in models):
+        if self.local and not all(m.sizes_only for m in models):
             raise BuildError(
                 "--local supports k-anonymity only (--k or --environment): a split can break "
                 "l-diversity or t-closeness; drop --local for --l and --t"
@@ -153,8 +148,9 @@ def anonymize_file(
     local = None
     if settings.local:
         limit = max_suppressed(max_suppression, frame.height)
-        k = max(m.k for m in models if isinstance(m, KAnonymity))
-        local = recode_locally(frame, hierarchies, k, found.levels, limit)
+        floor = class_floor(models)
+        assert floor is not None  # Settings.models() allows --local with size models only
+        local = recode_locally(frame, hierarchies, floor.k, found.levels, limit)
         result = local.frame
     write_atomically(out, result.write_parquet)
     report = {
@@ -171,10 +167,10 @@ def anonymize_file(
         "avg_class_size": found.mean_class,
         "metric": {"name": metric, "value": found.value},
         "privacy_models": achieved(result, frame, names, models),
-        "sensitive_measures": _measures(result, frame, names, settings.sensitive),
-        "environment": _environment(result, names, settings.environment),
-        "risk_before": _risk(frame, names),
-        "risk_after": _risk(result, names),
+        "sensitive_measures": sensitive_measures(result, frame, names, settings.sensitive),
+        "environment": environment_figures(result, names, settings.environment),
+        "risk_before": risk_figures(frame, names),
+        "risk_after": risk_figures(result, names),
         "search": {"nodes_checked": found.nodes_checked, "nodes_total": found.nodes_total,
                    "ties": found.ties, "runtime_ms": round(found.runtime_ms, 1)},
         "runtime_ms": round((time.perf_counter() - started) * 1000, 1),
@@ -211,92 +207,6 @@ def _numeric_sensitive(frame: pl.DataFrame, columns: Sequence[str]) -> pl.DataFr
         if parsed.null_count() == frame[column].null_count():
             casts.append(parsed.alias(column))
     return frame.with_columns(casts) if casts else frame
-
-
-def achieved(
-    result: pl.DataFrame, source: pl.DataFrame, qis: list[str], models: Sequence[PrivacyModel]
-) -> list[dict[str, Any]]:
-    """Each model with its required value and the value measured on the published rows."""
-    if result.height == 0:
-        return [{"model": _name(m), "required": _required(m), "achieved": None} for m in models]
-    rows = []
-    for model in models:
-        if isinstance(model, KAnonymity):
-            value: float = measure_k(result, qis)
-            ok = value >= model.k
-        elif isinstance(model, DistinctLDiversity):
-            value = measure_distinct_l(result, qis, model.column)
-            ok = value >= model.l
-        elif isinstance(model, EntropyLDiversity):
-            value = measure_entropy_l(result, qis, model.column)
-            ok = value >= model.l - 1e-9
-        elif isinstance(model, RecursiveCLDiversity):
-            value = measure_recursive_cl(result, qis, model.column, model.l)
-            ok = value < model.c
-        elif isinstance(model, TCloseness):
-            value = measure_t_closeness(result, qis, model.column, ordered=model.ordered,
-                                        reference=source[model.column])  # fmt: skip
-            ok = value <= model.t + 1e-9
-        else:  # pragma: no cover - every model the CLI builds is listed above
-            continue
-        finite = value != float("inf")
-        shown: Any = round(value, 6) if isinstance(value, float) and finite else value
-        shown = shown if finite else "inf"
-        rows.append({"model": _name(model), "required": _required(model), "achieved": shown,
-                     "holds": ok})  # fmt: skip
-    return rows
-
-
-def _measures(
-    result: pl.DataFrame, source: pl.DataFrame, qis: list[str], sensitive: Sequence[str]
-) -> dict[str, dict[str, float]]:
-    """What the release reaches for each sensitive column, whether or not a model asked."""
-    if result.height == 0:
-        return {}
-    return {
-        column: {
-            "distinct_l": measure_distinct_l(result, qis, column),
-            "entropy_l": round(measure_entropy_l(result, qis, column), 6),
-            "t_equal": round(measure_t_closeness(result, qis, column, ordered=False,
-                                                 reference=source[column]), 6),
-        }
-        for column in sensitive
-    }  # fmt: skip
-
-
-def _name(model: PrivacyModel) -> str:
-    column = getattr(model, "column", None)
-    kind = {
-        KAnonymity: "k-anonymity",
-        DistinctLDiversity: "distinct-l-diversity",
-        EntropyLDiversity: "entropy-l-diversity",
-        RecursiveCLDiversity: "recursive-cl-diversity",
-    }.get(type(model))
-    if isinstance(model, TCloseness):
-        kind = f"t-closeness-{'ordered' if model.ordered else 'equal'}"
-    return f"{kind}:{column}" if column else str(kind)
-
-
-def _required(model: PrivacyModel) -> dict[str, float]:
-    fields = dataclasses.asdict(model)  # type: ignore[call-overload]
-    fields.pop("column", None)
-    return fields
-
-
-def _environment(result: pl.DataFrame, qis: list[str], environment: str | None) -> Any:
-    if environment is None or result.height == 0:
-        return None
-    profile = risk_profile(result, qis)
-    return {"name": environment, "max_prosecutor_risk": RISK_THRESHOLDS[environment],
-            "achieved": round(profile.prosecutor_max_risk, 6),
-            "holds": meets_environment(profile, environment)}  # fmt: skip
-
-
-def _risk(frame: pl.DataFrame, qis: list[str]) -> dict[str, Any] | None:
-    if frame.height == 0:
-        return None
-    profile = dataclasses.asdict(risk_profile(frame, qis))
-    return {k: round(v, 6) if isinstance(v, float) else v for k, v in profile.items()}
 
 
 def write_report(report: dict[str, Any], path: Path) -> None:

@@ -13,14 +13,10 @@ import polars as pl
 
 from governance.policy.models import Policy
 from governance.policy.products import MicrodataProduct, ModelProduct
-from transforms.anonymize import (
-    PrivacyModel,
-    environment_model,
-    privacy_models,
-)
+from transforms.anonymize import PrivacyModel, privacy_models
 from transforms.deidentify import ColumnTreatment
 from transforms.egress import Origin
-from transforms.egress_records import Closeness, Diversity, RecordRule
+from transforms.egress_records import RecordRule
 from transforms.products.contribution import bound_contributions
 from transforms.products.microdata import QuasiIdentifier
 from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
@@ -154,18 +150,7 @@ def microdata_models(product: MicrodataProduct) -> list[PrivacyModel]:
 def microdata_rule(product: MicrodataProduct, source: pl.LazyFrame) -> RecordRule:
     """What the egress gate re-measures on a microdata release, from the policy, not from the
     builder."""
-    privacy = product.privacy
-    ks = [privacy.k] if privacy.k is not None else []
-    if privacy.environment is not None:
-        ks.append(environment_model(privacy.environment).k)
-    return RecordRule(
-        source=source,
-        qis=product.qi_columns(),
-        k=max(ks) if ks else None,
-        environment=privacy.environment,
-        diversity=[Diversity(d.column, d.l, d.kind, d.c) for d in privacy.l_diversity],
-        closeness=[Closeness(t.column, t.t, t.distance == "ordered") for t in privacy.t_closeness],
-    )
+    return RecordRule(source, product.qi_columns(), microdata_models(product))
 
 
 def microdata_lineage(policy: Policy, product: MicrodataProduct) -> dict[str, Origin]:

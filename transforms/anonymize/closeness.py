@@ -4,14 +4,18 @@ Mover's Distance t of the whole table's, so a class tells little beyond the tabl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import polars as pl
 
 from transforms.anonymize.diversity import _counts
 from transforms.anonymize.encode import Classes
 from transforms.anonymize.errors import AnonymizationError
-from transforms.anonymize.models import PrivacyModel
+from transforms.anonymize.models import TOLERANCE, PrivacyModel
+from transforms.anonymize.privacy_check import measure_t_closeness
 from transforms.anonymize.sensitive import SensitiveCounts
+from transforms.errors import TransformError
 
 #: Classes per block when the ordered distance is computed densely (block x values floats).
 _CELLS = 4_000_000
@@ -62,10 +66,45 @@ class TCloseness(PrivacyModel):
     t: float
     ordered: bool = False
     monotonic = False
+    check = "t_closeness"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.t <= 1.0:
-            raise AnonymizationError(f"t must be within 0..1, got {self.t}")
+            raise AnonymizationError(f"t is a distance between 0 and 1 (got {self.t:g})")
+
+    @property
+    def distance(self) -> str:
+        return "ordered" if self.ordered else "equal"
+
+    @property
+    def name(self) -> str:
+        return f"t-closeness-{self.distance}:{self.column}"
+
+    def required(self) -> dict[str, Any]:
+        return {"t": self.t, "ordered": self.ordered}
+
+    def render(self) -> str:
+        return f"{self.distance} t={self.t:g} on {self.column}"
+
+    def measure(
+        self, frame: pl.DataFrame, qis: list[str], reference: pl.DataFrame | None = None
+    ) -> float:
+        """The largest distance of a class to ``reference`` (the records before
+        anonymisation), or to the table itself without one."""
+        if reference is not None and self.column not in reference.columns:
+            raise TransformError(f"the records before anonymisation lack '{self.column}'")
+        column = None if reference is None else reference[self.column]
+        return measure_t_closeness(frame, qis, self.column, ordered=self.ordered, reference=column)
+
+    def holds(self, value: float) -> bool:
+        return value <= self.t + TOLERANCE
+
+    def explain(self, value: float) -> str:
+        return f"{self.distance} t of '{self.column}' is {value:.4f}, at most {self.t:g} required"
+
+    def figures(self, value: float | None) -> dict[str, Any]:
+        found = {} if value is None else {"achieved": value}
+        return {"column": self.column, "distance": self.distance, "required": self.t, **found}
 
     def distances(self, classes: Classes) -> np.ndarray:
         """EMD of every class to the table."""

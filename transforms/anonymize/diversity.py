@@ -5,12 +5,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
+import polars as pl
 
 from transforms.anonymize.encode import Classes, Encoded
 from transforms.anonymize.errors import AnonymizationError
-from transforms.anonymize.models import PrivacyModel
+from transforms.anonymize.models import TOLERANCE, PrivacyModel
+from transforms.anonymize.privacy_check import (
+    measure_distinct_l,
+    measure_entropy_l,
+    measure_recursive_cl,
+)
 from transforms.anonymize.sensitive import SensitiveCounts
 
 #: Tolerance for float comparisons of entropies, so a class exactly at the bound passes.
@@ -36,21 +43,58 @@ def check_values(data: Encoded, column: str, l: float) -> None:  # noqa: E741
         )
 
 
-def _check_l(l: int) -> None:  # noqa: E741
+def _check_l(l: float) -> None:  # noqa: E741
     if l < 2:
-        raise AnonymizationError(f"l must be at least 2, got {l}")
+        raise AnonymizationError(
+            f"l must be at least 2: a class with a single sensitive value reveals it (got {l:g})"
+        )
+
+
+class _Diversity(PrivacyModel):
+    """What the l-diversity variants share: a sensitive column, an l, one gate check."""
+
+    column: str
+    l: float  # noqa: E741
+    kind: ClassVar[str]
+    check = "l_diversity"
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}-l-diversity:{self.column}"
+
+    def required(self) -> dict[str, Any]:
+        return {"l": self.l}
+
+    def render(self) -> str:
+        return f"{self.kind} l={self.l:g} on {self.column}"
+
+    def holds(self, value: float) -> bool:
+        return value >= self.l - TOLERANCE
+
+    def explain(self, value: float) -> str:
+        return f"{self.kind} l of '{self.column}' is {value:g}, {self.l:g} required"
+
+    def figures(self, value: float | None) -> dict[str, Any]:
+        found = {} if value is None else {"achieved": value}
+        return {"column": self.column, "kind": self.kind, "required": float(self.l), **found}
 
 
 @dataclass(frozen=True)
-class DistinctLDiversity(PrivacyModel):
+class DistinctLDiversity(_Diversity):
     """At least l distinct sensitive values per class. Merging classes never lowers a class's
     count of distinct values, so the model stays monotonic with record suppression."""
 
     column: str
     l: int  # noqa: E741
+    kind = "distinct"
 
     def __post_init__(self) -> None:
         _check_l(self.l)
+
+    def measure(
+        self, frame: pl.DataFrame, qis: list[str], reference: pl.DataFrame | None = None
+    ) -> float:
+        return measure_distinct_l(frame, qis, self.column)
 
     @property
     def min_class_size(self) -> int:
@@ -73,7 +117,7 @@ def class_entropy(classes: Classes, column: str) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class EntropyLDiversity(PrivacyModel):
+class EntropyLDiversity(_Diversity):
     """Entropy of each class's sensitive values at least log(l): stricter than distinct
     l-diversity when one value dominates. A class merged with a failing one can fail, so with
     record suppression the model is not monotonic and the search checks every node."""
@@ -81,10 +125,16 @@ class EntropyLDiversity(PrivacyModel):
     column: str
     l: float  # noqa: E741
     monotonic = False
+    kind = "entropy"
 
     def __post_init__(self) -> None:
         if self.l < 1:
             raise AnonymizationError(f"entropy l must be at least 1, got {self.l}")
+
+    def measure(
+        self, frame: pl.DataFrame, qis: list[str], reference: pl.DataFrame | None = None
+    ) -> float:
+        return measure_entropy_l(frame, qis, self.column)
 
     @property
     def min_class_size(self) -> int:
@@ -98,7 +148,7 @@ class EntropyLDiversity(PrivacyModel):
 
 
 @dataclass(frozen=True)
-class RecursiveCLDiversity(PrivacyModel):
+class RecursiveCLDiversity(_Diversity):
     """Recursive (c,l)-diversity: with a class's value counts r_1 >= r_2 >= ... >= r_m, the
     most frequent value is rarer than c times the l-th and less frequent ones together,
     r_1 < c (r_l + ... + r_m), so removing l - 2 values still leaves the class diverse."""
@@ -107,11 +157,37 @@ class RecursiveCLDiversity(PrivacyModel):
     c: float
     l: int  # noqa: E741
     monotonic = False
+    kind = "recursive"
 
     def __post_init__(self) -> None:
         _check_l(self.l)
         if self.c <= 0:
             raise AnonymizationError(f"c must be positive, got {self.c}")
+
+    def required(self) -> dict[str, Any]:
+        return {"c": self.c, "l": self.l}
+
+    def render(self) -> str:
+        return f"recursive (c={self.c:g}, l={self.l:g}) on {self.column}"
+
+    def measure(
+        self, frame: pl.DataFrame, qis: list[str], reference: pl.DataFrame | None = None
+    ) -> float:
+        """c*: the model holds for every c above it."""
+        return measure_recursive_cl(frame, qis, self.column, self.l)
+
+    def holds(self, value: float) -> bool:
+        return value < self.c
+
+    def explain(self, value: float) -> str:
+        return (
+            f"recursive ({self.c:g},{self.l:g})-diversity of '{self.column}': c*={value:g}, "
+            f"below {self.c:g} required"
+        )
+
+    def figures(self, value: float | None) -> dict[str, Any]:
+        found = {} if value is None else {"c_required": self.c, "c_achieved": value}
+        return {"column": self.column, "kind": self.kind, "required": float(self.l), **found}
 
     @property
     def min_class_size(self) -> int:

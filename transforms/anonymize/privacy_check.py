@@ -157,7 +157,9 @@ def measure_t_closeness(
         .with_columns(_p=pl.col("_t") / n)
     )
     if reference is not None:
-        unknown = frame.select(sensitive).unique().join(p, on=sensitive, how="anti")
+        unknown = (
+            frame.select(sensitive).unique().join(p, on=sensitive, how="anti", nulls_equal=True)
+        )
         if unknown.height:
             raise TransformError(f"{sensitive!r} holds values the reference column lacks")
     counts = _value_counts(frame, qis, sensitive).with_columns(_q=pl.col("_c") / pl.col("_f"))

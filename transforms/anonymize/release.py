@@ -3,7 +3,6 @@ publish it (generalise, suppress the classes the models reject) and say what was
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -18,11 +17,11 @@ from transforms.anonymize.diversity import (
     RecursiveCLDiversity,
 )
 from transforms.anonymize.encode import Classes
+from transforms.anonymize.environment import ReleaseEnvironment
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Metric
 from transforms.anonymize.models import KAnonymity, PrivacyModel, sensitive_columns
-from transforms.anonymize.risk import RISK_THRESHOLDS
 from transforms.anonymize.search import SearchResult, anonymize_search
 from transforms.anonymize.sensitive import SensitiveCounts, sensitive_codes
 
@@ -36,20 +35,13 @@ class Release:
     result: SearchResult
 
 
-def environment_model(environment: str) -> KAnonymity:
-    """The k that keeps every record's prosecutor risk 1/k within the environment's
-    threshold (see ``risk.RISK_THRESHOLDS``).
+def environment_model(environment: str) -> ReleaseEnvironment:
+    """The model of a release environment by its name in policies and the CLI.
 
     >>> environment_model("controlled").k
     5
     """
-    try:
-        threshold = RISK_THRESHOLDS[environment]
-    except KeyError:
-        raise AnonymizationError(
-            f"unknown release environment '{environment}'; known: {', '.join(RISK_THRESHOLDS)}"
-        ) from None
-    return KAnonymity(math.ceil(1.0 / threshold - 1e-9))
+    return ReleaseEnvironment(environment=environment)
 
 
 def diversity_model(column: str, kind: str, l: float, c: float | None = None) -> PrivacyModel:  # noqa: E741

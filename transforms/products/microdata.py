@@ -32,7 +32,7 @@ from transforms.anonymize.builders import (
 )
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.local import LocalRecoding, recode_locally
-from transforms.anonymize.models import KAnonymity, max_suppressed
+from transforms.anonymize.models import class_floor, max_suppressed
 
 MISSING = "(missing)"
 """How a null quasi-identifier value is shown; built-in hierarchies generalise it to "*"."""
@@ -84,11 +84,11 @@ def build_microdata(
     release = anonymize_frame(table, hierarchies, models, max_suppression, METRICS[metric]())
     if not local:
         return Microdata(release.frame, release.result, hierarchies, table.height)
-    ks = [m.k for m in models if isinstance(m, KAnonymity)]
-    if len(ks) != len(models):
+    floor = class_floor(models)
+    if floor is None or not all(m.sizes_only for m in models):
         raise AnonymizationError("local recoding supports k-anonymity and environments only")
     limit = max_suppressed(max_suppression, table.height)
-    recoded = recode_locally(table, hierarchies, max(ks), release.result.levels, limit)
+    recoded = recode_locally(table, hierarchies, floor.k, release.result.levels, limit)
     return Microdata(recoded.frame, release.result, hierarchies, table.height, recoded)
 
 
