@@ -15,8 +15,7 @@ from governance.policy.models import Policy
 from governance.policy.products import MicrodataProduct, ModelProduct
 from transforms.anonymize import PrivacyModel, privacy_models
 from transforms.deidentify import ColumnTreatment
-from transforms.egress import Origin
-from transforms.egress_records import RecordRule
+from transforms.egress import Origin, RecordRule
 from transforms.products.contribution import bound_contributions
 from transforms.products.microdata import QuasiIdentifier
 from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat

@@ -22,8 +22,7 @@ from governance.policy.index import IndexProduct, Indicator
 from governance.policy.index_load import LoadedIndex, index_files, load_indices
 from governance.policy.load import LoadedPolicy
 from governance.state import State
-from transforms.egress import EgressRefused, Origin, Release, egress_gate
-from transforms.egress_index import IndexRule, IndicatorRule
+from transforms.egress import EgressRefused, IndexRule, IndicatorRule, Origin, Release, egress_gate
 from transforms.products.index import (
     INDEX,
     MISSING,
@@ -95,7 +94,8 @@ def build_index(
         sources = [_source(ind, index, prepared[ind.resource]) for ind in index.indicators]
         table = index_table(index, sources)
         try:
-            cleared = egress_gate(table, lineage=index_lineage(index), index=_rule(index, sources))
+            rules = [_rule(index, sources)]
+            cleared = egress_gate(table, lineage=index_lineage(index), rules=rules)
         except EgressRefused as refusal:
             row = result_row(index, "refused", message=str(refusal))
             record_refusals(paths, [row], li.sha256)

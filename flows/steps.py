@@ -271,7 +271,7 @@ def gate(
     if isinstance(table, Verification):
         keyed = [c for c in table.index.columns if c == ID or c.startswith(MATCH_PREFIX)]
         rule = VerificationRule(table.index, keyed)
-        return egress_gate(table.service, lineage=service_lineage(), verification=rule)
+        return egress_gate(table.service, lineage=service_lineage(), rules=[rule])
     if isinstance(table, Private):
         assert isinstance(product, ModelProduct) and product.differential_privacy is not None
         dims, _ = binding.model_parts(product)
@@ -284,13 +284,13 @@ def gate(
         )
         lineage = binding.model_lineage(loaded.policy, product)
         with streaming():
-            return egress_gate(table.table, lineage=lineage, private=rule)
+            return egress_gate(table.table, lineage=lineage, rules=[rule])
     frame = table.frame if isinstance(table, Microdata) else table
     if isinstance(product, MicrodataProduct):
         lineage = binding.microdata_lineage(loaded.policy, product)
         rule = binding.microdata_rule(product, prepared.frame())
         with streaming():
-            return egress_gate(frame, lineage=lineage, records=rule)
+            return egress_gate(frame, lineage=lineage, rules=[rule])
     if isinstance(product, ModelProduct):
         dims, _ = binding.model_parts(product)
         cells = CellRule(
@@ -302,5 +302,5 @@ def gate(
         )
         lineage = binding.model_lineage(loaded.policy, product)
         with streaming():
-            return egress_gate(frame, lineage=lineage, cells=cells)
+            return egress_gate(frame, lineage=lineage, rules=[cells])
     raise NotImplementedError(f"product kind '{product.kind}' has no gate rule")

@@ -179,16 +179,16 @@ def _released(source: pl.DataFrame) -> pl.DataFrame:
 def test_gate_refuses_a_table_changed_after_the_search(domain):
     lineage, rule, source = _gate_inputs(domain)
     good = _released(source)
-    assert egress_gate(good, lineage=lineage, records=rule).frame.height == 240
+    assert egress_gate(good, lineage=lineage, rules=[rule]).frame.height == 240
 
     tampered = pl.concat([good, good.head(1).with_columns(pl.lit("330106").alias("district"))])
     with pytest.raises(EgressRefused) as info:
-        egress_gate(tampered, lineage=lineage, records=rule)
+        egress_gate(tampered, lineage=lineage, rules=[rule])
     assert "k_anonymity: smallest class has 1 row(s), k=4 required" in str(info.value)
 
     one_diagnosis = good.with_columns(pl.lit("J00").alias("diagnosis"))
     with pytest.raises(EgressRefused) as info:
-        egress_gate(one_diagnosis, lineage=lineage, records=rule)
+        egress_gate(one_diagnosis, lineage=lineage, rules=[rule])
     assert "l_diversity: distinct l of 'diagnosis' is 1, 2 required" in str(info.value)
 
 
@@ -197,5 +197,5 @@ def test_gate_refuses_an_ungeneralised_quasi_identifier_column(domain):
     lineage = {**lineage, "raw_age": lineage["age"]}
     leaking = _released(source).with_columns(source["age"].alias("raw_age"))
     with pytest.raises(EgressRefused) as info:
-        egress_gate(leaking, lineage=lineage, records=rule)
+        egress_gate(leaking, lineage=lineage, rules=[rule])
     assert "['raw_age'] are quasi-identifiers published without generalising" in str(info.value)

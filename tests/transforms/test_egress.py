@@ -32,7 +32,7 @@ def test_clean_product_passes_with_figures():
     table = pl.DataFrame(
         {"district": ["330102", "330106"], "n": [None, 5], "suppressed": [True, False]}
     )
-    release = egress_gate(table, lineage=LINEAGE, cells=cells())
+    release = egress_gate(table, lineage=LINEAGE, rules=[cells()])
     figures = {c.name: dict(c.figures) for c in release.checks}
     assert figures["min_group_size"]["smallest_published_cell"] == 5
     assert figures["min_group_size"]["suppressed_cells"] == 1
@@ -44,14 +44,14 @@ def test_refuses_a_cell_below_the_minimum_even_if_the_builder_did_not_flag_it():
         {"district": ["330102", "330106"], "n": [1, 5], "suppressed": [False, False]}
     )
     with pytest.raises(EgressRefused) as info:
-        egress_gate(table, lineage=LINEAGE, cells=cells())
+        egress_gate(table, lineage=LINEAGE, rules=[cells()])
     assert "fewer than 3" in failed(info.value)["min_group_size"]
 
 
 def test_refuses_suppressed_cells_that_still_carry_values():
     table = pl.DataFrame({"district": ["330102"], "n": [1], "suppressed": [True]})
     with pytest.raises(EgressRefused) as info:
-        egress_gate(table, lineage=LINEAGE, cells=cells())
+        egress_gate(table, lineage=LINEAGE, rules=[cells()])
     assert "still carry values" in failed(info.value)["min_group_size"]
 
 
@@ -93,7 +93,7 @@ def test_cells_are_counted_in_people_not_rows():
     rule = CellRule(one_person, [("district", "district")], min_group_size=3, subject=SUBJECT)
     table = pl.DataFrame({"district": ["330106"], "n": [5], "suppressed": [False]})
     with pytest.raises(EgressRefused) as info:
-        egress_gate(table, lineage=LINEAGE, cells=rule)
+        egress_gate(table, lineage=LINEAGE, rules=[rule])
     assert "fewer than 3" in failed(info.value)["min_group_size"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from transforms.egress_index import IndexRule, IndicatorRule, index_check
+from transforms.egress.index import IndexRule, IndicatorRule, index_check
 from transforms.errors import TransformError
 from transforms.products.index import Component, compose_index, indicator_cells
 from transforms.products.index_keys import period_key, region_key

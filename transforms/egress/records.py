@@ -1,4 +1,4 @@
-"""The egress gate's checks of a record-level (microdata) release.
+"""The gate's rule for record-level (microdata) releases.
 
 The privacy models are measured again on the rows about to leave, with the measures of
 transforms/anonymize/privacy_check.py and risk.py, which share no code with the search that
@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 
 from transforms.anonymize.models import PrivacyModel, class_floor, sensitive_columns
 from transforms.anonymize.risk import RISK_THRESHOLDS, RiskProfile, meets_environment, risk_profile
-from transforms.gate_check import Check
-
-if TYPE_CHECKING:
-    from transforms.egress import Origin
+from transforms.gate_check import Check, Origin
 
 
 @dataclass(frozen=True)
@@ -30,6 +27,9 @@ class RecordRule:
     the risk before is measured on them."""
     qis: Sequence[str]
     models: Sequence[PrivacyModel] = field(default_factory=tuple)
+
+    def checks(self, frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> list[Check]:
+        return record_checks(frame, lineage, self)
 
 
 def record_checks(

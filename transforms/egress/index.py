@@ -1,15 +1,15 @@
-"""The egress gate's check of an evaluation index: every published indicator value (and every
+"""The gate's rule for evaluation indices: every published indicator value (and every
 score and composite built on one) covers at least `min_group_size` people in each cell it
 draws on, recounted from the de-identified sources, not taken from the builder."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from transforms.gate_check import Check
+from transforms.gate_check import Check, Origin
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,9 @@ class IndexRule:
     min_group_size: int
     score_suffix: str = "_score"
     composite: str = "index"
+
+    def checks(self, frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> list[Check]:
+        return [index_check(frame, self)]
 
 
 def index_check(frame: pl.DataFrame, rule: IndexRule) -> Check:
