@@ -28,7 +28,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.classify import classify_file, read_sample
+from flows.services.classify import classify_file, read_sample
 from sample_data.generate import generate
 from transforms.detectors import compact_expr, mask_expr, scan_frame
 

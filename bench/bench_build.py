@@ -90,20 +90,26 @@ CHILD = textwrap.dedent(
             scan = pl.scan_csv(src, infer_schema=False)
         scan.sink_parquet(Path(home) / "copy.parquet")
     else:
-        from flows import steps
+        from flows.kinds import KINDS, BuildContext, Declared, Job
+        from flows.pipeline import prepare
         from flows.settings import Paths
-        from governance.policy.load import load_policy
+        from governance.budget import BudgetLedger
         from governance.state import State
-        loaded = load_policy(policy)
+        from transforms.egress import egress_gate
+        loaded = KINDS.load_policy(policy)
         paths = Paths(Path(home), Path(home) / "published")
-        state = State(paths.state)
-        staged = steps.ingest(loaded, paths)
-        checked = steps.validate(loaded, staged)
-        prepared = steps.deidentify(loaded, staged, checked, paths, state)
+        load_key = prepare.key_loader(paths, State(paths.state))
+        staged = prepare.ingest(loaded, paths)
+        checked = prepare.validate(loaded, staged)
+        prepared = prepare.deidentify(loaded, staged, checked, paths, load_key)
         if mode == "model":
-            product = loaded.policy.products[0]
-            table = steps.build_product(loaded, product, prepared)
-            steps.gate(loaded, product, table, prepared)
+            spec = loaded.policy.products[0]
+            kind = KINDS.of(spec)
+            declared = Declared(loaded.path, loaded.sha256, {prepared.resource: loaded})
+            context = BuildContext(paths, BudgetLedger(paths.state), load_key)
+            job = Job(spec, declared, {prepared.resource: prepared}, context)
+            request = kind.gate(job, kind.build(job))
+            egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
     seconds = time.perf_counter() - start
     # VmHWM is this program's own peak; ru_maxrss would include the parent's pages at fork.
     status = Path("/proc/self/status").read_text()

@@ -24,7 +24,7 @@ import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 
-from flows.classify import classify_file
+from flows.services.classify import classify_file
 from sample_data import hotline, regions
 from sample_data.identifiers import bank_cards, mobiles, resident_ids
 from sample_data.pools import Pools, build_pools

@@ -29,8 +29,9 @@ class LoadedAuthorization:
         return PolicyError(self.path, message, line=line, key=_dotted(found) or None)
 
 
-def load_authorization(path: Path | str) -> LoadedAuthorization:
-    """Load one authorization file; raises PolicyErrors listing every problem found."""
+def load_authorization(path: Path | str, model: type[Authorization]) -> LoadedAuthorization:
+    """Load one authorization file with `model` (see `authorization_model`, which names the
+    product kinds it may allow); raises PolicyErrors listing every problem found."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -46,8 +47,9 @@ def load_authorization(path: Path | str) -> LoadedAuthorization:
     data, lines = _parse(path, text, "an authorization is a YAML mapping starting with "
                          "'sluice_authorization: 1'")  # fmt: skip
     try:
-        authorization = Authorization.model_validate(data)
+        model.model_validate(data)  # names only product kinds this domain builds
+        authorization = Authorization.model_validate(data)  # stored and compared as granted
     except ValidationError as exc:
-        problems = [_from_pydantic(path, lines, err, Authorization) for err in exc.errors()]
+        problems = [_from_pydantic(path, lines, err, model) for err in exc.errors()]
         raise PolicyErrors(problems) from None
     return LoadedAuthorization(path, authorization, hashlib.sha256(raw).hexdigest(), lines)

@@ -5,15 +5,15 @@ price caps, as the 2024 Opinions ask of each authorization."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, create_model, model_validator
 
 from governance.authorization.party import Operator, Party
 from governance.policy.base import Identifier, Purpose, StrictModel
 
 AuthorizationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
-ProductKind = Literal["model", "verification", "index", "microdata"]
 Mode = Literal["whole", "domain", "scenario"]
 """整体授权 (the resources as a whole), 分领域授权 (by domain), 依场景授权 (by scenario)."""
 
@@ -93,7 +93,7 @@ class Authorization(StrictModel):
         default_factory=list, description="Allowed purposes (modes whole and domain)."
     )
     resources: list[ResourceScope] = Field(min_length=1)
-    products: list[ProductKind] = Field(min_length=1, description="Product kinds allowed.")
+    products: list[Identifier] = Field(min_length=1, description="Product kinds allowed.")
     term: Term
     exit: ExitTerms = ExitTerms()
     security_duties: list[str] = Field(min_length=1)
@@ -126,3 +126,17 @@ class Authorization(StrictModel):
 
     def cap(self, product: str) -> PriceCap | None:
         return next((c for c in self.price_caps if c.product == product), None)
+
+
+def authorization_model(kinds: Sequence[str]) -> type[Authorization]:
+    """The authorization document whose `products` may name only these product kinds (the
+    `kind:` values policies write)."""
+    allowed: Any = Literal[tuple(kinds)]  # type: ignore[valid-type]
+    declared = Authorization.model_fields["products"]
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "Authorization",
+        __base__=Authorization,
+        __module__=Authorization.__module__,
+        __doc__=Authorization.__doc__,
+        products=(list[allowed], Field(min_length=1, description=declared.description)),
+    )

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+if TYPE_CHECKING:
+    from governance.policy.models import Policy
 
 
 class StrictModel(BaseModel):
@@ -28,6 +33,9 @@ ColumnType = Literal["string", "integer", "float", "date", "datetime", "boolean"
 NUMERIC_TYPES: frozenset[str] = frozenset({"integer", "float"})
 TEMPORAL_TYPES: frozenset[str] = frozenset({"date", "datetime"})
 
+
+Problem = tuple[tuple[str | int, ...], str]
+"""A problem a single field cannot see: the key path it belongs to, and the message."""
 
 SupplyMode = Literal["shared", "open", "authorized"]
 Purpose = Literal["public_welfare", "industry"]
@@ -78,3 +86,13 @@ class ProductBase(StrictModel):
     def source_columns(self) -> list[str]:
         """Columns of the resource the product draws on (checked against an authorization)."""
         raise NotImplementedError
+
+    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+        """What the product gets wrong about its resource's columns, with key paths relative
+        to the product; files it names are looked up relative to `base`, the policy's folder."""
+        return iter(())
+
+    def problems_across(self, policies: Mapping[str, Policy]) -> Iterator[Problem]:
+        """For a product declared beside the policies (an index): what it gets wrong about the
+        resources it draws on, with key paths relative to the product."""
+        return iter(())

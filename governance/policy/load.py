@@ -35,8 +35,9 @@ class LoadedPolicy:
         return PolicyError(self.path, message, line=line, key=_dotted(key))
 
 
-def load_policy(path: Path | str) -> LoadedPolicy:
-    """Load one policy file; raises PolicyErrors listing every problem found."""
+def load_policy(path: Path | str, model: type[Policy]) -> LoadedPolicy:
+    """Load one policy file with `model`, the policy document whose products the registered
+    product kinds validate; raises PolicyErrors listing every problem found."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -51,9 +52,9 @@ def load_policy(path: Path | str) -> LoadedPolicy:
         raise PolicyError(path, "policy files must be UTF-8", line=line) from None
     data, lines = _parse(path, text)
     try:
-        policy = Policy.model_validate(data)
+        policy = model.model_validate(data)
     except ValidationError as exc:
-        raise PolicyErrors([_from_pydantic(path, lines, err) for err in exc.errors()]) from None
+        raise PolicyErrors([_from_pydantic(path, lines, e, model) for e in exc.errors()]) from None
     loaded = LoadedPolicy(path, policy, hashlib.sha256(raw).hexdigest(), lines)
     problems = [loaded.error(message, *key) for key, message in cross_check(policy, path.parent)]
     if problems:
@@ -61,8 +62,9 @@ def load_policy(path: Path | str) -> LoadedPolicy:
     return loaded
 
 
-def load_policies(target: Path | str) -> list[LoadedPolicy]:
-    """Load a policy file, or every policy file in a folder; ids must be unique across them."""
+def load_policies(target: Path | str, model: type[Policy]) -> list[LoadedPolicy]:
+    """Load a policy file, or every policy file in a folder, with `model` (see load_policy);
+    ids must be unique across them."""
     target = Path(target)
     if target.is_dir():
         paths = sorted(p for p in target.iterdir() if p.suffix in POLICY_SUFFIXES)
@@ -74,7 +76,7 @@ def load_policies(target: Path | str) -> list[LoadedPolicy]:
     errors: list[PolicyError] = []
     for path in paths:
         try:
-            loaded.append(load_policy(path))
+            loaded.append(load_policy(path, model))
         except PolicyErrors as exc:
             errors.extend(exc.errors)
         except PolicyError as exc:
@@ -138,6 +140,18 @@ def _from_pydantic(
         return PolicyError(path, message, line=lines.get(loc, line), key=_dotted(loc[:-1]) or None)
     if kind == "missing":
         return PolicyError(path, f"missing required key '{loc[-1]}'", line=line, key=_dotted(found))
+    if kind == "unknown_kind":
+        ctx = err["ctx"]
+        named = got.get(ctx["discriminator"]) if isinstance(got, dict) else None
+        if named is None:
+            message = f"missing key {ctx['discriminator']}"
+            return PolicyError(path, message, line=line, key=_dotted(found))
+        message = f"unknown {ctx['discriminator']} '{named}'; expected one of: {ctx['expected']}"
+        close = difflib.get_close_matches(str(named), ctx["expected"].split(", "), n=1)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+        key = (*found, ctx["discriminator"])
+        return PolicyError(path, message, line=lines.get(key, line), key=_dotted(found))
     if kind == "union_tag_invalid":
         ctx = err["ctx"]
         expected = ctx["expected_tags"].replace("'", "")

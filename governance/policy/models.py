@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, create_model, field_validator
 
-from governance.policy.base import Category, ColumnType, Grade, Identifier, StrictModel
-from governance.policy.products import ProductSpec
+from governance.policy.base import (
+    Category,
+    ColumnType,
+    Grade,
+    Identifier,
+    ProductBase,
+    StrictModel,
+)
 from governance.policy.treatments import Keep, TreatmentSpec
+
+Document = TypeVar("Document", bound=BaseModel)
 
 FORMAT_VERSION = 1
 
@@ -102,10 +110,30 @@ class Column(StrictModel):
 class Policy(StrictModel):
     """A policy file: `sluice: 1`, the resource, its columns, its products."""
 
+    # The product kinds the shell registers validate the products: load a policy with the
+    # model `with_items(Policy, "products", <the kinds' union>)` returns.
     sluice: Literal[1] = Field(description="Policy format version.")
     resource: Resource
     reference_date: dt.date | None = Field(
         None, description="Date the policy's time-dependent treatments are computed against."
     )
     columns: dict[str, Column] = Field(min_length=1)
-    products: list[ProductSpec] = Field(default_factory=list)
+    products: list[ProductBase] = Field(default_factory=list)
+
+
+def with_items(document: type[Document], name: str, item: Any) -> type[Document]:
+    """`document` with its list field `name` validated as a list of `item` (for products, a
+    union of the registered kinds' specs), everything else as declared."""
+    declared = document.model_fields[name]
+    field = Field(
+        default_factory=declared.default_factory,  # type: ignore[arg-type]
+        min_length=next((m.min_length for m in declared.metadata if hasattr(m, "min_length")), None),
+        description=declared.description,
+    )
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        document.__name__,
+        __base__=document,
+        __module__=document.__module__,
+        __doc__=document.__doc__,
+        **{name: (list[item], field)},
+    )

@@ -7,6 +7,7 @@ import json
 import polars as pl
 import pytest
 
+from flows.kinds import KINDS
 from tests.e2e.conftest import Workspace
 
 FILES = [
@@ -56,7 +57,6 @@ def test_classify_table_and_errors(workspace: Workspace, tmp_path):
 def test_emitted_draft_policy_loads_and_removes_every_direct_identifier(
     workspace: Workspace, tmp_path, name: str
 ):
-    from governance.policy import load_policy
 
     draft = tmp_path / "draft.yaml"
     source = workspace.home / "raw" / name
@@ -64,7 +64,7 @@ def test_emitted_draft_policy_loads_and_removes_every_direct_identifier(
         "classify", str(source), "--emit-policy", str(draft), "--reference-date", "2026-06-30"
     )
     assert result.returncode == 0, result.stderr
-    policy = load_policy(draft).policy  # cross-checks: identifiers removed, types fit
+    policy = KINDS.load_policy(draft).policy  # cross-checks: identifiers removed, types fit
     assert policy.resource.source == f"raw/{name}"
     assert str(policy.reference_date) == "2026-06-30"
     truth = pl.read_csv(workspace.home / "raw" / "_truth" / "columns.csv")

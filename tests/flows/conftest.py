@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.runtime import configure_prefect
+from flows.pipeline.runtime import configure_prefect
 
 
 @pytest.fixture(scope="session")

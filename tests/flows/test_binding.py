@@ -6,8 +6,8 @@ import datetime as dt
 
 import polars as pl
 
-from flows import binding
-from governance.policy import load_policy
+from flows.kinds import KINDS
+from flows.pipeline import binding
 from tests.conftest import MINIMAL
 from transforms.deidentify import deidentify
 
@@ -20,7 +20,7 @@ def test_noise_and_date_shift_are_bound_to_the_subject_and_key(write_policy):
         "  visited:\n    type: date\n    category: quasi_identifier\n"
         "    treatment: {operator: date_shift, max_days: 10}\n",
     )
-    policy = load_policy(write_policy(text)).policy
+    policy = KINDS.load_policy(write_policy(text)).policy
     keys = {"default": b"d" * 32, "noise": b"n" * 32}
     bound = {t.name: t for t in binding.treatments(policy, keys.__getitem__)}
     assert bound["cost"].params["key"] == b"n" * 32 and bound["cost"].params["by"] == "patient_id"

@@ -9,9 +9,9 @@ import textwrap
 import polars as pl
 import pytest
 
-from flows.registration import submissions
+from flows.kinds import KINDS
+from flows.services.registration import submissions
 from flows.settings import Paths
-from governance.policy.load import load_policies
 from governance.registry import RegistryStore, register
 
 POLICY = """
@@ -77,17 +77,17 @@ def domain(tmp_path, monkeypatch):
 
 def register_all(policy) -> None:
     paths = Paths.from_env()
-    register(RegistryStore(paths.state), submissions(load_policies(policy), paths))
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
 
 
 def test_flow_publishes_refuses_and_quarantines(harness, domain):
-    from flows.build import build
+    from flows.pipeline.flow import build
 
     home, publish, policy = domain
     register_all(policy)
-    results = {r["product"]: r for r in build(str(policy))}
+    results = {r.product: r for r in build(str(policy)).products}
 
-    assert results["permits_by_district"]["status"] == "published"
+    assert results["permits_by_district"].status == "published"
     table = pl.read_parquet(publish / "permits_by_district" / "v1" / "data.parquet")
     assert table.select("district", "holders", "suppressed").rows() == [
         ("330102", None, True),
@@ -102,8 +102,8 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
     }
 
     refused = results["permits_by_contact"]
-    assert refused["status"] == "refused" and "pii_scan" in refused["message"]
-    assert "13812345670" not in refused["message"]
+    assert refused.status == "refused" and "pii_scan" in refused.message
+    assert "13812345670" not in refused.message
     assert not (publish / "permits_by_contact").exists()
 
     quarantine = pl.read_parquet(next((home / "quarantine" / "permits").glob("*.parquet")))
@@ -113,10 +113,10 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
 
 
 def test_flow_refuses_an_unregistered_resource_without_reading_it(harness, domain):
-    from flows.build import build
+    from flows.pipeline.flow import build
 
     home, publish, policy = domain
-    results = build(str(policy))
-    assert {r["status"] for r in results} == {"refused"}
-    assert "resource 'permits' is not registered" in results[0]["message"]
+    results = build(str(policy)).products
+    assert {r.status for r in results} == {"refused"}
+    assert "resource 'permits' is not registered" in results[0].message
     assert not publish.exists() and not (home / "quarantine").exists()

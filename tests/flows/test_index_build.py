@@ -9,11 +9,10 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.index_build import build_index
+from flows.kinds import KINDS
+from flows.services.registration import submissions
 from flows.settings import Paths
-from governance.policy.index_load import index_files, load_indices
-from governance.policy.load import load_policies
-from governance.state import State
+from governance.registry import RegistryStore, register
 
 FIRMS = """
 sluice: 1
@@ -88,17 +87,20 @@ def write_domain(root: Path) -> Path:
     return policies
 
 
-def test_index_is_published_with_its_method_and_small_cells_hidden(tmp_path):
+def test_index_is_published_with_its_method_and_small_cells_hidden(harness, tmp_path, monkeypatch):
+    from flows.pipeline.flow import build
+
     folder = write_domain(tmp_path)
-    paths = Paths(tmp_path / "domain", tmp_path / "published")
-    policies = load_policies(folder)
-    (li,) = load_indices(index_files(folder), policies)
-    by_id = {lp.policy.resource.id: lp for lp in policies}
+    monkeypatch.setenv("SLUICE_HOME", str(tmp_path / "domain"))
+    monkeypatch.setenv("SLUICE_PUBLISH_DIR", str(tmp_path / "published"))
+    paths = Paths.from_env()
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(folder), paths))
 
-    row = build_index(li, by_id, paths, State(paths.state))
+    row = build(str(folder), ["vitality"]).outcome("vitality")
 
-    assert row["status"] == "published", row["message"]
-    table = pl.read_parquet(row["path"]).sort("city")
+    assert row.status == "published", row.message
+    assert row.resources == ("firms", "insured")
+    table = pl.read_parquet(row.path).sort("city")
     assert table["city"].to_list() == ["330100", "330200"]
     assert table["new_firms"].to_list() == [8.0, None]  # 3 founders in Ningbo: hidden
     assert table["insured"].to_list() == [9.0, 7.0]
@@ -106,7 +108,7 @@ def test_index_is_published_with_its_method_and_small_cells_hidden(tmp_path):
     # Hangzhou: new_firms alone among published values scores 0.5, insured 1, median 0
     assert table["index"].to_list() == [50.0, None]
     assert table["inputs_suppressed"].to_list() == [0, 1]
-    manifest = json.loads((Path(row["path"]).parent / "manifest.json").read_text("utf-8"))
+    manifest = json.loads((row.path.parent / "manifest.json").read_text("utf-8"))
     method = manifest["method"]
     assert method["formula"].startswith("index = 100 * (0.3333 * minmax(new_firms)")
     assert [i["department"] for i in method["indicators"]][:2] == [
@@ -118,5 +120,5 @@ def test_index_is_published_with_its_method_and_small_cells_hidden(tmp_path):
     assert gate["index_min_group_size"]["passed"]
     assert not (paths.work / "firms").exists()  # nothing of the build left behind
 
-    again = build_index(li, by_id, paths, State(paths.state))
-    assert again["status"] == "up to date" and again["version"] == 1
+    again = build(str(folder), ["vitality"]).outcome("vitality")
+    assert again.status == "up to date" and again.version == 1

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from flows.errors import BuildError
-from flows.ingest import detect_encoding, stage, stage_header_check
+from flows.files.ingest import detect_encoding, stage, stage_header_check
 from governance.policy.models import Resource
 
 HEADER = "姓名,区划,金额\n"

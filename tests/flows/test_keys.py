@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from flows.errors import BuildError
-from flows.keys import key_fingerprint, load_or_create_key
+from flows.files.keys import key_fingerprint, load_or_create_key
 
 
 def test_key_is_created_private_and_then_reused(tmp_path):

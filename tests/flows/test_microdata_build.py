@@ -11,12 +11,12 @@ import textwrap
 import polars as pl
 import pytest
 
-from flows import binding
-from flows.registration import submissions
+from flows.kinds import KINDS
+from flows.kinds.microdata.kind import microdata_lineage
+from flows.services.registration import submissions
 from flows.settings import Paths
-from governance.policy.load import load_policies, load_policy
 from governance.registry import RegistryStore, register
-from transforms.egress import EgressRefused, egress_gate
+from transforms.egress import EgressRefused, RecordRule, egress_gate
 
 QIS = ["age", "sex", "district"]
 
@@ -112,14 +112,14 @@ def domain(tmp_path, monkeypatch):
 
 
 def test_microdata_publishes_what_pycanon_confirms_and_refuses_the_impossible(harness, domain):
-    from flows.build import build
+    from flows.pipeline.flow import build
 
     _, publish, policy = domain
     paths = Paths.from_env()
-    register(RegistryStore(paths.state), submissions(load_policies(policy), paths))
-    results = {r["product"]: r for r in build(str(policy))}
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
+    results = {r.product: r for r in build(str(policy)).products}
 
-    assert results["clinic_microdata"]["status"] == "published"
+    assert results["clinic_microdata"].status == "published"
     table = pl.read_parquet(publish / "clinic_microdata" / "v1" / "data.parquet")
     assert table.columns == [*QIS, "cost", "diagnosis"]
     assert table.schema["cost"] == pl.Float64  # numbers stay numbers
@@ -154,18 +154,18 @@ def test_microdata_publishes_what_pycanon_confirms_and_refuses_the_impossible(ha
     assert recoded["local_recoding"]["dm"] <= recoded["metric"]["value"]  # full-domain DM
 
     refused = results["clinic_impossible"]
-    assert refused["status"] == "refused"
-    assert "k=500" in refused["message"] and "240 rows" in refused["message"]
+    assert refused.status == "refused"
+    assert "k=500" in refused.message and "240 rows" in refused.message
     assert not (publish / "clinic_impossible").exists()
 
 
 def _gate_inputs(domain):
     _, _, policy = domain
-    loaded = load_policy(policy)
+    loaded = KINDS.load_policy(policy)
     product = loaded.policy.products[0]
     source = pl.read_csv(domain[0] / "raw" / "clinic.csv", schema_overrides={"district": pl.String})
-    rule = binding.microdata_rule(product, source.lazy())
-    return binding.microdata_lineage(loaded.policy, product), rule, source
+    rule = RecordRule(source.lazy(), product.qi_columns(), product.privacy.models())
+    return microdata_lineage(loaded.policy, product), rule, source
 
 
 def _released(source: pl.DataFrame) -> pl.DataFrame:

@@ -10,12 +10,12 @@ import numpy as np
 import polars as pl
 import pytest
 
-from flows.registration import submissions
+from flows.kinds import KINDS
+from flows.services.registration import submissions
 from flows.settings import Paths
 from governance.audit import AuditLog
 from governance.budget import BudgetLedger
 from governance.errors import PolicyErrors
-from governance.policy.load import load_policies, load_policy
 from governance.registry import RegistryStore, register
 
 POLICY = """
@@ -64,16 +64,16 @@ def domain(tmp_path, monkeypatch):
     monkeypatch.setenv("SLUICE_HOME", str(home))
     monkeypatch.setenv("SLUICE_PUBLISH_DIR", str(tmp_path / "published"))
     paths = Paths.from_env()
-    register(RegistryStore(paths.state), submissions(load_policies(policy), paths))
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
     return paths, policy
 
 
 def test_release_spends_the_budget_and_the_next_one_is_refused(harness, domain):
-    from flows.build import build
+    from flows.pipeline.flow import build
 
     paths, policy = domain
-    first = build(str(policy))
-    assert [r["status"] for r in first] == ["published"]
+    first = build(str(policy)).products
+    assert [r.status for r in first] == ["published"]
     manifest = json.loads((paths.publish / "visits_dp" / "v1" / "manifest.json").read_text())
     private = manifest["differential_privacy"]
     assert private["mechanism"] == "laplace" and private["epsilon"] <= 1.0
@@ -86,10 +86,10 @@ def test_release_spends_the_budget_and_the_next_one_is_refused(harness, domain):
 
     # a changed product is a new release: the budget has 0.5 left, it needs 1.0
     policy.write_text(policy.read_text().replace("round: 1}", "round: 2}"), "utf-8")
-    second = build(str(policy))
-    assert second[0]["status"] == "refused"
-    assert "budget of resource 'visits' has epsilon 0.5" in second[0]["message"]
-    assert second[0]["clause"] == "privacy_budget"
+    second = build(str(policy)).products
+    assert second[0].status == "refused"
+    assert "budget of resource 'visits' has epsilon 0.5" in second[0].message
+    assert second[0].clause == "privacy_budget"
     assert len(BudgetLedger(paths.state).spends("visits")) == 1
     assert not (paths.publish / "visits_dp" / "v2").exists()
     refusal = AuditLog(paths.state).records(action="refuse")[-1]
@@ -115,5 +115,5 @@ def test_unsound_private_products_are_policy_errors(tmp_path, change, words):
     path = tmp_path / "p.yaml"
     path.write_text(textwrap.dedent(POLICY).replace(change, replacement), "utf-8")
     with pytest.raises(PolicyErrors) as caught:
-        load_policy(path)
+        KINDS.load_policy(path)
     assert words in str(caught.value) and "p.yaml:" in str(caught.value)

@@ -9,7 +9,7 @@ import os
 import polars as pl
 import pytest
 
-from flows import publish as pub
+from flows.files import published as pub
 from transforms.egress import Origin, egress_gate
 
 LINEAGE = {"district": Origin("dimension", "district", "quasi_identifier"), "n": Origin("measure")}

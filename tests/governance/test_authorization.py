@@ -7,11 +7,10 @@ import datetime as dt
 
 import pytest
 
-from governance.authorization.load import load_authorization
+from flows.kinds import KINDS
 from governance.authorization.scope import Use, refusal
 from governance.authorization.store import AuthorizationStore, Held
 from governance.errors import PolicyErrors
-from governance.policy.schema import authorization_json_schema_text
 from tests.conftest import POLICIES
 
 SAMPLE = POLICIES / "authorizations" / "AUTH-2026-001.yaml"
@@ -20,7 +19,7 @@ TODAY = dt.date(2026, 7, 1)
 
 @pytest.fixture(scope="module")
 def held() -> Held:
-    loaded = load_authorization(SAMPLE)
+    loaded = KINDS.load_authorization(SAMPLE)
     return Held(loaded.authorization, "active", loaded.sha256, str(SAMPLE), dt.datetime(2026, 1, 1))
 
 
@@ -115,7 +114,7 @@ def test_broken_files_name_the_line(tmp_path, original: str) -> None:
     path = tmp_path / "auth.yaml"
     path.write_text(text.replace(original, replacement), "utf-8")
     with pytest.raises(PolicyErrors) as caught:
-        load_authorization(path)
+        KINDS.load_authorization(path)
     message = str(caught.value)
     assert words in message and f"{path}:" in message
 
@@ -133,4 +132,6 @@ def test_the_store_keeps_the_document_and_its_end(tmp_path, held: Held) -> None:
 
 def test_committed_authorization_schema_is_current():
     committed = (POLICIES / "authorization.schema.json").read_text("utf-8")
-    assert committed == authorization_json_schema_text(), "run `make schema` and commit the result"
+    assert committed == KINDS.schema_text("authorization"), (
+        "run `make schema` and commit the result"
+    )

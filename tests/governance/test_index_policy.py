@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from flows.kinds import KINDS
 from governance.errors import PolicyErrors
-from governance.policy.index_load import index_files, load_indices
-from governance.policy.load import load_policies
-from governance.policy.schema import index_json_schema_text
 from tests.conftest import POLICIES
 
 INDEX = """
@@ -43,7 +41,7 @@ def load(tmp_path: Path, extra: str = "", **replace: str):
     for old, new in replace.items():
         text = text.replace(old, new)
     (folder / "indices" / "vitality.yaml").write_text(text.lstrip(), "utf-8")
-    return load_indices(index_files(folder), load_policies(folder))
+    return KINDS.load_indices(folder, KINDS.load_policies(folder))
 
 
 def errors_of(tmp_path: Path, extra: str = "", **replace: str) -> list[str]:
@@ -53,7 +51,7 @@ def errors_of(tmp_path: Path, extra: str = "", **replace: str) -> list[str]:
 
 
 def test_the_shipped_index_loads():
-    loaded = load_indices(index_files(POLICIES), load_policies(POLICIES))
+    loaded = KINDS.load_indices(POLICIES, KINDS.load_policies(POLICIES))
     assert [li.index.id for li in loaded] == ["regional_vitality"]
 
 
@@ -104,4 +102,4 @@ def test_index_id_must_not_clash_with_a_product(tmp_path):
 
 def test_committed_index_schema_is_current():
     committed = (POLICIES / "index.schema.json").read_text("utf-8")
-    assert committed == index_json_schema_text(), "run `make schema` and commit the result"
+    assert committed == KINDS.schema_text("index"), "run `make schema` and commit the result"

@@ -9,9 +9,9 @@ import jsonschema
 import pytest
 import yaml
 
+from flows.kinds import KINDS
+from flows.kinds.microdata import MicrodataProduct
 from governance.errors import PolicyError, PolicyErrors
-from governance.policy import load_policy
-from governance.policy.products import MicrodataProduct
 from tests.conftest import POLICIES
 
 POLICY = """
@@ -72,13 +72,13 @@ products:
 
 def messages(write_policy, text: str) -> list[str]:
     with pytest.raises((PolicyErrors, PolicyError)) as info:
-        load_policy(write_policy(text))
+        KINDS.load_policy(write_policy(text))
     exc = info.value
     return [str(e) for e in exc.errors] if isinstance(exc, PolicyErrors) else [str(exc)]
 
 
 def test_example_loads_and_matches_the_schema(write_policy):
-    product = load_policy(write_policy(POLICY)).policy.products[0]
+    product = KINDS.load_policy(write_policy(POLICY)).policy.products[0]
     assert isinstance(product, MicrodataProduct)
     assert product.output_columns() == [
         "age", "district", "sex", "insured_months", "occupation", "contribution_base",
@@ -103,7 +103,7 @@ def test_file_hierarchy_relative_to_the_policy(write_policy, tmp_path):
     (tmp_path / "hierarchies" / "sex.csv").write_text("M;*\nF;*\n", "utf-8")
     with_file = "      - column: sex\n        hierarchy: {file: hierarchies/sex.csv}\n"
     text = POLICY.replace("      - column: sex\n", with_file)
-    product = load_policy(write_policy(text)).policy.products[0]
+    product = KINDS.load_policy(write_policy(text)).policy.products[0]
     assert product.quasi_identifiers[2].hierarchy.file == "hierarchies/sex.csv"
 
 
@@ -192,4 +192,4 @@ def test_local_recoding_refuses_l_and_t(write_policy):
     text = text.replace(
         "      l_diversity: [{column: occupation, l: 3, kind: distinct}]\n", ""
     ).replace("      t_closeness: [{column: contribution_base, t: 0.2, distance: ordered}]\n", "")
-    assert load_policy(write_policy(text)).policy.products[0].local
+    assert KINDS.load_policy(write_policy(text)).policy.products[0].local

@@ -6,28 +6,27 @@ import json
 
 import pytest
 
+from flows.kinds import KINDS
 from governance.errors import PolicyError, PolicyErrors
-from governance.policy import load_policies, load_policy
-from governance.policy.schema import policy_json_schema_text
 from tests.conftest import MINIMAL, POLICIES
 
 
 def errors_of(path) -> list[str]:
     with pytest.raises((PolicyErrors, PolicyError)) as info:
-        load_policies(path)
+        KINDS.load_policies(path)
     exc = info.value
     return [str(e) for e in exc.errors] if isinstance(exc, PolicyErrors) else [str(exc)]
 
 
 def test_shipped_policies_load_with_unique_products():
-    loaded = load_policies(POLICIES)
+    loaded = KINDS.load_policies(POLICIES)
     assert len(loaded) == 4
     ids = [p.id for lp in loaded for p in lp.policy.products]
     assert len(ids) == len(set(ids)) >= 4
 
 
 def test_minimal_policy_loads(write_policy):
-    loaded = load_policy(write_policy(MINIMAL))
+    loaded = KINDS.load_policy(write_policy(MINIMAL))
     assert loaded.policy.resource.subject == "patient_id"
     assert len(loaded.sha256) == 64
 
@@ -113,7 +112,7 @@ def test_product_ids_unique_across_files(write_policy):
 
 def test_committed_schema_is_current():
     committed = (POLICIES / "policy.schema.json").read_text("utf-8")
-    assert committed == policy_json_schema_text(), "run `make schema` and commit the result"
+    assert committed == KINDS.schema_text("policy"), "run `make schema` and commit the result"
     schema = json.loads(committed)
     assert "resource" in schema["properties"] and schema["additionalProperties"] is False
 

@@ -49,10 +49,10 @@ def diversity_model(column: str, kind: str, l: float, c: float | None = None) ->
     if kind == "entropy":
         return EntropyLDiversity(column, l)
     if not float(l).is_integer():
-        raise AnonymizationError(f"{kind} l-diversity needs a whole number l, got {l:g}")
+        raise AnonymizationError(f"{kind} l-diversity needs a whole number l (got {l:g})")
     if kind == "recursive":
         if c is None:
-            raise AnonymizationError("recursive (c,l)-diversity needs c")
+            raise AnonymizationError("recursive l-diversity needs 'c' (e.g. c: 3)")
         return RecursiveCLDiversity(column, c, int(l))
     if kind != "distinct":
         raise AnonymizationError(f"unknown l-diversity kind '{kind}': distinct, entropy, recursive")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -33,6 +33,7 @@ from transforms.anonymize.builders import (
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.local import LocalRecoding, recode_locally
 from transforms.anonymize.models import class_floor, max_suppressed
+from transforms.gate_check import Check
 
 MISSING = "(missing)"
 """How a null quasi-identifier value is shown; built-in hierarchies generalise it to "*"."""
@@ -127,3 +128,58 @@ def _with_missing(hierarchy: Hierarchy) -> Hierarchy:
     levels = [{**level, MISSING: "*" if n == top else MISSING}
               for n, level in enumerate(hierarchy.levels)]  # fmt: skip
     return Hierarchy(hierarchy.column, levels)
+
+
+def anonymisation_account(built: Microdata, checks: Sequence[Check]) -> dict[str, Any]:
+    """How the records were anonymised (the search's account) next to what the gate measured
+    on the published rows (required and achieved per privacy model, risk before and after)."""
+    found = built.result
+    measured = [c for c in checks if "required" in c.figures]
+    risk = next(c.figures for c in checks if c.name == "re_identification_risk")
+    models = [{"model": c.name, **c.figures} for c in measured]
+    if risk["environment"] is not None:
+        models.append(
+            {
+                "model": "environment",
+                "environment": risk["environment"],
+                "required": risk["threshold"],
+                "achieved": risk["after"]["prosecutor_max_risk"],
+            }
+        )
+    account = {
+        "quasi_identifiers": [
+            {"column": c, "level": found.levels[c], "top_level": h.height}
+            for c, h in built.hierarchies.items()
+        ],
+        "privacy_models": models,
+        "rows_in": built.rows_in,
+        "suppressed_rows": found.suppressed,
+        "classes": found.classes,
+        "min_class_size": found.min_class,
+        "avg_class_size": round(found.mean_class, 4),
+        "metric": {"name": found.metric, "value": found.value},
+        "environment": risk["environment"],
+        "risk_before": risk["before"],
+        "risk_after": risk["after"],
+        "search": {
+            "nodes_checked": found.nodes_checked,
+            "nodes_total": found.nodes_total,
+            "runtime_ms": round(found.runtime_ms, 1),
+        },
+    }
+    if built.local is not None:
+        local = built.local
+        account.update(
+            suppressed_rows=local.suppressed,
+            classes=local.classes,
+            min_class_size=local.min_class,
+            avg_class_size=round(local.mean_class, 4),
+            local_recoding={
+                "dm": local.dm,
+                "levels_used": {c: {str(lv): n for lv, n in used.items()}
+                                for c, used in local.levels_used.items()},
+                "note": "quasi_identifiers[].level is the full-domain start; rows are refined "
+                "from it class by class, so a column mixes the levels in levels_used",
+            },
+        )  # fmt: skip
+    return account

@@ -1,0 +1,88 @@
+"""`sluice build` and `sluice plan`: what a build would do, and doing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from flows.cli.console import err, out, relative
+from flows.pipeline.results import BuildResult
+from flows.settings import Paths
+
+
+def attach(app: typer.Typer) -> None:
+    """Add `plan` and `build` to the main command line."""
+    app.command()(plan)
+    app.command()(build)
+
+
+def plan(policy: Annotated[Path, typer.Argument(help="Policy file or folder.")]) -> None:
+    """Show what a build would do to each column and product; writes nothing."""
+    from flows.cli.plan import render_plan, render_products
+    from flows.kinds import KINDS
+
+    loaded = KINDS.load_policies(policy)
+    for lp in loaded:
+        render_plan(lp, Paths.from_env(), out)
+    indices = KINDS.load_indices(policy, loaded)
+    if indices:
+        render_products([li.index for li in indices], "Products drawing on several resources", out)
+
+
+def build(
+    policy: Annotated[Path, typer.Argument(help="Policy file or folder.")] = Path("policies"),
+    product: Annotated[
+        list[str] | None, typer.Option("--product", help="Only this product.")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+) -> None:
+    """Build products through the egress gate and publish them."""
+    from flows.pipeline.plan import plan_build, settle
+    from flows.pipeline.runtime import configure_prefect, install_log_filter
+
+    paths = Paths.from_env()
+    planned = plan_build(policy, product, paths)
+    if not planned.to_build:  # nothing to build: no need to start Prefect
+        settled = settle(planned, paths)
+        result = BuildResult(tuple(settled[p.spec.id] for p in planned.products))
+    else:
+        configure_prefect(verbose=verbose)
+        from flows.pipeline.flow import build as build_flow
+
+        install_log_filter()
+        with err.status("Building (starting Prefect)..."):
+            result = build_flow(str(policy), product or None, plan=planned)
+    render_result(result)
+    if result.refused:
+        raise typer.Exit(3)
+
+
+def render_result(result: BuildResult) -> None:
+    """The products table, the reasons of refusals, and where rejected rows went."""
+    table = Table(
+        "product", "kind", "status", "rows", "privacy checks passed", "parquet", title="Products"
+    )
+    styles = {"published": "green", "up to date": "cyan", "refused": "red"}
+    for p in result.products:
+        style = styles[p.status]
+        table.add_row(
+            p.product,
+            p.kind,
+            f"[{style}]{p.status}[/{style}]",
+            "" if p.rows is None else str(p.rows),
+            ", ".join(p.checks),
+            relative(p.path),
+        )
+    out.print(table)
+    for p in result.refused:
+        err.print(f"[red]{p.product}[/red]: {p.message}", highlight=False)
+    for r in result.resources:
+        if r.quarantined:
+            err.print(
+                f"[yellow]{r.resource}[/yellow]: {r.quarantined} row(s) quarantined with "
+                f"their line and reason in {relative(r.quarantine_file)}",
+                highlight=False,
+            )

@@ -1,0 +1,297 @@
+"""The product-kind contract (数据产品形态): everything that differs between a model, a private
+model, microdata, a verification service and an index lives in one kind, behind these methods,
+so the planner, the build, the gate and the manifest writer look a kind up instead of asking
+which kind a product is.
+
+A kind owns its policy spec (a pydantic model, with its own cross-checks), how the spec binds to
+prepared data, how it builds, what the egress gate re-checks, its manifest section, its line in
+`sluice plan`, what an authorization must allow, and its disclosure footprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar, get_args
+
+import polars as pl
+
+from flows.settings import Paths
+from governance.authorization.scope import Use
+from governance.budget import BudgetLedger
+from governance.policy.base import ProductBase
+from governance.policy.load import LoadedPolicy
+from governance.policy.models import Policy
+from transforms.egress import GateRule, Origin, Release
+from transforms.footprint import Footprint
+from transforms.validation import OK
+
+SpecT = TypeVar("SpecT", bound=ProductBase)
+BuiltT = TypeVar("BuiltT")
+
+BASE_FIELDS = frozenset(
+    {"id", "kind", "title", "description", "supply_mode", "purpose", "authorization"}
+)
+"""What every manifest states in its head; the rest of a spec is the product's parameters."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One resource de-identified inside the domain for this build, and what went to
+    quarantine."""
+
+    resource: str
+    inputs: list[dict[str, Any]]
+    path: Path
+    subject: str | None
+    internal: list[str]
+    rows: int
+    quarantined: int
+    quarantine_file: Path | None
+    validated: pl.LazyFrame = field(repr=False, compare=False)
+    """The rows that passed validation, typed but not yet de-identified (verification
+    indices key them)."""
+
+    def frame(self) -> pl.LazyFrame:
+        """The de-identified rows that passed validation, without the build's own columns."""
+        return pl.scan_parquet(self.path).filter(pl.col(OK)).drop(self.internal)
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Where a product is declared (a resource policy, or an index file) and the policies of
+    the resources it draws on, in the order it draws on them."""
+
+    path: Path
+    sha256: str
+    policies: Mapping[str, LoadedPolicy]
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        return tuple(self.policies)
+
+    @property
+    def policy(self) -> LoadedPolicy:
+        """The one policy of a product that draws on a single resource."""
+        (only,) = self.policies.values()
+        return only
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a build may use beyond the prepared rows: the domain's folders, the privacy budget
+    ledger, and keys by name (created, recorded and audited by the shell)."""
+
+    paths: Paths
+    ledger: BudgetLedger
+    load_key: Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class Job(Generic[SpecT]):
+    """One product to build: its spec, where it is declared, the prepared resources it draws
+    on, and what the shell lends the build."""
+
+    spec: SpecT
+    declared: Declared
+    sources: Mapping[str, Prepared]
+    context: BuildContext
+
+    @property
+    def prepared(self) -> Prepared:
+        """The prepared resource of a product that draws on one."""
+        (prepared,) = self.sources.values()
+        return prepared
+
+    @property
+    def policy(self) -> Policy:
+        """The policy of the resource a single-resource product draws on."""
+        return self.declared.policy.policy
+
+    @property
+    def inputs(self) -> list[dict[str, Any]]:
+        """The input files read, resource by resource."""
+        return [i for r in self.declared.resources for i in self.sources[r].inputs]
+
+
+@dataclass(frozen=True)
+class GateRequest:
+    """What the egress gate is to judge: the table that would leave, where each of its
+    columns comes from, and the rules the kind wants re-checked."""
+
+    frame: pl.DataFrame
+    lineage: Mapping[str, Origin]
+    rules: Sequence[GateRule] = ()
+
+
+@dataclass(frozen=True)
+class PlanTable:
+    """Details of a product a plan shows as a table (e.g. an index's indicators)."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+class BuildRefused(Exception):
+    """The product cannot be built as declared (no anonymisation meets it, the budget cannot
+    pay for it); nothing is written, and the refusal is audited with its clause."""
+
+    def __init__(self, message: str, clause: str | None = None):
+        super().__init__(message)
+        self.clause = clause
+
+
+class ProductKind(ABC, Generic[SpecT, BuiltT]):
+    """One kind of product. Subclasses set `name` (the registry key) and `spec` (the policy
+    model, whose `kind` literal is what policies write), and implement the abstract methods."""
+
+    name: ClassVar[str]
+    spec: ClassVar[type[ProductBase]]
+    in_index_files: ClassVar[bool] = False
+    """Declared in `indices/*.yaml` beside the policies, drawing on several resources, rather
+    than in one resource's policy."""
+
+    @property
+    def policy_kind(self) -> str:
+        """The `kind:` value a policy writes for this kind."""
+        return get_args(self.spec.model_fields["kind"].annotation)[0]
+
+    def selects(self, raw: Mapping[str, Any] | ProductBase) -> bool:
+        """Whether a product written with this kind's `kind:` value is this kind (kinds that
+        share a value, like models with and without differential privacy, tell them apart)."""
+        return True
+
+    def draws_on(self, spec: SpecT) -> list[str] | None:
+        """The resources a product declared in an index file draws on (None: its policy's)."""
+        return None
+
+    # identity and authorization
+
+    def identity(self, spec: SpecT, declared: Declared) -> dict[str, Any]:
+        """What besides the spec and the input contents makes a build different (files the
+        spec names, such as hierarchies)."""
+        return {}
+
+    def fingerprint(self, spec: SpecT, declared: Declared, inputs: Mapping[str, str]) -> str:
+        """Identity of a build: the same fingerprint means the same product, so no new version
+        is made. Comments and formatting in the policy file do not count."""
+        policy = declared.policy.policy
+        payload = {
+            "format": 1,
+            "resource": policy.resource.model_dump(mode="json"),
+            "columns": {k: v.model_dump(mode="json") for k, v in policy.columns.items()},
+            "reference_date": str(policy.reference_date),
+            "product": spec.model_dump(mode="json"),
+            "input": inputs[policy.resource.id],
+            **self.identity(spec, declared),
+        }
+        return digest(payload)
+
+    @abstractmethod
+    def use(self, spec: SpecT, declared: Declared) -> Use:
+        """What the product draws on, for the authorization it is built under."""
+
+    # the plan
+
+    @abstractmethod
+    def describe(self, spec: SpecT) -> str:
+        """One line for `sluice plan`: what is published."""
+
+    def details(self, spec: SpecT) -> PlanTable | None:
+        """A table `sluice plan` shows under the line, when one line is not enough."""
+        return None
+
+    # the build
+
+    @abstractmethod
+    def build(self, job: Job[SpecT]) -> BuiltT:
+        """The release, computed from the prepared resources (raises BuildRefused when the
+        declared settings cannot be met)."""
+
+    @abstractmethod
+    def gate(self, job: Job[SpecT], built: BuiltT) -> GateRequest:
+        """What the egress gate judges, with rules taken from the spec and the data, never
+        from the builder."""
+
+    def keep_inside(self, job: Job[SpecT], built: BuiltT, fingerprint: str) -> None:
+        """Store what the release needs inside the domain, after the gate and before it is
+        published (a verification index)."""
+
+    # the manifest
+
+    def manifest(
+        self, job: Job[SpecT], built: BuiltT, cleared: Release, fingerprint: str
+    ) -> dict[str, Any]:
+        """The manifest's content before publication adds version, time, rows, schema,
+        checks and the data file's hash."""
+        spec, declared = job.spec, job.declared
+        return {
+            "sluice_manifest": 1,
+            "product": spec.id,
+            "title": spec.title,
+            "description": spec.description,
+            "kind": spec.kind,
+            "supply_mode": spec.supply_mode,
+            "purpose": spec.purpose,
+            "authorization": spec.authorization,
+            **self.resource_section(declared),
+            "policy": {"file": declared.path.name, "sha256": declared.sha256},
+            "inputs": job.inputs,
+            **self.method(spec, declared),
+            "fingerprint": fingerprint,
+            **self.account(job, built, cleared),
+        }
+
+    def resource_section(self, declared: Declared) -> dict[str, Any]:
+        """Which resource the product comes from."""
+        resource = declared.policy.policy.resource
+        return {
+            "resource": {
+                "id": resource.id,
+                "title": resource.title,
+                "department": resource.department,
+            }
+        }
+
+    def method(self, spec: SpecT, declared: Declared) -> dict[str, Any]:
+        """How the product is made, as declared."""
+        return {"parameters": spec.model_dump(mode="json", by_alias=True, exclude=BASE_FIELDS)}
+
+    def account(self, job: Job[SpecT], built: BuiltT, cleared: Release) -> dict[str, Any]:
+        """What the build did and measured, beyond the gate's checks."""
+        return {}
+
+    # what the release reveals
+
+    @abstractmethod
+    def footprint(self, job: Job[SpecT], built: BuiltT, cleared: Release) -> Footprint:
+        """What the cleared release reveals about its resources."""
+
+
+def digest(payload: Mapping[str, Any]) -> str:
+    """The SHA-256 of a JSON payload with sorted keys."""
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(blob).hexdigest()
+
+
+def product_use(spec: ProductBase, declared: Declared, columns: Mapping[str, list[str]]) -> Use:
+    """A build's use of its resources' columns under an authorization."""
+    return Use(
+        product=spec.id,
+        kind=spec.kind,
+        purpose=spec.purpose,
+        columns=dict(columns),
+        scenario=spec.scenario,
+        domains={r: declared.policies[r].policy.resource.domain for r in columns},
+        price=spec.price.amount if spec.price else None,
+    )
+
+
+def with_subject(columns: list[str], declared: Declared, resource: str) -> list[str]:
+    """Columns of an aggregate, which counts people through the resource's subject."""
+    subject = declared.policies[resource].policy.resource.subject
+    return columns if not subject or subject in columns else [*columns, subject]

@@ -1,0 +1,69 @@
+"""A model spec bound to the core's terms: dimensions and statistics, contribution bounding,
+where each published column comes from, and what the cells reveal."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from flows.kinds.model.spec import AggregateSpec
+from governance.policy.models import Policy
+from transforms.egress import Origin
+from transforms.footprint import CellTable, Statistic
+from transforms.products.contribution import bound_contributions
+from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
+
+
+def model_parts(spec: AggregateSpec) -> tuple[list[Dim], list[Stat]]:
+    """Dimensions and statistics of a model product."""
+    dims = [Dim(d.column, d.output) for d in spec.dimension_specs()]
+    stats = [Stat(m.name, m.agg, m.column, m.round) for m in spec.measures]
+    return dims, stats
+
+
+def bounded(spec: AggregateSpec, frame: pl.LazyFrame, subject: str | None) -> pl.LazyFrame:
+    """The rows after the product's contribution bounding (unchanged without one)."""
+    bounds = spec.contribution
+    if bounds is None:
+        return frame
+    return bound_contributions(
+        frame, subject=subject, max_rows=bounds.max_rows_per_subject, bounds=bounds.bounds
+    )
+
+
+def model_lineage(policy: Policy, spec: AggregateSpec) -> dict[str, Origin]:
+    """Where each published column of a model comes from, for the egress gate."""
+    lineage: dict[str, Origin] = {}
+    for d in spec.dimension_specs():
+        col = policy.columns[d.column]
+        lineage[d.output] = Origin("dimension", d.column, col.category, col.secret)
+    for m in spec.measures:
+        source = policy.columns[m.column] if m.column else None
+        category, secret = (source.category, source.secret) if source else (None, False)
+        lineage[m.name] = Origin("measure", m.column, category, secret)
+    lineage[SUPPRESSED] = Origin("flag")
+    if spec.margins:
+        lineage[MARGIN] = Origin("flag")
+    return lineage
+
+
+def model_cells(
+    spec: AggregateSpec, resource: str, table: pl.DataFrame, *, exact: bool
+) -> CellTable:
+    """The cells a model publishes, suppressed ones and totals included."""
+    return CellTable(
+        resource=resource,
+        dimensions=tuple((d.column, d.output) for d in spec.dimension_specs()),
+        statistics=tuple(Statistic(m.name, m.agg, m.column) for m in spec.measures),
+        cells=table,
+        suppressed=SUPPRESSED if SUPPRESSED in table.columns else None,
+        margin=MARGIN if spec.margins else None,
+        exact=exact,
+        min_group_size=spec.min_group_size if exact else None,
+    )
+
+
+def describe_cells(spec: AggregateSpec) -> str:
+    """What a model publishes per cell, for plans."""
+    dims = ", ".join(d.output for d in spec.dimension_specs())
+    stats = ", ".join(f"{m.name}={m.agg}({m.column or ''})" for m in spec.measures)
+    return f"by {dims}: {stats}"

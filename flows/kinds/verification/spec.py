@@ -1,0 +1,129 @@
+"""Verification products (数据核验) as policy specs: claims a consumer may submit about one
+identifier, answered only match / no_match / not_found / invalid, from an index of keyed
+pseudonyms that stays inside the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, ProductBase, StrictModel
+from governance.policy.models import Policy
+
+STATUSES = ("match", "no_match", "not_found", "invalid")
+
+
+class ClaimIdentifier(StrictModel):
+    """The column a claim names its subject by, and how a claimed value is checked."""
+
+    column: str
+    entity: str | None = Field(
+        None,
+        description="Detector entity (e.g. CN_RESIDENT_ID, CN_USCC): claims whose identifier "
+        "fails its checksum are answered 'invalid' and never matched.",
+    )
+
+
+class ClaimType(StrictModel):
+    """One kind of claim: each part must hold on one record of the identified subject.
+
+    `match` compares claim fields with columns (as keyed pseudonyms: names never sit in the
+    index); `where` selects the records a claim field names (e.g. the year); `at_least`
+    compares a column with a claimed number; `require` fixes values a record must hold."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    match: dict[str, Identifier] = Field(
+        default_factory=dict, description="Column -> claim field holding the claimed value."
+    )
+    where: dict[str, Identifier] = Field(
+        default_factory=dict, description="Column -> claim field that selects records."
+    )
+    at_least: dict[str, Identifier] = Field(
+        default_factory=dict, description="Numeric column -> claim field with its minimum."
+    )
+    require: dict[str, list[str | int | float]] = Field(
+        default_factory=dict, description="Column -> the values a record must hold."
+    )
+
+    def fields(self) -> list[str]:
+        """Claim fields this type reads, besides the identifier."""
+        named = [*self.match.values(), *self.where.values(), *self.at_least.values()]
+        return list(dict.fromkeys(named))
+
+    def columns(self) -> list[str]:
+        named = [*self.match, *self.where, *self.at_least, *self.require]
+        return list(dict.fromkeys(named))
+
+
+class Enumeration(StrictModel):
+    """Limits that tell a verification client from someone enumerating the data: a batch is
+    refused (and audited) when they are crossed."""
+
+    max_values_per_identifier: int = Field(
+        3, ge=1, description="Different claimed values of one field for one identifier."
+    )
+    max_no_match_share: float = Field(
+        0.5, gt=0, le=1, description="Share of no_match among a batch's matchable claims."
+    )
+    min_claims_for_share: int = Field(
+        20, ge=1, description="The no_match share is judged from this many claims on."
+    )
+
+
+class VerificationProduct(ProductBase):
+    """Data verification (数据核验): answers claims without revealing data."""
+
+    kind: Literal["verification"]
+    identifier: ClaimIdentifier
+    claims: list[ClaimType] = Field(min_length=1)
+    key: Identifier | None = Field(
+        None, description="Key of the index's pseudonyms (default: verification-<id>)."
+    )
+    reveal_failed_part: bool = Field(
+        False, description="Also say which part failed (columns named in 'failed')."
+    )
+    enumeration: Enumeration = Enumeration()
+
+    @model_validator(mode="after")
+    def _claims_are_distinct(self) -> VerificationProduct:
+        ids = [c.id for c in self.claims]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"claim ids must be unique: {', '.join(twice)}")
+        for claim in self.claims:
+            if not (claim.match or claim.where or claim.at_least or claim.require):
+                raise ValueError(f"claim '{claim.id}' checks nothing: give match, at_least, ...")
+            if "identifier" in claim.fields() or "claim" in claim.fields():
+                raise ValueError(f"claim '{claim.id}': 'claim' and 'identifier' are reserved")
+        return self
+
+    @property
+    def key_id(self) -> str:
+        return self.key or f"verification-{self.id}"
+
+    def source_columns(self) -> list[str]:
+        named = [self.identifier.column, *(c for claim in self.claims for c in claim.columns())]
+        return list(dict.fromkeys(named))
+
+    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+        """Every column a claim reads exists and is not secret; minimums compare numbers."""
+        column = policy.columns.get(self.identifier.column)
+        if column is None:
+            yield ("identifier", "column"), f"'{self.identifier.column}' is not a declared column"
+        elif column.secret:
+            yield ("identifier", "column"), f"'{self.identifier.column}' is secret"
+        for j, claim in enumerate(self.claims):
+            for part in ("match", "where", "at_least", "require"):
+                for name in getattr(claim, part):
+                    declared = policy.columns.get(name)
+                    at = ("claims", j, part, name)
+                    if declared is None:
+                        yield at, f"'{name}' is not a declared column"
+                    elif declared.secret:
+                        yield at, f"'{name}' is secret; no product may use it"
+                    elif part == "at_least" and declared.type not in NUMERIC_TYPES:
+                        yield at, f"'at_least' compares numbers; '{name}' is {declared.type}"

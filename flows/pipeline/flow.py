@@ -1,0 +1,161 @@
+"""The build flow: plan -> per resource ingest, validate, de-identify -> per product build, egress
+gate, publish. Each product kind says how it builds, what the gate re-checks and what its
+manifest holds; the flow only looks the kind up.
+
+Runs in a plain process (Prefect's ephemeral mode) or against a Prefect server, where operators
+watch runs and their summary artifact in the UI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows.files.ingest import Staged
+from flows.files.published import Published
+from flows.files.streaming import streaming
+from flows.kinds import BuildContext, BuildRefused, Job, Prepared
+from flows.pipeline import prepare
+from flows.pipeline.plan import BuildPlan, PlannedProduct, plan_build, settle
+from flows.pipeline.publication import publish_release
+from flows.pipeline.resources import Resources
+from flows.pipeline.results import BuildResult, ProductOutcome, Status
+from flows.services.audit_trail import record_refusal
+from flows.settings import Paths
+from governance.budget import BudgetLedger
+from governance.policy.load import LoadedPolicy
+from governance.state import State
+from transforms.egress import EgressRefused, Release, egress_gate
+
+
+@task(name="ingest", cache_policy=NO_CACHE)
+def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
+    return prepare.ingest(loaded, paths)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(loaded: LoadedPolicy, staged: Staged) -> prepare.Checked:
+    return prepare.validate(loaded, staged)
+
+
+@task(name="de-identify", cache_policy=NO_CACHE)
+def deidentify(
+    loaded: LoadedPolicy,
+    staged: Staged,
+    checked: prepare.Checked,
+    paths: Paths,
+    load_key: prepare.KeyLoader,
+) -> Prepared:
+    return prepare.deidentify(loaded, staged, checked, paths, load_key)
+
+
+@task(name="build-product", cache_policy=NO_CACHE)
+def build_product(planned: PlannedProduct, job: Job[Any]) -> Any:
+    return planned.kind.build(job)
+
+
+@task(name="egress-gate", cache_policy=NO_CACHE)
+def gate(planned: PlannedProduct, job: Job[Any], built: Any) -> Release:
+    request = planned.kind.gate(job, built)
+    with streaming():
+        return egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(planned: PlannedProduct, job: Job[Any], built: Any, cleared: Release) -> Published:
+    return publish_release(planned, job, built, cleared)
+
+
+@flow(name="sluice-build", log_prints=False, validate_parameters=False)
+def build(
+    target: str, products: list[str] | None = None, plan: BuildPlan | None = None
+) -> BuildResult:
+    """Build every product of the policies at `target` (a file or a folder), or only
+    `products`; from `plan` when the caller has planned already (the CLI does)."""
+    paths = Paths.from_env()
+    if plan is None:  # a run started from a deployment has had no planning
+        plan = plan_build(Path(target), products, paths, strict=False)
+    for problem in plan.problems:
+        get_run_logger().error("%s", problem)
+    state = State(paths.state)
+    outcomes = settle(plan, paths)
+    load_key = prepare.key_loader(paths, state)
+    context = BuildContext(paths, BudgetLedger(paths.state), load_key)
+    resources = Resources(plan, paths, state, lambda lp: _prepare(lp, paths, load_key))
+    try:
+        for planned in resources.order():
+            sources = resources.prepared(planned)
+            job = Job(planned.spec, planned.declared, sources, context)
+            outcomes[planned.spec.id] = _build_one(planned, job, paths, state)
+            resources.done(planned)
+    finally:
+        resources.close()
+    result = BuildResult(tuple(outcomes[p.spec.id] for p in plan.products), resources.outcomes())
+    create_table_artifact(key="sluice-build", table=result.rows(), description="Products")
+    return result
+
+
+def _prepare(loaded: LoadedPolicy, paths: Paths, load_key: prepare.KeyLoader) -> Prepared:
+    staged = ingest(loaded, paths)
+    checked = validate(loaded, staged)
+    prepared = deidentify(loaded, staged, checked, paths, load_key)
+    if prepared.quarantined:
+        get_run_logger().info(
+            "%s: %d row(s) quarantined in %s",
+            prepared.resource,
+            prepared.quarantined,
+            prepared.quarantine_file,
+        )
+    return prepared
+
+
+def _build_one(
+    planned: PlannedProduct, job: Job[Any], paths: Paths, state: State
+) -> ProductOutcome:
+    """Build, gate and publish one product; a refusal writes nothing and is audited."""
+    spec = planned.spec
+    try:
+        built = build_product(planned, job)
+        cleared = gate(planned, job, built)
+    except (BuildRefused, EgressRefused) as refused:
+        clause = refused.clause if isinstance(refused, BuildRefused) else None
+        get_run_logger().error("%s refused: %s", spec.id, refused)
+        record_refusal(
+            paths, spec.id, spec.kind, str(refused), clause=clause,
+            authorization=spec.authorization, policy_sha256=planned.declared.sha256,
+        )  # fmt: skip
+        return ProductOutcome(
+            spec.id, spec.kind, Status.REFUSED, planned.declared.resources,
+            message=str(refused), authorization=spec.authorization, clause=clause,
+        )  # fmt: skip
+    published = publish(planned, job, built, cleared)
+    state.record_version(
+        {
+            "product_id": spec.id,
+            "version": published.version,
+            "fingerprint": planned.fingerprint,
+            "rows": published.manifest["rows"],
+            "path": str(published.path),
+            "created_at": published.manifest["created_at"],
+        }
+    )
+    state.record_product(
+        {
+            "product_id": spec.id,
+            "resource_id": ",".join(planned.declared.resources),
+            "kind": spec.kind,
+            "title": spec.title,
+            "supply_mode": spec.supply_mode,
+            "purpose": spec.purpose,
+            "authorization_id": spec.authorization,
+            "latest_version": published.version,
+        }
+    )
+    return ProductOutcome.from_manifest(
+        published.manifest, Status.PUBLISHED, paths.publish, kind=spec.kind,
+        resources=planned.declared.resources,
+    )  # fmt: skip

@@ -1,0 +1,199 @@
+"""Planning a build, once: load the policies and index files, check that every selected source
+exists with its declared columns and is registered, end authorizations whose term is over,
+and decide for every selected product whether it is refused (by its registration or its
+authorization), up to date (its latest version was built from the same inputs), or to build.
+
+The CLI plans without starting Prefect, renders a plan with nothing to build at once, and
+otherwise hands the plan to the flow, which plans for itself only when started without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from flows.errors import BuildError
+from flows.files.ingest import file_sha256, stage_header_check
+from flows.files.published import latest_manifest
+from flows.kinds import KINDS, Declared, ProductKind
+from flows.pipeline.results import ProductOutcome, Status
+from flows.services.audit_trail import record_refusal
+from flows.services.authorizations import check, sweep
+from flows.services.registration_check import registration_problems
+from flows.settings import Paths
+from governance.errors import PolicyError, PolicyErrors
+from governance.policy.base import ProductBase
+from governance.policy.load import LoadedPolicy
+
+
+@dataclass(frozen=True)
+class PlannedProduct:
+    """One selected product: its kind, where it is declared, and what the build will do."""
+
+    spec: ProductBase
+    kind: ProductKind[Any, Any]
+    declared: Declared
+    status: Status | None = None
+    """None: to build; else settled without building."""
+    fingerprint: str | None = None
+    manifest: dict[str, Any] | None = field(default=None, repr=False)
+    """The latest version's manifest, when it is up to date."""
+    message: str = ""
+    clause: str | None = None
+
+    @property
+    def to_build(self) -> bool:
+        return self.status is None
+
+    def outcome(self, paths: Paths) -> ProductOutcome:
+        """The outcome of a product settled without building."""
+        spec, resources = self.spec, self.declared.resources
+        if self.manifest is not None:
+            return ProductOutcome.from_manifest(
+                self.manifest, Status.UP_TO_DATE, paths.publish, kind=spec.kind,
+                resources=resources,
+            )  # fmt: skip
+        return ProductOutcome(
+            spec.id, spec.kind, Status.REFUSED, resources, message=self.message,
+            authorization=spec.authorization, clause=self.clause,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a build of `target` will do, product by product, in declaration order."""
+
+    target: Path
+    products: tuple[PlannedProduct, ...]
+    problems: tuple[PolicyError, ...] = ()
+    """Sources missing, unreadable or unregistered: their products are refused."""
+
+    @property
+    def to_build(self) -> tuple[PlannedProduct, ...]:
+        return tuple(p for p in self.products if p.to_build)
+
+    @property
+    def settled(self) -> tuple[PlannedProduct, ...]:
+        return tuple(p for p in self.products if not p.to_build)
+
+    def policies(self) -> dict[str, LoadedPolicy]:
+        """The policy of every resource a selected product draws on."""
+        return {r: lp for p in self.products for r, lp in p.declared.policies.items()}
+
+
+def plan_build(
+    target: Path, products: Sequence[str] | None, paths: Paths, *, strict: bool = True
+) -> BuildPlan:
+    """The plan of a build of the policies at `target` (a file or a folder), or of only the
+    named `products`. With `strict`, problems with the sources raise PolicyErrors before
+    anything is written; without, the products they affect are refused."""
+    declared = _declared(target)
+    _check_selection(target, declared, products)
+    chosen = [(s, k, d) for s, k, d in declared if not products or s.id in products]
+    policies = {r: lp for _, _, d in chosen for r, lp in d.policies.items()}
+    problems = _source_problems(policies, paths)
+    if strict and problems:
+        raise PolicyErrors([e for found in problems.values() for e in found])
+    sweep(paths)  # authorizations whose term ended withdraw their products first
+    shas = {r: file_sha256(paths.source(lp.policy.resource.source))
+            for r, lp in policies.items() if r not in problems}  # fmt: skip
+    planned = [_settle(spec, kind, where, problems, shas, paths) for spec, kind, where in chosen]
+    flat = tuple(e for found in problems.values() for e in found)
+    return BuildPlan(Path(target), tuple(planned), flat)
+
+
+def settle(plan: BuildPlan, paths: Paths) -> dict[str, ProductOutcome]:
+    """Outcomes of the products settled without building, their refusals audited."""
+    outcomes = {}
+    for planned in plan.settled:
+        outcome = planned.outcome(paths)
+        if outcome.status is Status.REFUSED:
+            record_refusal(
+                paths, outcome.product, outcome.kind, outcome.message, clause=outcome.clause,
+                authorization=outcome.authorization, policy_sha256=planned.declared.sha256,
+            )  # fmt: skip
+        outcomes[outcome.product] = outcome
+    return outcomes
+
+
+def _declared(target: Path) -> list[tuple[ProductBase, ProductKind[Any, Any], Declared]]:
+    """Every product of the policies at `target`, then of the index files beside them, with
+    its kind and where it is declared."""
+    loaded = KINDS.load_policies(target)
+    by_resource = {lp.policy.resource.id: lp for lp in loaded}
+    found = []
+    for lp in loaded:
+        for spec in lp.policy.products:
+            where = Declared(lp.path, lp.sha256, {lp.policy.resource.id: lp})
+            found.append((spec, KINDS.of(spec), where))
+    for li in KINDS.load_indices(Path(target), loaded):
+        kind = KINDS.of(li.index)
+        drawn = {r: by_resource[r] for r in kind.draws_on(li.index) or ()}
+        found.append((li.index, kind, Declared(li.path, li.sha256, drawn)))
+    return found
+
+
+def _check_selection(
+    target: Path,
+    declared: Sequence[tuple[ProductBase, Any, Declared]],
+    products: Sequence[str] | None,
+) -> None:
+    known = {spec.id for spec, _, _ in declared}
+    unknown = [p for p in products or [] if p not in known]
+    if unknown:
+        listed = ", ".join(sorted(known)) or "none"
+        raise BuildError(
+            f"unknown product(s): {', '.join(unknown)}; products in {target}: {listed}"
+        )
+
+
+def _source_problems(
+    policies: dict[str, LoadedPolicy], paths: Paths
+) -> dict[str, list[PolicyError]]:
+    """Per resource: its source is missing, lacks its declared columns, or is not registered."""
+    problems: dict[str, list[PolicyError]] = {}
+    for rid, lp in policies.items():
+        resource = lp.policy.resource
+        source = paths.source(resource.source)
+        if not source.is_file():
+            hint = "run `sluice sample --out domain/raw` for sample data, or fix the path"
+            error = lp.error(f"file {source} not found; {hint}", "resource", "source")
+            problems.setdefault(rid, []).append(error)
+            continue
+        try:
+            stage_header_check(resource, source, list(lp.policy.columns))
+        except BuildError as exc:
+            problems.setdefault(rid, []).append(lp.error(str(exc), "columns"))
+    for error in registration_problems(list(policies.values()), paths):
+        rid = next(r for r, lp in policies.items() if lp.path == error.path)
+        problems.setdefault(rid, []).append(error)
+    return problems
+
+
+def _settle(
+    spec: ProductBase,
+    kind: ProductKind[Any, Any],
+    declared: Declared,
+    problems: dict[str, list[PolicyError]],
+    shas: dict[str, str],
+    paths: Paths,
+) -> PlannedProduct:
+    """Refused by a problem of its resources or by its authorization, up to date, or to build."""
+    planned = PlannedProduct(spec, kind, declared)
+    blocked = [e for r in declared.resources for e in problems.get(r, [])]
+    if blocked:
+        return replace(planned, status=Status.REFUSED, message=str(blocked[0]))
+    if spec.supply_mode == "authorized":
+        refused = check(paths, str(spec.authorization), kind.use(spec, declared))
+        if refused is not None:
+            return replace(
+                planned, status=Status.REFUSED, message=str(refused), clause=refused.clause
+            )
+    fingerprint = kind.fingerprint(spec, declared, shas)
+    manifest = latest_manifest(paths.publish, spec.id)
+    if manifest and not manifest.get("withdrawn") and manifest.get("fingerprint") == fingerprint:
+        return replace(planned, status=Status.UP_TO_DATE, fingerprint=fingerprint,
+                        manifest=manifest)  # fmt: skip
+    return replace(planned, fingerprint=fingerprint)

@@ -1,0 +1,99 @@
+"""The resources of a build: each prepared once, when the first product that draws on it is
+built, recorded and audited then, and its work files removed as soon as no product left to
+build draws on it (or when the build ends, however it ends)."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+
+from flows.kinds import Prepared
+from flows.pipeline.plan import BuildPlan, PlannedProduct
+from flows.pipeline.results import ResourceOutcome
+from flows.services.audit_trail import record
+from flows.settings import Paths
+from governance.policy.load import LoadedPolicy
+from governance.state import State
+
+
+class Resources:
+    """Prepared resources of one build, by resource id."""
+
+    def __init__(
+        self,
+        plan: BuildPlan,
+        paths: Paths,
+        state: State,
+        prepare: Callable[[LoadedPolicy], Prepared],
+    ):
+        self._paths, self._state, self._prepare = paths, state, prepare
+        self._policies = plan.policies()
+        self._pending = list(plan.to_build)
+        self._ready: dict[str, Prepared] = {}
+        self._read: list[Prepared] = []
+
+    def order(self) -> list[PlannedProduct]:
+        """The products to build, in declaration order (products of one resource before
+        those drawing on several, since policies come before index files)."""
+        return list(self._pending)
+
+    def prepared(self, planned: PlannedProduct) -> dict[str, Prepared]:
+        """The prepared resources a product draws on, preparing those not ready yet."""
+        for rid in planned.declared.resources:
+            if rid not in self._ready:
+                self._ready[rid] = self._start(rid)
+        return {rid: self._ready[rid] for rid in planned.declared.resources}
+
+    def done(self, planned: PlannedProduct) -> None:
+        """A product is built (or refused): release what nothing left to build needs."""
+        self._pending.remove(planned)
+        needed = {r for p in self._pending for r in p.declared.resources}
+        for rid in [r for r in self._ready if r not in needed]:
+            self._release(rid)
+
+    def close(self) -> None:
+        """Remove every resource's work files."""
+        for rid in list(self._ready):
+            self._release(rid)
+        for rid in self._policies:
+            shutil.rmtree(self._paths.work / rid, ignore_errors=True)
+
+    def outcomes(self) -> tuple[ResourceOutcome, ...]:
+        """Every resource this build read."""
+        return tuple(
+            ResourceOutcome(p.resource, p.rows, p.quarantined, p.quarantine_file)
+            for p in self._read
+        )
+
+    def _start(self, rid: str) -> Prepared:
+        loaded = self._policies[rid]
+        prepared = self._prepare(loaded)
+        self._read.append(prepared)
+        resource = loaded.policy.resource
+        self._state.record_resource(
+            {
+                "resource_id": resource.id,
+                "title": resource.title,
+                "department": resource.department,
+                "source": resource.source,
+                "format": resource.format,
+                "update_frequency": resource.update_frequency,
+                "policy_path": str(loaded.path),
+                "policy_sha256": loaded.sha256,
+                "content_sha256": prepared.inputs[0]["sha256"],
+                "rows_ingested": prepared.rows,
+                "rows_quarantined": prepared.quarantined,
+            }
+        )
+        products = [p.spec.id for p in self._pending if rid in p.declared.resources]
+        record(
+            self._paths, "build", subject=rid, policy_sha256=loaded.sha256,
+            inputs=prepared.inputs,
+            counts={"rows": prepared.rows, "quarantined": prepared.quarantined,
+                    "products": products},
+        )  # fmt: skip
+        return prepared
+
+    def _release(self, rid: str) -> None:
+        del self._ready[rid]
+        shutil.rmtree(self._paths.work / rid, ignore_errors=True)

@@ -1,0 +1,59 @@
+"""Withdrawing the products of an authorization that ended (退出): every version built under it
+is marked withdrawn in its manifest, its data file moves back inside the domain
+(domain/withdrawn/<product>/v<N>/), and the capability list is rebuilt without it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from flows.clock import now
+from flows.files.atomic import write_atomically
+from flows.files.published import DATA, MANIFEST, write_catalog
+from flows.services.audit_trail import record
+from flows.settings import Paths
+
+
+def withdraw(paths: Paths, authorization_id: str, reason: str) -> list[str]:
+    """Withdraw every published version built under ``authorization_id``; returns the
+    products touched. Versions already withdrawn are left as they are."""
+    touched: list[str] = []
+    if not paths.publish.is_dir():
+        return touched
+    for product_dir in sorted(p for p in paths.publish.iterdir() if p.is_dir()):
+        versions = []
+        for manifest_path in sorted(product_dir.glob(f"v*/{MANIFEST}")):
+            manifest = json.loads(manifest_path.read_text("utf-8"))
+            if manifest.get("authorization") != authorization_id or manifest.get("withdrawn"):
+                continue
+            versions.append(_withdraw_version(paths, manifest_path, manifest, reason))
+        if versions:
+            touched.append(product_dir.name)
+            record(
+                paths, "withdraw", subject=product_dir.name, authorization_id=authorization_id,
+                outputs=versions, counts={"versions": len(versions)}, detail=reason,
+            )  # fmt: skip
+    if touched:
+        write_catalog(paths.publish)
+    return touched
+
+
+def _withdraw_version(paths: Paths, manifest_path: Path, manifest: dict, reason: str) -> dict:
+    version_dir = manifest_path.parent
+    inside = paths.home / "withdrawn" / version_dir.parent.name / version_dir.name
+    data = version_dir / DATA
+    moved = None
+    if data.is_file():
+        inside.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(data), inside / DATA)
+        moved = str(inside / DATA)
+    manifest["withdrawn"] = {
+        "at": now().isoformat(timespec="seconds"),
+        "reason": reason,
+        "authorization": manifest.get("authorization"),
+        "data": "moved back inside the data domain" if moved else "no data file",
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    write_atomically(manifest_path, lambda tmp: tmp.write_text(text, "utf-8"))
+    return {"version": manifest["version"], "data_sha256": manifest["data"]["sha256"]}

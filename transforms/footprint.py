@@ -1,0 +1,104 @@
+"""What a release reveals about the resources it draws on: its disclosure footprint.
+
+A release that is safe alone can be unsafe beside another (two tables whose suppressions differ,
+a verified attribute a microdata release then links on, an exact count that makes a noisy one
+moot), so every product kind states what it publishes in these terms, and releases of one
+resource can be judged together.
+
+>>> spend = BudgetSpend("insured", epsilon=1.0, delta=1e-6, mechanism="laplace")
+>>> Footprint("insured_dp", (spend,)).resources
+('insured',)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One published statistic of a cell: its column, how it aggregates, and from what."""
+
+    name: str
+    aggregate: str
+    column: str | None = None
+
+
+@dataclass(frozen=True)
+class CellTable:
+    """Cells of an aggregated release of one resource: each keyed by dimensions, with its
+    statistics, suppressed cells (and totals over `margin`) included."""
+
+    resource: str
+    dimensions: tuple[tuple[str, str], ...]
+    """(source column, published column) pairs."""
+    statistics: tuple[Statistic, ...]
+    cells: pl.DataFrame = field(repr=False)
+    suppressed: str | None = None
+    """Column flagging cells published without their values."""
+    margin: str | None = None
+    """Column naming the dimensions a total row sums over."""
+    exact: bool = True
+    """False when the values carry noise (differential privacy)."""
+    min_group_size: int | None = None
+
+
+@dataclass(frozen=True)
+class QuasiIdentifierLevel:
+    """How coarsely a record-level release shows one quasi-identifier."""
+
+    column: str
+    level: int
+    top_level: int
+    levels_used: tuple[int, ...] = ()
+    """Levels rows were refined to by local recoding (empty when every row has `level`)."""
+
+
+@dataclass(frozen=True)
+class RecordSet:
+    """Records of one resource: generalised quasi-identifiers and columns published as they
+    are, which an attacker holding other releases may link on."""
+
+    resource: str
+    quasi_identifiers: tuple[QuasiIdentifierLevel, ...]
+    columns: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class ClaimService:
+    """Claims a verification service answers about one resource: the identifier and the
+    columns each claim type reads, answered only by the listed statuses."""
+
+    resource: str
+    identifier: str
+    claims: tuple[tuple[str, tuple[str, ...]], ...]
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BudgetSpend:
+    """Privacy loss a differentially private release spends from its resource's budget."""
+
+    resource: str
+    epsilon: float
+    delta: float
+    mechanism: str
+
+
+Part = CellTable | RecordSet | ClaimService | BudgetSpend
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Everything one product version reveals, part by part."""
+
+    product: str
+    parts: tuple[Part, ...]
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        """The resources it reveals something about, in first-mention order."""
+        return tuple(dict.fromkeys(p.resource for p in self.parts))
