@@ -10,8 +10,8 @@ from rich.table import Table
 
 from flows.kinds import KINDS
 from flows.settings import Paths
-from governance.policy.base import ProductBase
 from governance.policy.load import LoadedPolicy
+from governance.policy.product import ProductBase
 
 
 def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:

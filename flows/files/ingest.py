@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from flows.errors import BuildError
-from governance.policy.models import Resource
+from governance.policy.resource import Resource
 from transforms.validation import LINE
 
 SAMPLE_BYTES = 1 << 20

@@ -23,9 +23,9 @@ import polars as pl
 from flows.settings import Paths
 from governance.authorization.scope import Use
 from governance.budget import BudgetLedger
-from governance.policy.base import ProductBase
 from governance.policy.load import LoadedPolicy
 from governance.policy.models import Policy
+from governance.policy.product import ProductBase
 from transforms.egress import GateRule, Origin, Release
 from transforms.footprint import Footprint
 from transforms.validation import OK

@@ -35,7 +35,7 @@ from flows.kinds.model.spec import AggregateSpec
 from governance.authorization.scope import Use
 from governance.budget import BudgetExceeded
 from governance.policy.base import Problem, StrictModel
-from governance.policy.models import Policy
+from governance.policy.product import ResourcePolicy
 from transforms.egress import PrivateRule, Release
 from transforms.footprint import BudgetSpend, Footprint
 
@@ -75,7 +75,7 @@ class PrivateModelProduct(AggregateSpec):
                 )
         return self
 
-    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+    def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """Besides a model's: the resource has a budget this release fits in, and one
         person's rows are bounded."""
         yield from super().problems(policy, base)

@@ -18,10 +18,10 @@ from flows.kinds.private_model import PrivateModelKind
 from flows.kinds.verification import VerificationKind
 from governance.authorization.load import LoadedAuthorization, load_authorization
 from governance.authorization.models import Authorization, authorization_model
-from governance.policy.base import ProductBase
 from governance.policy.index_load import IndexFile, LoadedIndex, index_files, load_indices
 from governance.policy.load import LoadedPolicy, load_policies, load_policy
 from governance.policy.models import Policy, with_items
+from governance.policy.product import ProductBase
 from governance.policy.schema import json_schema_text
 
 AnyKind = ProductKind[Any, Any]

@@ -24,8 +24,8 @@ from flows.services.authorizations import check, sweep
 from flows.services.registration_check import registration_problems
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
-from governance.policy.base import ProductBase
 from governance.policy.load import LoadedPolicy
+from governance.policy.product import ProductBase
 
 
 @dataclass(frozen=True)

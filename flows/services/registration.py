@@ -15,7 +15,7 @@ from flows.services.classify import classify_resource
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
 from governance.policy.load import LoadedPolicy
-from governance.policy.models import Resource
+from governance.policy.resource import Resource
 from governance.registry import Submission
 
 SAMPLE_HINT = "run `sluice sample --out domain/raw` for sample data, or fix the path"

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-
-if TYPE_CHECKING:
-    from governance.policy.models import Policy
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 
 class StrictModel(BaseModel):
@@ -46,53 +41,3 @@ class Price(StrictModel):
 
     amount: float = Field(ge=0)
     unit: Literal["per_call", "per_period", "per_volume", "per_product"]
-
-
-class ProductBase(StrictModel):
-    """What every product declares: who may receive it (supply mode) and why (purpose)."""
-
-    id: Identifier
-    kind: str
-    title: str = Field(min_length=1)
-    description: str | None = None
-    supply_mode: SupplyMode
-    purpose: Purpose
-    authorization: str | None = Field(
-        None, description="Authorization id; required when supply_mode is 'authorized'."
-    )
-    scenario: Identifier | None = Field(
-        None, description="The authorization's scenario this product serves (依场景授权)."
-    )
-    price: Price | None = Field(
-        None, description="What the operator charges; free when omitted (public welfare is)."
-    )
-
-    @model_validator(mode="after")
-    def _authorization_matches_mode(self) -> ProductBase:
-        if self.supply_mode == "authorized" and not self.authorization:
-            raise ValueError(
-                "supply_mode 'authorized' needs 'authorization' (the authorization id)"
-            )
-        if self.supply_mode != "authorized" and self.authorization:
-            raise ValueError(
-                "'authorization' only applies to supply_mode 'authorized', "
-                f"not '{self.supply_mode}'"
-            )
-        for key in ("scenario", "price"):
-            if self.supply_mode != "authorized" and getattr(self, key) is not None:
-                raise ValueError(f"'{key}' only applies to supply_mode 'authorized'")
-        return self
-
-    def source_columns(self) -> list[str]:
-        """Columns of the resource the product draws on (checked against an authorization)."""
-        raise NotImplementedError
-
-    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
-        """What the product gets wrong about its resource's columns, with key paths relative
-        to the product; files it names are looked up relative to `base`, the policy's folder."""
-        return iter(())
-
-    def problems_across(self, policies: Mapping[str, Policy]) -> Iterator[Problem]:
-        """For a product declared beside the policies (an index): what it gets wrong about the
-        resources it draws on, with key paths relative to the product."""
-        return iter(())

@@ -13,8 +13,9 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from governance.errors import PolicyError, PolicyErrors
-from governance.policy.base import ProductBase, StrictModel
+from governance.policy.base import StrictModel
 from governance.policy.load import POLICY_SUFFIXES, LoadedPolicy, _dotted, _from_pydantic, _parse
+from governance.policy.product import ProductBase
 from governance.policy.yaml_lines import KeyPath, line_of
 
 INDEX_FOLDER = "indices"

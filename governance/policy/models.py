@@ -3,108 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, create_model, field_validator
+from pydantic import BaseModel, Field, create_model
 
-from governance.policy.base import (
-    Category,
-    ColumnType,
-    Grade,
-    Identifier,
-    ProductBase,
-    StrictModel,
-)
-from governance.policy.treatments import Keep, TreatmentSpec
+from governance.policy.base import StrictModel
+from governance.policy.product import ProductBase
+from governance.policy.resource import Column, Resource
 
 Document = TypeVar("Document", bound=BaseModel)
 
 FORMAT_VERSION = 1
-
-UpdateFrequency = Literal[
-    "realtime", "daily", "weekly", "monthly", "quarterly", "yearly", "irregular", "once"
-]
-
-
-class PrivacyBudget(StrictModel):
-    """The total differential-privacy loss a resource's releases may add up to."""
-
-    epsilon: float = Field(gt=0)
-    delta: float = Field(ge=0, lt=1)
-
-
-class Resource(StrictModel):
-    """A data resource (数据资源) as its owning department delivers it."""
-
-    id: Identifier
-    title: str = Field(min_length=1)
-    department: str = Field(min_length=1, description="Owning department (the one source).")
-    source: str = Field(
-        min_length=1, description="File path, relative to SLUICE_HOME unless absolute."
-    )
-    format: Literal["csv", "parquet"]
-    encoding: Literal["auto", "utf-8", "gbk", "gb18030"] = "auto"
-    delimiter: str = Field(",", min_length=1, max_length=1)
-    update_frequency: UpdateFrequency
-    subject: str | None = Field(
-        None,
-        description="Column identifying the person each row is about; cells count distinct "
-        "subjects against min_group_size. Without it, every row is taken as one person.",
-    )
-    privacy_budget: PrivacyBudget | None = Field(
-        None, description="Epsilon and delta all differentially private releases may spend."
-    )
-    domain: str | None = Field(
-        None, description="The domain (领域) the resource belongs to, for authorizations by domain."
-    )
-    description: str | None = None
-
-
-class Checks(StrictModel):
-    """Row-level checks; a row failing any of them goes to quarantine with the reason."""
-
-    min: float | None = None
-    max: float | None = None
-    allowed: list[str | int | float] | None = Field(None, min_length=1)
-    pattern: str | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression: {exc}") from None
-        return value
-
-
-class Column(StrictModel):
-    """One column of the resource: what it is, how it parses, how it is treated."""
-
-    description: str | None = None
-    type: ColumnType = "string"
-    format: str | None = Field(
-        None, description="strptime format for date/datetime columns, e.g. '%Y-%m-%d'."
-    )
-    category: Category
-    entity: str | None = Field(None, description="Entity type, e.g. CN_RESIDENT_ID, PERSON.")
-    required: bool = False
-    checks: Checks | None = None
-    treatment: TreatmentSpec = Keep()
-    pi_class: str | None = Field(
-        None, description="Personal-information class; overrides the classifier's."
-    )
-    sensitive_pi: bool | None = Field(
-        None, description="Sensitive personal information (PIPL art. 28); overrides the classifier."
-    )
-    grade: Grade | None = Field(
-        None, description="Grade (GB/T 43697); overrides the classifier's, floors still apply."
-    )
-    secret: bool = Field(
-        False, description="Never released in any form: products that use it are refused."
-    )
 
 
 class Policy(StrictModel):
@@ -125,9 +34,10 @@ def with_items(document: type[Document], name: str, item: Any) -> type[Document]
     """`document` with its list field `name` validated as a list of `item` (for products, a
     union of the registered kinds' specs), everything else as declared."""
     declared = document.model_fields[name]
+    least = next((m.min_length for m in declared.metadata if hasattr(m, "min_length")), None)
     field = Field(
         default_factory=declared.default_factory,  # type: ignore[arg-type]
-        min_length=next((m.min_length for m in declared.metadata if hasattr(m, "min_length")), None),
+        min_length=least,
         description=declared.description,
     )
     return create_model(  # type: ignore[call-overload, no-any-return]

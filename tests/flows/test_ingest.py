@@ -8,7 +8,7 @@ import pytest
 
 from flows.errors import BuildError
 from flows.files.ingest import detect_encoding, stage, stage_header_check
-from governance.policy.models import Resource
+from governance.policy.resource import Resource
 
 HEADER = "姓名,区划,金额\n"
 

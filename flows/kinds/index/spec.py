@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, ProductBase, StrictModel
-from governance.policy.models import Policy
+from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
+from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.treatments import Generalize, Treatment
 
 LEVELS = {"district": 3, "city": 2, "province": 1}
@@ -116,7 +116,7 @@ class IndexProduct(ProductBase):
             found[ind.resource] = list(dict.fromkeys([*found.get(ind.resource, []), *named]))
         return found
 
-    def problems_across(self, policies: Mapping[str, Policy]) -> Iterator[Problem]:
+    def problems_across(self, policies: Mapping[str, ResourcePolicy]) -> Iterator[Problem]:
         """Every indicator's references checked against its resource's policy."""
         for j, indicator in enumerate(self.indicators):
             where: tuple[str | int, ...] = ("indicators", j)
@@ -132,7 +132,7 @@ class IndexProduct(ProductBase):
 
 
 def _indicator(
-    index: IndexProduct, ind: Indicator, policy: Policy, where: tuple[str | int, ...]
+    index: IndexProduct, ind: Indicator, policy: ResourcePolicy, where: tuple[str | int, ...]
 ) -> Iterator[Problem]:
     if ind.aggregate == "count_subjects" and policy.resource.subject is None:
         yield (

@@ -12,11 +12,11 @@ from pathlib import Path
 from flows.kinds.microdata.hierarchy import HierarchySpec, QuasiIdentifierSpec
 from flows.kinds.microdata.privacy import PrivacySpec
 from governance.policy.base import NUMERIC_TYPES, TEMPORAL_TYPES, Problem
-from governance.policy.models import Policy
+from governance.policy.product import ResourcePolicy
 
 
 def microdata_problems(
-    policy: Policy,
+    policy: ResourcePolicy,
     product: str,
     quasi_identifiers: Sequence[QuasiIdentifierSpec],
     include: Sequence[str],
@@ -60,7 +60,7 @@ def microdata_problems(
             yield where, f"{name}: sensitive column '{column}' {why}"
 
 
-def _unusable(policy: Policy, column: str) -> str:
+def _unusable(policy: ResourcePolicy, column: str) -> str:
     """Why a column cannot be published as a record-level value ('' when it can)."""
     spec = policy.columns.get(column)
     if spec is None:
@@ -75,7 +75,7 @@ def _unusable(policy: Policy, column: str) -> str:
 
 
 def _hierarchy_fits(
-    policy: Policy,
+    policy: ResourcePolicy,
     name: str,
     where: tuple[str | int, ...],
     column: str,

@@ -16,8 +16,8 @@ from pydantic import Field, model_validator
 from flows.kinds.microdata.checks import microdata_problems
 from flows.kinds.microdata.hierarchy import QuasiIdentifierSpec
 from flows.kinds.microdata.privacy import PrivacySpec
-from governance.policy.base import Problem, ProductBase
-from governance.policy.models import Policy
+from governance.policy.base import Problem
+from governance.policy.product import ProductBase, ResourcePolicy
 from transforms.anonymize import METRICS
 
 
@@ -66,7 +66,7 @@ class MicrodataProduct(ProductBase):
     def source_columns(self) -> list[str]:
         return self.output_columns()
 
-    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+    def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """Every published column can be a record-level value; hierarchies fit their
         columns."""
         return microdata_problems(

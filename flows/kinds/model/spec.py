@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, ProductBase, StrictModel
-from governance.policy.models import Policy
+from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
+from governance.policy.product import ProductBase, ResourcePolicy
 
 
 class Dimension(StrictModel):
@@ -97,7 +97,7 @@ class AggregateSpec(ProductBase):
         named += [m.column for m in self.measures if m.column]
         return list(dict.fromkeys(named))
 
-    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+    def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """Dimensions and measures name usable columns, outputs are unique, bounded columns
         are numeric."""
         outputs: set[str] = set()
@@ -129,7 +129,7 @@ class ModelProduct(AggregateSpec):
 
 
 def _dimension(
-    policy: Policy, where: tuple[str | int, ...], dim: Dimension, outputs: set[str]
+    policy: ResourcePolicy, where: tuple[str | int, ...], dim: Dimension, outputs: set[str]
 ) -> Iterator[Problem]:
     column = policy.columns.get(dim.column)
     if column is None:
@@ -147,7 +147,7 @@ def _dimension(
 
 
 def _measure(
-    policy: Policy, where: tuple[str | int, ...], measure: Measure, outputs: set[str]
+    policy: ResourcePolicy, where: tuple[str | int, ...], measure: Measure, outputs: set[str]
 ) -> Iterator[Problem]:
     if measure.name in outputs:
         yield where, f"output column '{measure.name}' appears twice"

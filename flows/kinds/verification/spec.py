@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, ProductBase, StrictModel
-from governance.policy.models import Policy
+from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
+from governance.policy.product import ProductBase, ResourcePolicy
 
 STATUSES = ("match", "no_match", "not_found", "invalid")
 
@@ -109,7 +109,7 @@ class VerificationProduct(ProductBase):
         named = [self.identifier.column, *(c for claim in self.claims for c in claim.columns())]
         return list(dict.fromkeys(named))
 
-    def problems(self, policy: Policy, base: Path | None) -> Iterator[Problem]:
+    def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """Every column a claim reads exists and is not secret; minimums compare numbers."""
         column = policy.columns.get(self.identifier.column)
         if column is None:

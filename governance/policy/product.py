@@ -1,0 +1,74 @@
+"""What every product (数据产品) declares, whatever its kind, and the hooks through which a kind
+checks its product against the resources it draws on. The kinds themselves live with the
+shell (flows/kinds/), which registers their specs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import Field, model_validator
+
+from governance.policy.base import Identifier, Price, Problem, Purpose, StrictModel, SupplyMode
+from governance.policy.resource import Column, Resource
+
+
+class ResourcePolicy(Protocol):
+    """The part of a policy a product is checked against: its resource and columns."""
+
+    @property
+    def resource(self) -> Resource: ...
+
+    @property
+    def columns(self) -> dict[str, Column]: ...
+
+
+class ProductBase(StrictModel):
+    """What every product declares: who may receive it (supply mode) and why (purpose)."""
+
+    id: Identifier
+    kind: str
+    title: str = Field(min_length=1)
+    description: str | None = None
+    supply_mode: SupplyMode
+    purpose: Purpose
+    authorization: str | None = Field(
+        None, description="Authorization id; required when supply_mode is 'authorized'."
+    )
+    scenario: Identifier | None = Field(
+        None, description="The authorization's scenario this product serves (依场景授权)."
+    )
+    price: Price | None = Field(
+        None, description="What the operator charges; free when omitted (public welfare is)."
+    )
+
+    @model_validator(mode="after")
+    def _authorization_matches_mode(self) -> ProductBase:
+        if self.supply_mode == "authorized" and not self.authorization:
+            raise ValueError(
+                "supply_mode 'authorized' needs 'authorization' (the authorization id)"
+            )
+        if self.supply_mode != "authorized" and self.authorization:
+            raise ValueError(
+                "'authorization' only applies to supply_mode 'authorized', "
+                f"not '{self.supply_mode}'"
+            )
+        for key in ("scenario", "price"):
+            if self.supply_mode != "authorized" and getattr(self, key) is not None:
+                raise ValueError(f"'{key}' only applies to supply_mode 'authorized'")
+        return self
+
+    def source_columns(self) -> list[str]:
+        """Columns of the resource the product draws on (checked against an authorization)."""
+        raise NotImplementedError
+
+    def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
+        """What the product gets wrong about its resource's columns, with key paths relative
+        to the product; files it names are looked up relative to `base`, the policy's folder."""
+        return iter(())
+
+    def problems_across(self, policies: Mapping[str, ResourcePolicy]) -> Iterator[Problem]:
+        """For a product declared beside the policies (an index): what it gets wrong about the
+        resources it draws on, with key paths relative to the product."""
+        return iter(())
