@@ -89,7 +89,7 @@ def plan_build(
     """The plan of a build of the policies at `target` (a file or a folder), or of only the
     named `products`. With `strict`, problems with the sources raise PolicyErrors before
     anything is written; without, the products they affect are refused."""
-    declared = _declared(target)
+    declared = declarations(target)
     _check_selection(target, declared, products)
     chosen = [(s, k, d) for s, k, d in declared if not products or s.id in products]
     policies = {r: lp for _, _, d in chosen for r, lp in d.policies.items()}
@@ -118,7 +118,7 @@ def settle(plan: BuildPlan, paths: Paths) -> dict[str, ProductOutcome]:
     return outcomes
 
 
-def _declared(target: Path) -> list[tuple[ProductBase, ProductKind[Any, Any], Declared]]:
+def declarations(target: Path) -> list[tuple[ProductBase, ProductKind[Any, Any], Declared]]:
     """Every product of the policies at `target`, then of the index files beside them, with
     its kind and where it is declared."""
     loaded = KINDS.load_policies(target)
