@@ -13,109 +13,38 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar, get_args
 
 import polars as pl
 
-from flows.settings import Paths
+from flows.kinds.job import BuildContext, Declared, Job, Prepared, SpecT
 from governance.authorization.scope import Use
-from governance.budget import BudgetLedger
-from governance.policy.load import LoadedPolicy
-from governance.policy.models import Policy
 from governance.policy.product import ProductBase
 from transforms.egress import GateRule, Origin, Release
 from transforms.footprint import Footprint
-from transforms.validation import OK
 
-SpecT = TypeVar("SpecT", bound=ProductBase)
 BuiltT = TypeVar("BuiltT")
+
+__all__ = [
+    "BuildContext",
+    "BuildRefused",
+    "Declared",
+    "GateRequest",
+    "Job",
+    "PlanTable",
+    "Prepared",
+    "ProductKind",
+    "digest",
+    "product_use",
+    "with_subject",
+]
 
 BASE_FIELDS = frozenset(
     {"id", "kind", "title", "description", "supply_mode", "purpose", "authorization"}
 )
 """What every manifest states in its head; the rest of a spec is the product's parameters."""
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """One resource de-identified inside the domain for this build, and what went to
-    quarantine."""
-
-    resource: str
-    inputs: list[dict[str, Any]]
-    path: Path
-    subject: str | None
-    internal: list[str]
-    rows: int
-    quarantined: int
-    quarantine_file: Path | None
-    validated: pl.LazyFrame = field(repr=False, compare=False)
-    """The rows that passed validation, typed but not yet de-identified (verification
-    indices key them)."""
-
-    def frame(self) -> pl.LazyFrame:
-        """The de-identified rows that passed validation, without the build's own columns."""
-        return pl.scan_parquet(self.path).filter(pl.col(OK)).drop(self.internal)
-
-
-@dataclass(frozen=True)
-class Declared:
-    """Where a product is declared (a resource policy, or an index file) and the policies of
-    the resources it draws on, in the order it draws on them."""
-
-    path: Path
-    sha256: str
-    policies: Mapping[str, LoadedPolicy]
-
-    @property
-    def resources(self) -> tuple[str, ...]:
-        return tuple(self.policies)
-
-    @property
-    def policy(self) -> LoadedPolicy:
-        """The one policy of a product that draws on a single resource."""
-        (only,) = self.policies.values()
-        return only
-
-
-@dataclass(frozen=True)
-class BuildContext:
-    """What a build may use beyond the prepared rows: the domain's folders, the privacy budget
-    ledger, and keys by name (created, recorded and audited by the shell)."""
-
-    paths: Paths
-    ledger: BudgetLedger
-    load_key: Callable[[str], bytes]
-
-
-@dataclass(frozen=True)
-class Job(Generic[SpecT]):
-    """One product to build: its spec, where it is declared, the prepared resources it draws
-    on, and what the shell lends the build."""
-
-    spec: SpecT
-    declared: Declared
-    sources: Mapping[str, Prepared]
-    context: BuildContext
-
-    @property
-    def prepared(self) -> Prepared:
-        """The prepared resource of a product that draws on one."""
-        (prepared,) = self.sources.values()
-        return prepared
-
-    @property
-    def policy(self) -> Policy:
-        """The policy of the resource a single-resource product draws on."""
-        return self.declared.policy.policy
-
-    @property
-    def inputs(self) -> list[dict[str, Any]]:
-        """The input files read, resource by resource."""
-        return [i for r in self.declared.resources for i in self.sources[r].inputs]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
 """Record-level anonymisation: optimal full-domain generalisation under k-anonymity,
 l-diversity and t-closeness with record suppression, matching ARX's optimum."""
 
+from transforms.anonymize.anonymised import Anonymised, anonymize_frame, publish_node
 from transforms.anonymize.apply import apply_node, generalize_frame
 from transforms.anonymize.closeness import TCloseness
+from transforms.anonymize.criteria import diversity_model, environment_model, privacy_models
 from transforms.anonymize.diversity import (
     DistinctLDiversity,
     EntropyLDiversity,
@@ -20,14 +22,6 @@ from transforms.anonymize.metrics import (
     NonUniformEntropy,
 )
 from transforms.anonymize.models import KAnonymity, PrivacyModel, max_suppressed
-from transforms.anonymize.release import (
-    Release,
-    anonymize_frame,
-    diversity_model,
-    environment_model,
-    privacy_models,
-    publish_node,
-)
 from transforms.anonymize.search import SearchResult, anonymize_search, optimal_node
 
 METRICS = {
@@ -40,6 +34,7 @@ METRICS = {
 
 __all__ = [
     "METRICS",
+    "Anonymised",
     "AnonymizationError",
     "AverageClassSize",
     "Discernibility",
@@ -54,7 +49,6 @@ __all__ = [
     "NonUniformEntropy",
     "PrivacyModel",
     "RecursiveCLDiversity",
-    "Release",
     "SearchResult",
     "TCloseness",
     "anonymize_frame",

@@ -72,6 +72,14 @@ class TCloseness(PrivacyModel):
         if not 0.0 <= self.t <= 1.0:
             raise AnonymizationError(f"t is a distance between 0 and 1 (got {self.t:g})")
 
+    def check_frame(self, frame: pl.DataFrame) -> None:
+        """Ordered distances need every value in its place in the order."""
+        if self.ordered and self.column in frame.columns and frame[self.column].null_count():
+            raise AnonymizationError(
+                f"ordered t-closeness on '{self.column}' needs a value in every row, "
+                f"{frame[self.column].null_count()} are empty; use equal distance or fill them"
+            )
+
     @property
     def distance(self) -> str:
         return "ordered" if self.ordered else "equal"

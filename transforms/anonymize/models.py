@@ -55,6 +55,9 @@ class PrivacyModel(ABC):
         """Like ``check_feasible``, for models that need to see the encoded data."""
         self.check_feasible(data.rows, max_suppressed)
 
+    def check_frame(self, frame: pl.DataFrame) -> None:  # noqa: B027
+        """Raise early for a table the model cannot judge (optional)."""
+
     @property
     @abstractmethod
     def name(self) -> str:

@@ -21,8 +21,8 @@ from transforms.anonymize import (
     environment_model,
     generalize_frame,
 )
+from transforms.anonymize.anonymised import failing_rows
 from transforms.anonymize.models import TOLERANCE, class_floor
-from transforms.anonymize.release import failing_rows
 
 
 def _node(draw, hs: dict) -> dict[str, int]:

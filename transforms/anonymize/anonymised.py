@@ -10,82 +10,21 @@ import numpy as np
 import polars as pl
 
 from transforms.anonymize.apply import generalize_frame
-from transforms.anonymize.closeness import TCloseness
-from transforms.anonymize.diversity import (
-    DistinctLDiversity,
-    EntropyLDiversity,
-    RecursiveCLDiversity,
-)
 from transforms.anonymize.encode import Classes
-from transforms.anonymize.environment import ReleaseEnvironment
-from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Metric
-from transforms.anonymize.models import KAnonymity, PrivacyModel, sensitive_columns
+from transforms.anonymize.models import PrivacyModel, sensitive_columns
 from transforms.anonymize.search import SearchResult, anonymize_search
 from transforms.anonymize.sensitive import SensitiveCounts, sensitive_codes
 
 
 @dataclass(frozen=True)
-class Release:
+class Anonymised:
     """The published rows (QIs generalised, suppressed records removed) and the search's
     account of the chosen node."""
 
     frame: pl.DataFrame
     result: SearchResult
-
-
-def environment_model(environment: str) -> ReleaseEnvironment:
-    """The model of a release environment by its name in policies and the CLI.
-
-    >>> environment_model("controlled").k
-    5
-    """
-    return ReleaseEnvironment(environment=environment)
-
-
-def diversity_model(column: str, kind: str, l: float, c: float | None = None) -> PrivacyModel:  # noqa: E741
-    """The l-diversity model of one sensitive column by its name in policies and the CLI."""
-    if kind == "entropy":
-        return EntropyLDiversity(column, l)
-    if not float(l).is_integer():
-        raise AnonymizationError(f"{kind} l-diversity needs a whole number l (got {l:g})")
-    if kind == "recursive":
-        if c is None:
-            raise AnonymizationError("recursive l-diversity needs 'c' (e.g. c: 3)")
-        return RecursiveCLDiversity(column, c, int(l))
-    if kind != "distinct":
-        raise AnonymizationError(f"unknown l-diversity kind '{kind}': distinct, entropy, recursive")
-    return DistinctLDiversity(column, int(l))
-
-
-def privacy_models(
-    k: int | None = None,
-    environment: str | None = None,
-    diversity: Sequence[tuple[str, str, float, float | None]] = (),
-    closeness: Sequence[tuple[str, float, bool]] = (),
-) -> list[PrivacyModel]:
-    """Models from settings: k, a release environment, (column, kind, l, c) diversities and
-    (column, t, ordered) closenesses, in that order."""
-    models: list[PrivacyModel] = []
-    if k is not None:
-        models.append(KAnonymity(k))
-    if environment is not None:
-        models.append(environment_model(environment))
-    models += [diversity_model(*d) for d in diversity]
-    models += [TCloseness(column, t, ordered) for column, t, ordered in closeness]
-    return models
-
-
-def _check_ordered(frame: pl.DataFrame, models: Sequence[PrivacyModel]) -> None:
-    for model in models:
-        if isinstance(model, TCloseness) and model.ordered:
-            column = model.column
-            if column in frame.columns and frame[column].null_count():
-                raise AnonymizationError(
-                    f"ordered t-closeness on '{column}' needs a value in every row, "
-                    f"{frame[column].null_count()} are empty; use equal distance or fill them"
-                )
 
 
 def anonymize_frame(
@@ -94,12 +33,13 @@ def anonymize_frame(
     models: Sequence[PrivacyModel],
     max_suppression: float = 0.0,
     metric: Metric | None = None,
-) -> Release:
+) -> Anonymised:
     """Optimal full-domain release of ``frame`` meeting every model with at most
     ``max_suppression`` (a share of the rows) removed."""
-    _check_ordered(frame, models)
+    for model in models:
+        model.check_frame(frame)
     found = anonymize_search(frame, hierarchies, models, max_suppression, metric)
-    return Release(publish_node(frame, hierarchies, found.levels, models), found)
+    return Anonymised(publish_node(frame, hierarchies, found.levels, models), found)
 
 
 def publish_node(
