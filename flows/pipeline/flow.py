@@ -29,7 +29,7 @@ from flows.settings import Paths
 from governance.budget import BudgetLedger
 from governance.policy.load import LoadedPolicy
 from governance.state import State
-from transforms.egress import EgressRefused, Release, egress_gate
+from transforms.egress import Check, EgressRefused, Release, egress_gate
 
 
 @task(name="ingest", cache_policy=NO_CACHE)
@@ -60,7 +60,12 @@ def build_product(planned: PlannedProduct, job: Job[Any]) -> Any:
 
 @task(name="egress-gate", cache_policy=NO_CACHE)
 def gate(planned: PlannedProduct, job: Job[Any], built: Any) -> Release:
+    """The gate's universal checks plus the kind's rules; a kind that hands it no rule to
+    re-check the release from the data is refused, whatever the release holds."""
     request = planned.kind.gate(job, built)
+    if not request.rules:
+        why = f"kind '{planned.kind.name}' hands the gate no rule that re-checks it from the data"
+        raise EgressRefused([Check("kind_rules", False, {"rules": 0}, why)])
     with streaming():
         return egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
 

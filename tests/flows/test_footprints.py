@@ -5,59 +5,16 @@ the budget a private release spends."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import polars as pl
 import pytest
 
-from flows.kinds import BuildContext, Job, ProductKind
-from flows.pipeline import prepare
-from flows.pipeline.plan import declarations
-from flows.settings import Paths
-from governance.budget import BudgetLedger
-from governance.state import State
-from sample_data.generate import generate
-from tests.conftest import POLICIES
-from transforms.egress import Release, egress_gate
-from transforms.footprint import BudgetSpend, CellTable, ClaimService, Footprint, RecordSet
-
-
-@dataclass(frozen=True)
-class Released:
-    kind: ProductKind[Any, Any]
-    job: Job[Any]
-    built: Any
-    cleared: Release
-    footprint: Footprint
+from tests.released import Released, release_everything
+from transforms.footprint import BudgetSpend, CellTable, ClaimService, RecordSet
 
 
 @pytest.fixture(scope="module")
 def released(tmp_path_factory) -> dict[str, Released]:
-    """Every product of the shipped policies built from 3,000 sample rows per resource and
-    cleared by the gate, outside Prefect."""
-    root = tmp_path_factory.mktemp("footprints")
-    paths = Paths(root / "domain", root / "published")
-    generate(paths.raw, rows=3000)
-    load_key = prepare.key_loader(paths, State(paths.state))
-    context = BuildContext(paths, BudgetLedger(paths.state), load_key)
-    found = declarations(POLICIES)
-    prepared = {}
-    for _, _, declared in found:
-        for rid, loaded in declared.policies.items():
-            if rid not in prepared:
-                staged = prepare.ingest(loaded, paths)
-                checked = prepare.validate(loaded, staged)
-                prepared[rid] = prepare.deidentify(loaded, staged, checked, paths, load_key)
-    out = {}
-    for spec, kind, declared in found:
-        sources = {r: prepared[r] for r in declared.resources}
-        job = Job(spec, declared, sources, context)
-        built = kind.build(job)
-        request = kind.gate(job, built)
-        cleared = egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
-        out[spec.id] = Released(kind, job, built, cleared, kind.footprint(job, built, cleared))
-    return out
+    return release_everything(tmp_path_factory.mktemp("footprints"))
 
 
 def test_every_kind_states_a_footprint_of_its_own_resources(released):

@@ -9,6 +9,7 @@ import json
 import re
 import sys
 import textwrap
+from dataclasses import replace
 
 import polars as pl
 import pytest
@@ -99,6 +100,23 @@ def test_a_registered_kind_is_built_gated_and_published(harness, headcount, doma
 
     again = build(str(policy))
     assert again.products[0].status == "up to date"
+
+
+def test_a_kind_that_hands_the_gate_no_rule_publishes_nothing(harness, headcount, domain):
+    from flows.pipeline.flow import build
+
+    class Unchecked(headcount.HeadcountKind):
+        def gate(self, job, built):
+            return replace(super().gate(job, built), rules=[])
+
+    KINDS.unregister("headcount")
+    KINDS.register(Unchecked())
+    policy = write(domain, 2)
+    paths = Paths.from_env()
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
+    (outcome,) = build(str(policy)).products
+    assert outcome.status == "refused" and "hands the gate no rule" in outcome.message
+    assert not paths.publish.exists()
 
 
 def test_a_registered_kind_is_in_the_schema_the_plan_and_authorizations(headcount, domain):
