@@ -39,6 +39,7 @@ __all__ = [
     "digest",
     "product_use",
     "with_subject",
+    "written",
 ]
 
 BASE_FIELDS = frozenset(
@@ -199,6 +200,12 @@ class ProductKind(ABC, Generic[SpecT, BuiltT]):
     @abstractmethod
     def footprint(self, job: Job[SpecT], built: BuiltT, cleared: Release) -> Footprint:
         """What the cleared release reveals about its resources."""
+
+
+def written(raw: Mapping[str, Any] | ProductBase, key: str) -> Any:
+    """A key of a product as the policy writes it, or the field of one already validated
+    (what `selects` reads)."""
+    return raw.get(key) if isinstance(raw, Mapping) else getattr(raw, key, None)
 
 
 def digest(payload: Mapping[str, Any]) -> str:

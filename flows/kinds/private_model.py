@@ -20,17 +20,16 @@ from flows.kinds.base import (
     GateRequest,
     Job,
     ProductKind,
-    product_use,
-    with_subject,
+    written,
 )
 from flows.kinds.model.binding import (
+    aggregate_use,
     bounded,
     describe_cells,
     model_cells,
     model_lineage,
     model_parts,
 )
-from flows.kinds.model.kind import field_of
 from flows.kinds.model.spec import AggregateSpec
 from governance.authorization.scope import Use
 from governance.budget import BudgetExceeded
@@ -108,12 +107,10 @@ class PrivateModelKind(ProductKind[PrivateModelProduct, PrivateTable]):
     spec = PrivateModelProduct
 
     def selects(self, raw: Mapping[str, Any] | PrivateModelProduct) -> bool:
-        return field_of(raw, "differential_privacy") is not None
+        return written(raw, "differential_privacy") is not None
 
     def use(self, spec: PrivateModelProduct, declared: Declared) -> Use:
-        resource = declared.resources[0]
-        columns = with_subject(spec.source_columns(), declared, resource)
-        return product_use(spec, declared, {resource: columns})
+        return aggregate_use(spec, declared)
 
     def describe(self, spec: PrivateModelProduct) -> str:
         private = spec.differential_privacy

@@ -11,6 +11,7 @@ from transforms.anonymize.diversity import (
     RecursiveCLDiversity,
 )
 from transforms.anonymize.encode import Encoded, encode
+from transforms.anonymize.environment import ReleaseEnvironment
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy, load_hierarchy, missing_values
 from transforms.anonymize.local import LocalRecoding, recode_locally
@@ -49,6 +50,7 @@ __all__ = [
     "NonUniformEntropy",
     "PrivacyModel",
     "RecursiveCLDiversity",
+    "ReleaseEnvironment",
     "SearchResult",
     "TCloseness",
     "anonymize_frame",

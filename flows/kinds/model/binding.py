@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import polars as pl
 
+from flows.kinds.base import Declared, product_use, with_subject
 from flows.kinds.model.spec import AggregateSpec
+from governance.authorization.scope import Use
 from governance.policy.models import Policy
 from transforms.egress import Origin
 from transforms.footprint import CellTable, Statistic
 from transforms.products.contribution import bound_contributions
 from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
+
+
+def aggregate_use(spec: AggregateSpec, declared: Declared) -> Use:
+    """A model's columns, with the subject its cells count people by."""
+    resource = declared.resources[0]
+    columns = with_subject(spec.source_columns(), declared, resource)
+    return product_use(spec, declared, {resource: columns})
 
 
 def model_parts(spec: AggregateSpec) -> tuple[list[Dim], list[Stat]]:

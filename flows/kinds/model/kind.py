@@ -10,8 +10,15 @@ from typing import Any
 import polars as pl
 
 from flows.files.streaming import streaming
-from flows.kinds.base import Declared, GateRequest, Job, ProductKind, product_use, with_subject
+from flows.kinds.base import (
+    Declared,
+    GateRequest,
+    Job,
+    ProductKind,
+    written,
+)
 from flows.kinds.model.binding import (
+    aggregate_use,
     bounded,
     describe_cells,
     model_cells,
@@ -37,12 +44,10 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
     spec = ModelProduct
 
     def selects(self, raw: Mapping[str, Any] | ModelProduct) -> bool:
-        return field_of(raw, "differential_privacy") is None
+        return written(raw, "differential_privacy") is None
 
     def use(self, spec: ModelProduct, declared: Declared) -> Use:
-        resource = declared.resources[0]
-        columns = with_subject(spec.source_columns(), declared, resource)
-        return product_use(spec, declared, {resource: columns})
+        return aggregate_use(spec, declared)
 
     def describe(self, spec: ModelProduct) -> str:
         return f"{describe_cells(spec)}; cells < {spec.min_group_size} people suppressed"
@@ -79,8 +84,3 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
     def footprint(self, job: Job[ModelProduct], built: ModelTable, cleared: Release) -> Footprint:
         cells = model_cells(job.spec, job.prepared.resource, cleared.frame, exact=True)
         return Footprint(job.spec.id, (cells,))
-
-
-def field_of(raw: Mapping[str, Any] | Any, name: str) -> Any:
-    """A key of a product as written, or the attribute of one already validated."""
-    return raw.get(name) if isinstance(raw, Mapping) else getattr(raw, name, None)
