@@ -51,9 +51,6 @@ class KindRegistry:
     def __iter__(self) -> Iterator[AnyKind]:
         return iter(self._kinds.values())
 
-    def get(self, name: str) -> AnyKind:
-        return self._kinds[name]
-
     def of(self, spec: ProductBase) -> AnyKind:
         """The kind a validated product spec belongs to."""
         for kind in self:

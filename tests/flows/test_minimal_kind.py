@@ -88,8 +88,9 @@ def test_a_registered_kind_is_built_gated_and_published(harness, headcount, doma
     register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
     result = build(str(policy))
 
-    (outcome,) = result.products
+    (outcome,) = result.published
     assert (outcome.kind, outcome.status, outcome.version) == ("headcount", "published", 1)
+    assert result.refused == () and result.resources[0].rows == 40
     assert outcome.checks == ("no_direct_identifiers", "pii_scan", "min_group_size")
     assert pl.read_parquet(outcome.path).rows() == [(12, False)]  # 12 people, 40 rows
     manifest = json.loads((outcome.path.parent / "manifest.json").read_text("utf-8"))
