@@ -97,9 +97,8 @@ def plan_build(
     if strict and problems:
         raise PolicyErrors([e for found in problems.values() for e in found])
     sweep(paths)  # authorizations whose term ended withdraw their products first
-    shas = {r: file_sha256(paths.source(lp.policy.resource.source))
-            for r, lp in policies.items() if r not in problems}  # fmt: skip
-    planned = [_settle(spec, kind, where, problems, shas, paths) for spec, kind, where in chosen]
+    hashed = _Hashes(policies, paths)
+    planned = [_settle(spec, kind, where, problems, hashed, paths) for spec, kind, where in chosen]
     flat = tuple(e for found in problems.values() for e in found)
     return BuildPlan(Path(target), tuple(planned), flat)
 
@@ -177,7 +176,7 @@ def _settle(
     kind: ProductKind[Any, Any],
     declared: Declared,
     problems: dict[str, list[PolicyError]],
-    shas: dict[str, str],
+    hashed: _Hashes,
     paths: Paths,
 ) -> PlannedProduct:
     """Refused by a problem of its resources or by its authorization, up to date, or to build."""
@@ -191,9 +190,25 @@ def _settle(
             return replace(
                 planned, status=Status.REFUSED, message=str(refused), clause=refused.clause
             )
-    fingerprint = kind.fingerprint(spec, declared, shas)
+    fingerprint = kind.fingerprint(spec, declared, hashed.of(declared.resources))
     manifest = latest_manifest(paths.publish, spec.id)
     if manifest and not manifest.get("withdrawn") and manifest.get("fingerprint") == fingerprint:
         return replace(planned, status=Status.UP_TO_DATE, fingerprint=fingerprint,
                         manifest=manifest)  # fmt: skip
     return replace(planned, fingerprint=fingerprint)
+
+
+class _Hashes:
+    """Content hashes of the sources, each read once and only when a product needs it (a
+    product its authorization refuses needs none)."""
+
+    def __init__(self, policies: dict[str, LoadedPolicy], paths: Paths):
+        self._policies, self._paths = policies, paths
+        self._known: dict[str, str] = {}
+
+    def of(self, resources: Sequence[str]) -> dict[str, str]:
+        for rid in resources:
+            if rid not in self._known:
+                source = self._policies[rid].policy.resource.source
+                self._known[rid] = file_sha256(self._paths.source(source))
+        return {rid: self._known[rid] for rid in resources}

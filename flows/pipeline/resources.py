@@ -53,8 +53,7 @@ class Resources:
 
     def close(self) -> None:
         """Remove every resource's work files."""
-        for rid in list(self._ready):
-            self._release(rid)
+        self._ready.clear()
         for rid in self._policies:
             shutil.rmtree(self._paths.work / rid, ignore_errors=True)
 

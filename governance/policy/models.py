@@ -33,17 +33,10 @@ class Policy(StrictModel):
 def with_items(document: type[Document], name: str, item: Any) -> type[Document]:
     """`document` with its list field `name` validated as a list of `item` (for products, a
     union of the registered kinds' specs), everything else as declared."""
-    declared = document.model_fields[name]
-    least = next((m.min_length for m in declared.metadata if hasattr(m, "min_length")), None)
-    field = Field(
-        default_factory=declared.default_factory,  # type: ignore[arg-type]
-        min_length=least,
-        description=declared.description,
-    )
     return create_model(  # type: ignore[call-overload, no-any-return]
         document.__name__,
         __base__=document,
         __module__=document.__module__,
         __doc__=document.__doc__,
-        **{name: (list[item], field)},
+        **{name: (list[item], document.model_fields[name])},
     )
