@@ -6,9 +6,10 @@ unknown per total, repeated until nothing more follows).
 Alone, the model with totals gives nothing away (its gate says so, and this attacker, who
 shares no code with it, agrees). Beside a second product whose cells are suppressed on their
 own, it does: on the demo's 50,000 rows the attacker recovers 6 of the 34 hidden cells
-exactly, 3 of them below the minimum of 10 people. Judging a release together with everything already published from its resource is
-the release ledger's job; until it exists the second test is expected to fail, and it fails
-the suite the day it passes, so the marker goes with the gap."""
+exactly, 3 of them below the minimum of 10 people. Judging a release together with everything
+already published from its resource is the release ledger's job; until it exists the second
+test is expected to fail, and it fails the suite the day it passes, so the marker goes with the
+gap."""
 
 from __future__ import annotations
 
