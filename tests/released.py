@@ -1,22 +1,30 @@
 """Every product of the shipped policies built from sample data and cleared by the egress gate,
-outside Prefect: what the footprint tests and the attacks on tampered builds start from."""
+outside Prefect, each footprint recorded in the release ledger as publication does: what the
+footprint tests and the attacks on tampered and linked releases start from."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.kinds import BuildContext, Job, ProductKind
+from flows.kinds import KINDS, BuildContext, Job, ProductKind
 from flows.pipeline import prepare
 from flows.pipeline.plan import declarations
+from flows.services.registration import submissions
+from flows.services.releases import record_footprint
 from flows.settings import Paths
 from governance.budget import BudgetLedger
+from governance.ledger import ReleaseLedger
+from governance.registry import RegistryStore, register
 from governance.state import State
 from sample_data.generate import generate
 from tests.conftest import POLICIES
 from transforms.egress import Release, egress_gate
 from transforms.footprint import Footprint
+
+NOW = dt.datetime(2026, 6, 30, 12, 0)
 
 
 @dataclass(frozen=True)
@@ -39,8 +47,10 @@ def release_everything(root: Path, rows: int = 3000) -> dict[str, Released]:
     """Sample data of `rows` rows per resource under `root`, every product built and cleared."""
     paths = Paths(root / "domain", root / "published")
     generate(paths.raw, rows=rows)
+    # registered as `sluice register` does: a private model spends its resource's registered budget
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(POLICIES), paths))
     load_key = prepare.key_loader(paths, State(paths.state))
-    context = BuildContext(paths, BudgetLedger(paths.state), load_key)
+    context = BuildContext(paths, BudgetLedger(paths.state), load_key, ReleaseLedger(paths.state))
     found = declarations(POLICIES)
     prepared = {}
     for _, _, declared in found:
@@ -55,5 +65,7 @@ def release_everything(root: Path, rows: int = 3000) -> dict[str, Released]:
         built = kind.build(job)
         request = kind.gate(job, built)
         cleared = egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
-        out[spec.id] = Released(kind, job, built, cleared, kind.footprint(job, built, cleared))
+        footprint = kind.footprint(job, built, cleared)
+        record_footprint(context.releases, footprint, 1, NOW)
+        out[spec.id] = Released(kind, job, built, cleared, footprint)
     return out

@@ -43,6 +43,18 @@ class CellTable:
     exact: bool = True
     """False when the values carry noise (differential privacy)."""
     min_group_size: int | None = None
+    truth: pl.DataFrame | None = field(default=None, repr=False)
+    """Exact values of every row's statistics (suppressed ones included), row for row with
+    `cells`; kept inside the domain so later releases are audited against this one."""
+    basis: str = ""
+    """Which rows the cells were counted from (the resource's content and de-identification,
+    and any contribution bounding): only cells of one basis add up with each other."""
+    width: float = 0.0
+    """Protection width: how wide a reader's range for a suppressed cell must stay."""
+    subject: bool = True
+    """False when each row is a person (no subject column): row counts count people."""
+    scope: str | None = None
+    """A filter the statistics are restricted to (their rows are a subset of the resource's)."""
 
 
 @dataclass(frozen=True)

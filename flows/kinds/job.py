@@ -12,6 +12,7 @@ import polars as pl
 
 from flows.settings import Paths
 from governance.budget import BudgetLedger
+from governance.ledger import ReleaseLedger
 from governance.policy.load import LoadedPolicy
 from governance.policy.models import Policy
 from governance.policy.product import ProductBase
@@ -65,11 +66,13 @@ class Declared:
 @dataclass(frozen=True)
 class BuildContext:
     """What a build may use beyond the prepared rows: the domain's folders, the privacy budget
-    ledger, and keys by name (created, recorded and audited by the shell)."""
+    ledger, keys by name (created, recorded and audited by the shell), and the release
+    ledger of what every resource has already published."""
 
     paths: Paths
     ledger: BudgetLedger
     load_key: Callable[[str], bytes]
+    releases: ReleaseLedger
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from flows.pipeline.results import BuildResult, ProductOutcome, Status
 from flows.services.audit_trail import record_refusal
 from flows.settings import Paths
 from governance.budget import BudgetLedger
+from governance.ledger import ReleaseLedger
 from governance.policy.load import LoadedPolicy
 from governance.state import State
 from transforms.egress import Check, EgressRefused, Release, egress_gate
@@ -89,7 +90,7 @@ def build(
     state = State(paths.state)
     outcomes = settle(plan, paths)
     load_key = prepare.key_loader(paths, state)
-    context = BuildContext(paths, BudgetLedger(paths.state), load_key)
+    context = BuildContext(paths, BudgetLedger(paths.state), load_key, ReleaseLedger(paths.state))
     resources = Resources(plan, paths, state, lambda lp: _prepare(lp, paths, load_key))
     try:
         for planned in resources.order():

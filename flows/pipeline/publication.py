@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.clock import now
 from flows.files.published import Published, publish
 from flows.kinds import Job
 from flows.pipeline.plan import PlannedProduct
 from flows.services.audit_trail import record_publication
+from flows.services.releases import record_footprint
 from transforms.egress import Release
 
 
@@ -23,4 +25,6 @@ def publish_release(
         cleared, product=job.spec.id, meta=meta, publish_dir=job.context.paths.publish
     )
     record_publication(job.context.paths, published, planned.declared.sha256, job.inputs)
+    footprint = kind.footprint(job, built, cleared)
+    record_footprint(job.context.releases, footprint, published.version, now())
     return published

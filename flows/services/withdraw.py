@@ -13,6 +13,7 @@ from flows.files.atomic import write_atomically
 from flows.files.published import DATA, MANIFEST, write_catalog
 from flows.services.audit_trail import record
 from flows.settings import Paths
+from governance.ledger import ReleaseLedger
 
 
 def withdraw(paths: Paths, authorization_id: str, reason: str) -> list[str]:
@@ -30,6 +31,7 @@ def withdraw(paths: Paths, authorization_id: str, reason: str) -> list[str]:
             versions.append(_withdraw_version(paths, manifest_path, manifest, reason))
         if versions:
             touched.append(product_dir.name)
+            ReleaseLedger(paths.state).retire(product_dir.name, f"withdrawn: {reason}", now())
             record(
                 paths, "withdraw", subject=product_dir.name, authorization_id=authorization_id,
                 outputs=versions, counts={"versions": len(versions)}, detail=reason,

@@ -4,12 +4,10 @@ product shows, and solves the published totals of another for the cells still hi
 unknown per total, repeated until nothing more follows).
 
 Alone, the model with totals gives nothing away (its gate says so, and this attacker, who
-shares no code with it, agrees). Beside a second product whose cells are suppressed on their
-own, it does: on the demo's 50,000 rows the attacker recovers 6 of the 34 hidden cells
-exactly, 3 of them below the minimum of 10 people. Judging a release together with everything
-already published from its resource is the release ledger's job; until it exists the second
-test is expected to fail, and it fails the suite the day it passes, so the marker goes with the
-gap."""
+shares no code with it, agrees). Beside a second product whose cells were suppressed on their
+own, it used to: on the demo's 50,000 rows the attacker recovered 6 of the 34 hidden cells
+exactly, 3 of them below the minimum of 10 people. Each release is now protected together with
+everything live from its resource (the release ledger), and the attacker learns nothing."""
 
 from __future__ import annotations
 
@@ -83,9 +81,6 @@ def test_the_model_with_totals_alone_gives_no_hidden_cell_away(released):
     assert attack(table, []) == {}
 
 
-@pytest.mark.xfail(
-    strict=True, reason="releases of one resource are not yet judged together (release ledger)"
-)
 def test_a_second_product_of_the_resource_gives_no_hidden_cell_away(released):
     model = released["employment_model"]
     other = released["insured_by_city_industry"].cleared.frame

@@ -96,11 +96,14 @@ def compose_index(
     min_group_size: int,
     normalisation: Literal["min_max", "z_score"] = "min_max",
     scale: float = 100.0,
+    hidden: Mapping[str, set[tuple[object, object]]] | None = None,
 ) -> pl.DataFrame:
     """Publishable index table: per (region, period) each indicator's value (null when
     suppressed), its normalised score, the weighted composite and how many inputs were
     suppressed. The composite is null unless every weighted score is present. Scores are
     rounded to 6 decimals and the composite to 4: enough to rank, without float noise.
+    `hidden` names (region, period) cells of an indicator to suppress besides the small ones
+    (what the protection of linked tables asks); a ratio over a hidden value is hidden too.
 
     >>> cells = {"a": pl.DataFrame({"region": ["x", "y", "z"], "period": [1, 1, 1],
     ...     "value": [1.0, 3.0, 9.0], "subjects": [20, 20, 3]})}
@@ -110,7 +113,7 @@ def compose_index(
     if min_group_size < 2:
         raise TransformError("min_group_size must be at least 2")
     _check_components(cells, components)
-    table = _values(cells, components, min_group_size)
+    table = _values(cells, components, min_group_size, hidden or {})
     weighted = [c for c in components if c.weight > 0]
     if not weighted:
         raise TransformError("at least one indicator needs a weight above 0")
@@ -148,7 +151,10 @@ def _check_components(cells: Mapping[str, pl.DataFrame], components: Sequence[Co
 
 
 def _values(
-    cells: Mapping[str, pl.DataFrame], components: Sequence[Component], min_group_size: int
+    cells: Mapping[str, pl.DataFrame],
+    components: Sequence[Component],
+    min_group_size: int,
+    hidden: Mapping[str, set[tuple[object, object]]],
 ) -> pl.DataFrame:
     """Every (region, period) any indicator has, with each component's published value."""
     keys = [REGION, PERIOD]
@@ -165,6 +171,11 @@ def _values(
         enough = pl.all_horizontal(
             pl.col(f"__n_{i}").fill_null(0) >= min_group_size for i in inputs
         )
+        for i in inputs:
+            if hidden.get(i):
+                enough = enough & ~pl.concat_str(keys, separator="\x1f").is_in(
+                    ["\x1f".join(map(str, k)) for k in hidden[i]]
+                )
         value = pl.col(f"__v_{c.id}")
         if c.per is not None:
             denominator = pl.col(f"__v_{c.per}")

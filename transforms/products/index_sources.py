@@ -3,7 +3,7 @@ compose: the part of building an index that does not depend on how it was declar
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -41,9 +41,11 @@ def index_table(
     scale: float,
     periods: Sequence[int | str] | None = None,
     names: tuple[str, str] = (REGION, PERIOD),
+    hidden: Mapping[str, set[tuple[object, object]]] | None = None,
 ) -> pl.DataFrame:
     """The published table: region, period, indicator values, scores, composite; only the
-    given periods when some are named; region and period published under `names`."""
+    given periods when some are named; region and period published under `names`; the
+    (region, period) cells `hidden` names per indicator suppressed too."""
     cells = {}
     for s in sources:
         found = indicator_cells(
@@ -59,5 +61,6 @@ def index_table(
         min_group_size=min_group_size,
         normalisation=normalisation,  # type: ignore[arg-type]
         scale=scale,
+        hidden=hidden,
     )
     return table.rename({REGION: names[0], PERIOD: names[1]})

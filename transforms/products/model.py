@@ -134,6 +134,46 @@ def protect_margins(
     )
 
 
+def show_rows(
+    table: pl.DataFrame, unsuppressed: pl.DataFrame, rows: set[int], stats: Sequence[Stat]
+) -> pl.DataFrame:
+    """Publish the given rows after all, with their values from `unsuppressed` (the same rows
+    before secondary suppression): complements another release already publishes.
+
+    >>> t = pl.DataFrame({"d": ["a", "b"], "n": [12, None], "suppressed": [False, True]})
+    >>> raw = t.with_columns(pl.Series("n", [12, 15]), pl.lit(False).alias("suppressed"))
+    >>> show_rows(t, raw, {1}, [Stat("n", "count")]).rows()
+    [('a', 12, False), ('b', 15, False)]
+    """
+    if not rows:
+        return table
+    mark = pl.int_range(pl.len()).is_in(sorted(rows))
+    return table.with_columns(
+        (pl.col(SUPPRESSED) & ~mark).alias(SUPPRESSED),
+        *(
+            pl.when(mark).then(unsuppressed[s.name]).otherwise(pl.col(s.name)).alias(s.name)
+            for s in stats
+        ),
+    )
+
+
+def hide_rows(table: pl.DataFrame, rows: set[int], stats: Sequence[Stat]) -> pl.DataFrame:
+    """Suppress the given rows too (their measures null): the cells protection of linked
+    tables asks this table to hide.
+
+    >>> t = pl.DataFrame({"d": ["a", "b"], "n": [12, 15], "suppressed": [False, False]})
+    >>> hide_rows(t, {1}, [Stat("n", "count")]).rows()
+    [('a', 12, False), ('b', None, True)]
+    """
+    if not rows:
+        return table
+    mark = pl.int_range(pl.len()).is_in(sorted(rows))
+    return table.with_columns(
+        (pl.col(SUPPRESSED) | mark).alias(SUPPRESSED),
+        *(pl.when(mark).then(None).otherwise(pl.col(s.name)).alias(s.name) for s in stats),
+    )
+
+
 def _aggregate(
     cells: pl.LazyFrame, keys: list[str], stats: Sequence[Stat], people: pl.Expr
 ) -> pl.LazyFrame:

@@ -20,10 +20,12 @@ from flows.kinds.base import (
     product_use,
     with_subject,
 )
+from flows.kinds.index.cells import index_cells
 from flows.kinds.index.spec import IndexProduct, Indicator
+from flows.kinds.linked import linked_rule, protect
 from governance.authorization.scope import Use
 from transforms.egress import IndexRule, IndicatorRule, Origin, Release
-from transforms.footprint import CellTable, Footprint, Statistic
+from transforms.footprint import Footprint
 from transforms.products.index import INDEX, MISSING, SCORE_SUFFIX, Component
 from transforms.products.index_keys import period_key, region_key
 from transforms.products.index_sources import IndicatorSource, index_table
@@ -74,15 +76,32 @@ class IndexKind(ProductKind[IndexProduct, pl.DataFrame]):
         return PlanTable(columns, tuple(rows))
 
     def build(self, job: Job[IndexProduct]) -> pl.DataFrame:
+        """Compose, then hide the cells the resources' live tables make it hide (a hidden
+        cell changes the normalisation, so the index is composed again)."""
         spec = job.spec
-        return index_table(
-            _sources(spec, job.sources),
-            min_group_size=spec.min_group_size,
-            normalisation=spec.normalisation,
-            scale=spec.scale,
-            periods=_periods(spec),
-            names=(spec.region.name, spec.period.name),
-        )
+        sources = _sources(spec, job.sources)
+
+        def compose(hidden: dict[str, set[tuple[object, object]]] | None) -> pl.DataFrame:
+            return index_table(
+                sources,
+                min_group_size=spec.min_group_size,
+                normalisation=spec.normalisation,
+                scale=spec.scale,
+                periods=_periods(spec),
+                names=(spec.region.name, spec.period.name),
+                hidden=hidden,
+            )
+
+        table = compose(None)
+        pattern = protect(job, index_cells(job, table, sources))
+        if not pattern.hide:
+            return table
+        keys = table.select(spec.region.name, spec.period.name).rows()
+        hidden = {
+            spec.indicators[part].id: {keys[row] for row in rows}
+            for part, rows in pattern.hide.items()
+        }
+        return compose(hidden)
 
     def gate(self, job: Job[IndexProduct], built: pl.DataFrame) -> GateRequest:
         spec = job.spec
@@ -92,7 +111,9 @@ class IndexKind(ProductKind[IndexProduct, pl.DataFrame]):
             for s in _sources(spec, job.sources)
         ]  # fmt: skip
         rule = IndexRule(spec.region.name, spec.period.name, rules, spec.min_group_size)
-        return GateRequest(built, _lineage(spec), [rule])
+        sources = _sources(spec, job.sources)
+        linked = linked_rule(job, lambda frame: index_cells(job, frame, sources))
+        return GateRequest(built, _lineage(spec), [rule, linked])
 
     def resource_section(self, declared: Declared) -> dict[str, Any]:
         resources = [declared.policies[r] for r in declared.resources]
@@ -145,22 +166,8 @@ class IndexKind(ProductKind[IndexProduct, pl.DataFrame]):
 
     def footprint(self, job: Job[IndexProduct], built: pl.DataFrame, cleared: Release) -> Footprint:
         """One table of cells per indicator, keyed by region and period, a hidden value null."""
-        spec = job.spec
-        keys = [spec.region.name, spec.period.name]
-        parts = []
-        for ind in spec.indicators:
-            shown = [ind.id, *([ind.id + SCORE_SUFFIX] if ind.id + SCORE_SUFFIX in built else [])]
-            cells = cleared.frame.select(*keys, *shown)
-            parts.append(
-                CellTable(
-                    resource=ind.resource,
-                    dimensions=((ind.region, keys[0]), (ind.period, keys[1])),
-                    statistics=(Statistic(ind.id, ind.aggregate, ind.column),),
-                    cells=cells,
-                    min_group_size=spec.min_group_size,
-                )
-            )
-        return Footprint(spec.id, tuple(parts))
+        sources = _sources(job.spec, job.sources)
+        return Footprint(job.spec.id, tuple(index_cells(job, cleared.frame, sources)))
 
 
 def _sources(spec: IndexProduct, prepared: Mapping[str, Prepared]) -> list[IndicatorSource]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from flows.kinds.base import Declared, product_use, with_subject
+from flows.kinds.base import Declared, Job, product_use, with_subject
+from flows.kinds.linked import basis
 from flows.kinds.model.spec import AggregateSpec
 from governance.authorization.scope import Use
 from governance.policy.models import Policy
 from transforms.egress import Origin
 from transforms.footprint import CellTable, Statistic
+from transforms.linked.truth import exact_values
 from transforms.products.contribution import bound_contributions
 from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
 
@@ -56,7 +58,14 @@ def model_lineage(policy: Policy, spec: AggregateSpec) -> dict[str, Origin]:
 
 
 def model_cells(
-    spec: AggregateSpec, resource: str, table: pl.DataFrame, *, exact: bool
+    spec: AggregateSpec,
+    resource: str,
+    table: pl.DataFrame,
+    *,
+    exact: bool,
+    truth: pl.DataFrame | None = None,
+    basis: str = "",
+    subject: bool = True,
 ) -> CellTable:
     """The cells a model publishes, suppressed ones and totals included."""
     return CellTable(
@@ -68,7 +77,32 @@ def model_cells(
         margin=MARGIN if spec.margins else None,
         exact=exact,
         min_group_size=spec.min_group_size if exact else None,
+        truth=truth,
+        basis=basis,
+        width=float(spec.width()),
+        subject=subject,
     )
+
+
+def counted_cells(job: Job[AggregateSpec], table: pl.DataFrame) -> CellTable:
+    """A model's published table with the exact value of every row recounted from the rows
+    it was built from (inside the domain), on the basis the ledger links it by."""
+    spec, prepared = job.spec, job.prepared
+    cells = model_cells(spec, prepared.resource, table, exact=True)
+    truth = exact_values(
+        table,
+        bounded(spec, prepared.frame(), prepared.subject),
+        dims=cells.dimensions,
+        statistics=cells.statistics,
+        subject=prepared.subject,
+        margin=cells.margin,
+    )
+    contribution = spec.contribution.model_dump(mode="json") if spec.contribution else None
+    return model_cells(
+        spec, prepared.resource, table, exact=True, truth=truth,
+        basis=basis(job, prepared.resource, contribution=contribution),
+        subject=prepared.subject is not None,
+    )  # fmt: skip
 
 
 def describe_cells(spec: AggregateSpec) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -17,26 +17,29 @@ from flows.kinds.base import (
     ProductKind,
     written,
 )
+from flows.kinds.linked import linked_rule, protect
 from flows.kinds.model.binding import (
     aggregate_use,
     bounded,
+    counted_cells,
     describe_cells,
-    model_cells,
     model_lineage,
     model_parts,
 )
 from flows.kinds.model.spec import ModelProduct
 from governance.authorization.scope import Use
 from transforms.egress import CellRule, Release
-from transforms.footprint import Footprint
-from transforms.products.model import MARGIN, build_model, protect_margins
+from transforms.footprint import CellTable, Footprint
+from transforms.products.model import MARGIN, build_model, hide_rows, protect_margins, show_rows
 
 
 @dataclass(frozen=True)
 class ModelTable:
-    """A model's published table, suppressed cells flagged."""
+    """A model's published table, suppressed cells flagged, with its exact cells (inside the
+    domain, for the release ledger)."""
 
     table: pl.DataFrame
+    cells: CellTable
 
 
 class ModelKind(ProductKind[ModelProduct, ModelTable]):
@@ -65,9 +68,14 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
         )
         with streaming():
             table = plan.collect(engine="streaming")
+        unsuppressed = table
         if spec.margins:
             table = protect_margins(table, dims=[d.output for d in dims], stats=stats)
-        return ModelTable(table)
+        cells = counted_cells(job, table)
+        pattern = protect(job, [cells])
+        table = show_rows(table, unsuppressed, pattern.show.get(0, set()), stats)
+        table = hide_rows(table, pattern.hide.get(0, set()), stats)
+        return ModelTable(table, replace(cells, cells=table))
 
     def gate(self, job: Job[ModelProduct], built: ModelTable) -> GateRequest:
         spec, prepared = job.spec, job.prepared
@@ -79,8 +87,8 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
             subject=prepared.subject,
             margin=MARGIN if spec.margins else None,
         )
-        return GateRequest(built.table, model_lineage(job.policy, spec), [cells])
+        linked = linked_rule(job, lambda frame: [counted_cells(job, frame)])
+        return GateRequest(built.table, model_lineage(job.policy, spec), [cells, linked])
 
     def footprint(self, job: Job[ModelProduct], built: ModelTable, cleared: Release) -> Footprint:
-        cells = model_cells(job.spec, job.prepared.resource, cleared.frame, exact=True)
-        return Footprint(job.spec.id, (cells,))
+        return Footprint(job.spec.id, (replace(built.cells, cells=cleared.frame),))

@@ -45,10 +45,24 @@ class Measure(StrictModel):
 
 class Contribution(StrictModel):
     """Contribution bounding: how often one person may count, and the range values are clamped
-    to, so one person's influence on any published number is bounded."""
+    to, so one person's influence on any published number is bounded.
+
+    Under differential privacy the rows are bounded within cells: a person keeps at most
+    `max_rows_per_subject` rows in each cell and counts in at most `max_partitions_per_subject`
+    cells, so a bound that covers everyone leaves the counts exact before noise. A model without
+    differential privacy bounds rows over the whole resource and has no use for the second."""
 
     max_rows_per_subject: int | None = Field(
-        None, ge=1, description="Rows kept per person (chosen by a hash, not file order)."
+        None,
+        ge=1,
+        description="Rows kept per person: in each cell under differential privacy, over the "
+        "whole resource otherwise (chosen by a keyed hash, not file order).",
+    )
+    max_partitions_per_subject: int | None = Field(
+        None,
+        ge=1,
+        description="Differential privacy: cells (combinations of the dimensions) one person "
+        "may count in; the noise grows with it. Required when the resource has a subject.",
     )
     bounds: dict[str, tuple[float, float]] = Field(
         default_factory=dict, description="Column -> [low, high]; values are clamped to it."
@@ -77,6 +91,13 @@ class AggregateSpec(ProductBase):
         "away are suppressed too (secondary suppression).",
     )
     contribution: Contribution | None = None
+    protection_width: int | None = Field(
+        None,
+        ge=0,
+        description="How wide a reader's range for a suppressed cell below min_group_size must "
+        "stay, in people, given every live table of the resource (interval audit); default "
+        "(min_group_size - 1) // 2, at most min_group_size - 2.",
+    )
 
     @model_validator(mode="after")
     def _margins_are_dimensions(self) -> AggregateSpec:
@@ -88,6 +109,24 @@ class AggregateSpec(ProductBase):
         if len(set(self.margins)) != len(self.margins):
             raise ValueError("margins lists a dimension twice")
         return self
+
+    @model_validator(mode="after")
+    def _width_fits(self) -> AggregateSpec:
+        if self.protection_width is not None and self.protection_width > max(
+            self.min_group_size - 2, 0
+        ):
+            raise ValueError(
+                f"protection_width {self.protection_width} cannot be met: a suppressed cell "
+                f"holds 1 to {self.min_group_size - 1} people, a range of at most "
+                f"{max(self.min_group_size - 2, 0)}"
+            )
+        return self
+
+    def width(self) -> int:
+        """The protection width the interval audit holds this product's hidden cells to."""
+        if self.protection_width is not None:
+            return self.protection_width
+        return (self.min_group_size - 1) // 2
 
     def dimension_specs(self) -> list[Dimension]:
         return [d if isinstance(d, Dimension) else Dimension(column=d) for d in self.dimensions]

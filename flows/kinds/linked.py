@@ -1,0 +1,85 @@
+"""What a table kind does about the resource's other live releases: it hides the cells the
+joint protection asks for, hands the gate the joint audit, and names the rows it counted from
+(its basis), so that only cells counted from the same rows are linked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from flows.kinds.base import BuildRefused, Job, digest
+from transforms.egress.linked import LinkedRule
+from transforms.footprint import CellTable
+from transforms.linked.cells import SCHEMA, linked_cells
+from transforms.linked.protect import Protection, protect_jointly
+
+
+def basis(job: Job[Any], resource: str, **extra: Any) -> str:
+    """The rows a table of `resource` is counted from: the resource's content and how it is
+    de-identified (plus, say, a product's contribution bounding)."""
+    loaded = job.declared.policies[resource]
+    return digest(
+        {
+            "inputs": [i["sha256"] for i in job.sources[resource].inputs],
+            "columns": loaded.policy.model_dump(mode="json")["columns"],
+            **{k: v for k, v in extra.items() if v is not None},
+        }
+    )
+
+
+def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
+    """Linked cells of the live tables `table` is judged with (same resource and basis,
+    other products)."""
+    found = job.context.releases.live_cells(table.resource, table.basis, besides=job.spec.id)
+    frame = pl.from_arrow(found)
+    assert isinstance(frame, pl.DataFrame)
+    return frame.with_columns(pl.lit(False).alias("candidate")).select(
+        pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()
+    )
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """Rows to hide, and complements to show, per table part of a release."""
+
+    hide: dict[int, set[int]]
+    show: dict[int, set[int]]
+
+
+def protect(job: Job[Any], tables: Sequence[CellTable]) -> Pattern:
+    """Rows to hide (and complements to show) per table part, so that beside the live tables
+    nothing is newly exposed; a release that cannot be made safe by hiding its own cells is
+    refused."""
+    groups: dict[tuple[str, str], list[pl.DataFrame]] = {}
+    samples: dict[tuple[str, str], CellTable] = {}
+    for part, table in enumerate(tables):
+        if table.exact:
+            group = (table.resource, table.basis)
+            samples.setdefault(group, table)
+            groups.setdefault(group, []).append(
+                linked_cells(table, job.spec.id, part, candidate=True)
+            )
+    hide: dict[int, set[int]] = {}
+    show: dict[int, set[int]] = {}
+    for group, parts in groups.items():
+        found: Protection = protect_jointly(live(job, samples[group]), pl.concat(parts))
+        if found.refusals:
+            shown = "; ".join(found.refusals[:3])
+            more = f" (and {len(found.refusals) - 3} more)" if len(found.refusals) > 3 else ""
+            raise BuildRefused(
+                f"{job.spec.id}: beside the live releases of {group[0]}, {shown}{more}",
+                clause="linked_tables",
+            )
+        for part, row in found.hide:
+            hide.setdefault(part, set()).add(row)
+        for part, row in found.show:
+            show.setdefault(part, set()).add(row)
+    return Pattern(hide, show)
+
+
+def linked_rule(job: Job[Any], tables: Callable[[pl.DataFrame], Sequence[CellTable]]) -> LinkedRule:
+    """The gate's joint audit of the release beside the live tables of its resources."""
+    return LinkedRule(job.spec.id, tables, lambda table: live(job, table))

@@ -1,0 +1,71 @@
+"""Recording what a published version reveals in the release ledger (governance/ledger.py):
+each footprint part with a summary a reader of `sluice ledger show` understands, and every
+table cell with its exact value, so later releases are audited against it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import polars as pl
+
+from governance.ledger import CELL_COLUMNS, ReleaseLedger
+from transforms.footprint import BudgetSpend, CellTable, ClaimService, Footprint, Part, RecordSet
+from transforms.linked.cells import linked_cells
+
+
+def record_footprint(
+    ledger: ReleaseLedger, footprint: Footprint, version: int, at: dt.datetime
+) -> None:
+    """Record one published version's footprint; older versions of the product retire."""
+    parts, cells = [], []
+    for number, part in enumerate(footprint.parts):
+        basis = part.basis if isinstance(part, CellTable) else ""
+        parts.append({"part": number, "resource": part.resource, "kind": _kind(part),
+                      "basis": basis, "summary": summary(part)})  # fmt: skip
+        if isinstance(part, CellTable):
+            cells.append(linked_cells(part, footprint.product, number))
+    table = None
+    if cells:
+        table = pl.concat(cells).select("part", *CELL_COLUMNS).to_arrow()
+    ledger.record(footprint.product, version, parts, table, at)
+
+
+def summary(part: Part) -> dict[str, Any]:
+    """What a part reveals, in plain terms (no cell values)."""
+    if isinstance(part, CellTable):
+        hidden = int(part.cells[part.suppressed].sum()) if part.suppressed else None
+        return {
+            "dimensions": [f"{out} ({src})" for src, out in part.dimensions],
+            "statistics": [f"{s.name}={s.aggregate}({s.column or ''})" for s in part.statistics],
+            "rows": part.cells.height,
+            "margins": part.margin is not None,
+            "suppressed": hidden,
+            "exact": part.exact,
+            "min_group_size": part.min_group_size,
+            "protection_width": part.width,
+        }
+    if isinstance(part, RecordSet):
+        return {
+            "quasi_identifiers": [
+                f"{q.column}@{q.level}/{q.top_level}"
+                + (f" (rows at {sorted(q.levels_used)})" if q.levels_used else "")
+                for q in part.quasi_identifiers
+            ],
+            "columns": list(part.columns),
+            "rows": part.rows,
+        }
+    if isinstance(part, ClaimService):
+        return {
+            "identifier": part.identifier,
+            "claims": {name: list(cols) for name, cols in part.claims},
+            "answers": list(part.answers),
+        }
+    assert isinstance(part, BudgetSpend)
+    return dataclasses.asdict(part)
+
+
+def _kind(part: Part) -> str:
+    return {CellTable: "cells", RecordSet: "records", ClaimService: "claims",
+            BudgetSpend: "budget"}[type(part)]  # fmt: skip

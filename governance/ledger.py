@@ -1,0 +1,158 @@
+"""The release ledger (发布台账): what every live product version reveals about each resource,
+kept in domain/state.duckdb so that a new release is judged together with everything already
+published from its resource (汇聚关联风险), not alone.
+
+A version's footprint is recorded when it is published, as parts (a table of cells, a record
+set, a claim service, a budget spend) and, for tables, every cell with its exact value beside
+what was published. Publishing a newer version of the product retires the older one's
+footprint (superseded), and so does withdrawal; retired parts stay in the ledger for the
+record and are left out of every audit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from governance.duck import reading, select, transaction
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS release_parts (
+    resource_id TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    basis TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    recorded_at TIMESTAMP NOT NULL,
+    retired_at TIMESTAMP,
+    retired_why TEXT,
+    PRIMARY KEY (product_id, version, part)
+);
+CREATE TABLE IF NOT EXISTS release_cells (
+    product_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    "row" BIGINT NOT NULL,
+    family TEXT NOT NULL,
+    additive BOOLEAN NOT NULL,
+    dims TEXT[] NOT NULL,
+    "key" TEXT[] NOT NULL,
+    published DOUBLE,
+    truth DOUBLE,
+    suppressed BOOLEAN NOT NULL,
+    threshold BIGINT,
+    width DOUBLE
+);
+"""
+TABLES = ("release_parts", "release_cells")
+CELL_COLUMNS = (
+    "row", "family", "additive", "dims", "key", "published", "truth", "suppressed",
+    "threshold", "width",
+)  # fmt: skip
+
+
+class ReleaseLedger:
+    """Footprints per resource in domain/state.duckdb; each recording is one transaction."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def record(
+        self,
+        product: str,
+        version: int,
+        parts: list[dict[str, Any]],
+        cells: pa.Table | None,
+        at: dt.datetime,
+    ) -> None:
+        """Record a published version's parts ({part, resource, kind, basis, summary}) and
+        table cells (columns `part` and CELL_COLUMNS), and retire the product's older
+        versions."""
+        with transaction(self.path, SCHEMA) as con:
+            _retire(con, product, at, f"superseded by v{version}", before=version)
+            for p in parts:
+                con.execute(
+                    "INSERT OR REPLACE INTO release_parts "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                    [p["resource"], product, version, p["part"], p["kind"], p.get("basis", ""),
+                     json.dumps(p["summary"], ensure_ascii=False, default=str), at],
+                )  # fmt: skip
+            con.execute("DELETE FROM release_cells WHERE product_id = ? AND version = ?",
+                        [product, version])  # fmt: skip
+            if cells is not None and cells.num_rows:
+                con.register("incoming", cells)
+                columns = ", ".join(f'"{c}"' for c in ("part", *CELL_COLUMNS))
+                con.execute(
+                    f"INSERT INTO release_cells (product_id, version, {columns}) "
+                    f"SELECT ?, ?, {columns} FROM incoming",
+                    [product, version],
+                )
+                con.unregister("incoming")
+
+    def retire(self, product: str, why: str, at: dt.datetime) -> int:
+        """Retire every live part of a product (withdrawal); returns how many."""
+        with transaction(self.path, SCHEMA) as con:
+            return _retire(con, product, at, why)
+
+    def live_cells(self, resource: str, basis: str, *, besides: str | None = None) -> pa.Table:
+        """Cells of every live table part of `resource` on `basis`, other than `besides`'s,
+        with `product` naming the product and version."""
+        with reading(self.path, SCHEMA, TABLES) as con:
+            columns = ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
+            return con.execute(
+                f"SELECT p.product_id || ' v' || p.version AS product, c.part, {columns} "
+                "FROM release_cells c JOIN release_parts p USING (product_id, version, part) "
+                "WHERE p.resource_id = ? AND p.basis = ? AND p.retired_at IS NULL "
+                'AND p.product_id IS DISTINCT FROM ? ORDER BY p.product_id, c.part, c."row"',
+                [resource, basis, besides],
+            ).to_arrow_table()  # noqa: one copy of a small result
+
+    def parts(self, resource: str, *, retired: bool = False) -> list[dict[str, Any]]:
+        """The resource's parts (live ones, or all), oldest first, with their cell counts."""
+        where = "" if retired else "AND p.retired_at IS NULL"
+        with reading(self.path, SCHEMA, TABLES) as con:
+            rows = select(
+                con,
+                'SELECT p.*, (SELECT count(DISTINCT c."row") FROM release_cells c WHERE '
+                "c.product_id = p.product_id AND c.version = p.version AND c.part = p.part) "
+                'AS cells, (SELECT count(DISTINCT c."row") FROM release_cells c WHERE '
+                "c.product_id = p.product_id AND c.version = p.version AND c.part = p.part "
+                "AND c.suppressed) AS hidden FROM release_parts p "
+                f"WHERE p.resource_id = ? {where} ORDER BY p.recorded_at, p.product_id, p.part",
+                [resource],
+            )
+        for row in rows:
+            row["summary"] = json.loads(row["summary"])
+        return rows
+
+    def resources(self) -> list[str]:
+        """Resources the ledger holds anything for."""
+        with reading(self.path, SCHEMA, TABLES) as con:
+            found = con.execute(
+                "SELECT DISTINCT resource_id FROM release_parts ORDER BY 1"
+            ).fetchall()
+        return [r[0] for r in found]
+
+
+def _retire(
+    con: duckdb.DuckDBPyConnection,
+    product: str,
+    at: dt.datetime,
+    why: str,
+    before: int | None = None,
+) -> int:
+    older = "AND version < ?" if before is not None else ""
+    params: list[Any] = [at, why, product, *([before] if before is not None else [])]
+    found = con.execute(
+        "UPDATE release_parts SET retired_at = ?, retired_why = ? "
+        f"WHERE product_id = ? AND retired_at IS NULL {older} RETURNING part",
+        params,
+    ).fetchall()
+    return len(found)

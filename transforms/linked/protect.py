@@ -1,0 +1,253 @@
+"""Linked-table protection (tau-ARGUS linked tables, sdcTable `protectLinkedTables`), against
+everything already published from the resource: a release hides more of its own cells until
+the interval audit over it and every live table finds no cell it newly exposes.
+
+1. Consistency: a cell a live table hides is hidden here too, or the difference gives it away;
+   a complement this release hid that a live table publishes is shown (hiding it helps nothing).
+2. A cell this release must hide (below its minimum group size) that a live table publishes
+   cannot be hidden any more: the release is refused, naming the product to rebuild first.
+3. While the audit finds exposed cells, hide for each the cheapest cell of this release (fewest
+   people, cells before totals) in an equation that exposes it; when no equation holds one,
+   the exposure comes from live tables alone and the release is refused, naming them.
+4. Then undo hidings, most costly first, that the audit does not need: secondary suppression
+   of least cost that this greedy order finds (not a proven optimum).
+
+Exposures the live tables already had before this release are not its doing; they are
+reported, not charged to it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from transforms.linked.audit import Audit, Exposure, interval_audit
+from transforms.linked.system import NULL, System
+
+_ROUNDS = 200
+
+
+@dataclass
+class Protection:
+    """Rows of the release to hide besides its own suppression, or why it cannot be."""
+
+    hide: set[tuple[int, int]] = field(default_factory=set)
+    """(part, row) pairs of the release's tables."""
+    show: set[tuple[int, int]] = field(default_factory=set)
+    """Rows the release hid as complements that a live table publishes (see _moot)."""
+    refusals: list[str] = field(default_factory=list)
+    audit: Audit | None = None
+    inherited: list[Exposure] = field(default_factory=list)
+    """Cells the live tables exposed before this release."""
+
+    def figures(self) -> dict[str, int]:
+        found = self.audit.figures() if self.audit else {}
+        return {**found, "hidden_for_linked_tables": len(self.hide),
+                "shown_as_published_elsewhere": len(self.show),
+                "exposed_before": len(self.inherited)}  # fmt: skip
+
+
+def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
+    """Hide cells of `release` (linked cells with `candidate` set) until, beside `live`, the
+    audit finds no cell the release exposes."""
+    before = interval_audit(live) if live.height else None
+    inherited = before.exposures if before else []
+    known = {_key(e) for e in inherited}
+    found = Protection(inherited=inherited)
+    found.refusals = _already_published(live, release)
+    if found.refusals:
+        return found
+    found.show = _moot(live, release)
+    hide = _consistent(live, release) - found.show
+    added: list[tuple[int, int]] = []
+    for _ in range(_ROUNDS):
+        audit = interval_audit(pl.concat([live, _hidden(release, hide)]))
+        fresh = [e for e in audit.exposures if _key(e) not in known]
+        if not fresh:
+            found.audit = audit
+            break
+        picks, stuck = _partners(audit, fresh, hide)
+        if stuck:
+            found.refusals = [
+                f"{e.describe()}; no cell of this release can hide it: rebuild "
+                + ", ".join(p for p in e.products if p not in _own(release))
+                + " first"
+                for e in stuck
+            ]
+            found.audit = audit
+            return found
+        for pick in picks:
+            if pick not in hide:
+                hide.add(pick)
+                added.append(pick)
+    else:
+        found.refusals = ["the linked-table protection did not settle; narrow the release"]
+        return found
+    found.hide = _pruned(live, release, hide, added, known)
+    found.audit = interval_audit(pl.concat([live, _hidden(release, found.hide)]))
+    found.hide -= _own_hidden(release)
+    return found
+
+
+def _moot(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
+    """Rows the release hides only as a complement (not below its minimum) whose people a
+    live table publishes: hiding them protects nothing and makes the patterns differ, so
+    they are shown, and the audit finds other complements where they are needed."""
+    if not live.height:
+        return set()
+    shown = _cell(live).filter(~pl.col("suppressed")).select("family", "__d", "__k").unique()
+    counted = _cell(release).filter(pl.col("threshold").is_not_null())
+    rows = (
+        counted.filter(pl.col("suppressed") & (pl.col("truth") >= pl.col("threshold")))
+        .join(shown, on=["family", "__d", "__k"], how="semi")
+        .select("part", "row")
+        .unique()
+        .rows()
+    )
+    return {(int(p), int(r)) for p, r in rows}
+
+
+def _key(e: Exposure) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return e.family, e.dims, e.key
+
+
+def _own(release: pl.DataFrame) -> set[str]:
+    return set(release["product"].unique().to_list())
+
+
+def _own_hidden(release: pl.DataFrame) -> set[tuple[int, int]]:
+    rows = release.filter(pl.col("suppressed")).select("part", "row").unique().rows()
+    return {(int(p), int(r)) for p, r in rows}
+
+
+def _hidden(release: pl.DataFrame, hide: set[tuple[int, int]]) -> pl.DataFrame:
+    """The release with `hide` suppressed too (every statistic of a hidden row)."""
+    if not hide:
+        return release
+    marks = pl.DataFrame(
+        {"part": [p for p, _ in hide], "row": [r for _, r in hide]},
+        schema={"part": pl.Int64, "row": pl.Int64},
+    ).with_columns(pl.lit(True).alias("__hide"))
+    return (
+        release.join(marks, on=["part", "row"], how="left")
+        .with_columns(
+            (pl.col("suppressed") | pl.col("__hide").fill_null(False)).alias("suppressed")
+        )
+        .drop("__hide")
+    )
+
+
+def _cell(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.with_columns(pl.col("dims").list.join(",").alias("__d"),
+                              pl.col("key").list.join("\u241f").alias("__k"))  # fmt: skip
+
+
+def _consistent(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
+    """Rows of the release whose cell a live table hides and none publishes."""
+    if not live.height:
+        return _own_hidden(release)
+    cells = (
+        _cell(live)
+        .group_by("family", "__d", "__k")
+        .agg(pl.col("suppressed").all().alias("__hidden"))
+    )
+    rows = (
+        _cell(release)
+        .join(cells.filter("__hidden"), on=["family", "__d", "__k"], how="semi")
+        .select("part", "row")
+        .unique()
+        .rows()
+    )
+    return _own_hidden(release) | {(int(p), int(r)) for p, r in rows}
+
+
+def _already_published(live: pl.DataFrame, release: pl.DataFrame) -> list[str]:
+    """Cells the release must hide (below its own minimum) that a live table publishes."""
+    if not live.height:
+        return []
+    below = _cell(release).filter(
+        pl.col("threshold").is_not_null() & (pl.col("truth") < pl.col("threshold"))
+    )
+    shown = _cell(live).filter(~pl.col("suppressed"))
+    clash = below.join(shown, on=["family", "__d", "__k"], how="inner", suffix="_live")
+    found = []
+    for r in clash.unique(["__d", "__k", "product_live"]).head(5).iter_rows(named=True):
+        where = ", ".join(
+            f"{d}={'null' if v == NULL else v}" for d, v in zip(r["dims"], r["key"], strict=True)
+        )
+        found.append(
+            f"{r['family']} at {where} covers fewer than {r['threshold']} but "
+            f"{r['product_live']} publishes it; rebuild {r['product_live']} first (with a "
+            "minimum group size at least as high) or withdraw it"
+        )
+    return found
+
+
+def _partners(
+    audit: Audit, exposures: list[Exposure], hide: set[tuple[int, int]]
+) -> tuple[set[tuple[int, int]], list[Exposure]]:
+    """For each exposure the cheapest published row of the release in an equation with it,
+    searching outwards through hidden cells; exposures no row of the release can cover."""
+    by_family = {s.family: s for s in audit.systems}
+    picks: set[tuple[int, int]] = set()
+    stuck = []
+    for exposure in exposures:
+        system = by_family[exposure.family]
+        pick = _nearest(system, exposure.node, hide)
+        if pick is None:
+            stuck.append(exposure)
+        else:
+            picks.add(pick)
+    return picks, stuck
+
+
+def _nearest(system: System, start: int, hide: set[tuple[int, int]]) -> tuple[int, int] | None:
+    touching: dict[int, list[int]] = defaultdict(list)
+    for i, eq in enumerate(system.equations):
+        for n in (eq.parent, *eq.children):
+            touching[n].append(i)
+    seen, frontier = {start}, [start]
+    while frontier:
+        linked = {i for n in frontier for i in touching[n]}
+        members = {n for i in linked for n in (system.equations[i].parent,
+                                               *system.equations[i].children)}  # fmt: skip
+        options = [
+            (len(system.nodes[n].key) * -1, system.nodes[n].truth or 0.0, part, row)
+            for n in members
+            if not system.nodes[n].hidden and not system.nodes[n].shown_elsewhere
+            for part, row in system.nodes[n].candidate_rows
+            if (part, row) not in hide
+        ]
+        if options:
+            _, _, part, row = min(options, key=lambda o: (o[1], o[0], o[2], o[3]))
+            return part, row
+        frontier = [n for n in members if n not in seen and system.nodes[n].hidden]
+        seen.update(frontier)
+    return None
+
+
+def _pruned(
+    live: pl.DataFrame,
+    release: pl.DataFrame,
+    hide: set[tuple[int, int]],
+    added: list[tuple[int, int]],
+    known: set[tuple[str, tuple[str, ...], tuple[str, ...]]],
+) -> set[tuple[int, int]]:
+    """Undo added hidings the audit does not need, most costly first."""
+    if len(added) > 60:  # each try is a full audit; keep the greedy pattern on large ones
+        return hide
+    cost = _costs(release)
+    kept = set(hide)
+    for pick in sorted(added, key=lambda p: -cost.get(p, 0.0)):
+        trial = kept - {pick}
+        audit = interval_audit(pl.concat([live, _hidden(release, trial)]))
+        if not [e for e in audit.exposures if _key(e) not in known]:
+            kept = trial
+    return kept
+
+
+def _costs(release: pl.DataFrame) -> dict[tuple[int, int], float]:
+    people = release.group_by("part", "row").agg(pl.col("truth").max())
+    return {(int(p), int(r)): float(t or 0.0) for p, r, t in people.rows()}

@@ -1,0 +1,191 @@
+"""The cells of every live table of one resource as one linear system (tau-ARGUS linked tables).
+
+A cell is a node: its statistic family ("people", "rows", "sum:<column>"), the dimensions it
+is keyed by (the others summed over) and its key. Tables that share a node share it: a node
+published by one table is known to everyone, whatever another table does with it. Families of
+dimensions are closed under intersection, so two tables that only share a margin (people by
+year, city and sex; people by year, city and industry) meet in the margin's nodes (people by
+year and city) even when neither publishes it; those nodes are implicit, unknown to a reader.
+
+Every node equals the sum of the nodes one family below it, for each family that covers its
+own. People counted distinctly add up only where nobody is in two cells; where someone is, the
+equation carries the exact overlap, as if the reader knew it. That reader is stronger than a
+real one (who could only guess that the overlap is small), so the audit errs towards hiding
+more, never less.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+
+#: Value written for a null dimension value inside a key.
+NULL = "\u2205"
+_ADDITIVE = ("people", "rows", "sum:")
+
+
+def additive(family: str) -> bool:
+    """Families whose values add up over cells (counts and sums, not means or medians)."""
+    return family.startswith(_ADDITIVE)
+
+
+@dataclass
+class Node:
+    """One cell of one family, across every table that holds it."""
+
+    family: str
+    dims: tuple[str, ...]
+    key: tuple[str, ...]
+    truth: float | None = None
+    published: float | None = None
+    """The value a reader sees, when any table publishes it."""
+    explicit: bool = False
+    """Some table lists it (suppressed or not); implicit nodes are sums nobody publishes."""
+    threshold: int | None = None
+    width: float = 0.0
+    rows: list[tuple[str, int, int]] = field(default_factory=list)
+    """(product, part, row) of every table row that is this node."""
+    shown_elsewhere: bool = False
+    """A table other than the one being judged publishes it: hiding it there is no use."""
+    candidate_rows: list[tuple[int, int]] = field(default_factory=list)
+    """(part, row) of the release being judged that are this node (it may still hide them)."""
+
+    @property
+    def hidden(self) -> bool:
+        return self.published is None
+
+    @property
+    def primary(self) -> bool:
+        """Below some table's minimum group size: its protection width applies."""
+        return self.threshold is not None and self.truth is not None and self.truth < self.threshold
+
+
+@dataclass(frozen=True)
+class Equation:
+    """`parent` is the sum of `children` (node numbers), less `offset`: the people counted in
+    two children (zero where the counts add up)."""
+
+    parent: int
+    children: tuple[int, ...]
+    family: str
+    offset: float = 0.0
+
+
+@dataclass
+class System:
+    """Nodes and kept equations of one family of one resource's live tables."""
+
+    family: str
+    nodes: list[Node]
+    equations: list[Equation]
+    dropped: int = 0
+    """Equations where people are counted in two children (kept, with their offset)."""
+
+    def products(self, equation: Equation) -> set[str]:
+        """The products whose rows an equation reads."""
+        return {p for n in (equation.parent, *equation.children) for p, _, _ in self.nodes[n].rows}
+
+
+def systems(cells: pl.DataFrame) -> list[System]:
+    """One system per additive family in a linked-cells frame (see transforms.linked.cells)."""
+    found = []
+    for (family,), part in (
+        cells.filter(pl.col("additive"))
+        .partition_by("family", as_dict=True, maintain_order=True)
+        .items()
+    ):
+        found.append(_system(str(family), part))
+    return found
+
+
+def _system(family: str, cells: pl.DataFrame) -> System:
+    index: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
+    nodes: list[Node] = []
+    for r in cells.iter_rows(named=True):
+        dims = tuple(r["dims"])
+        key = tuple(r["key"])
+        n = index.get((dims, key))
+        if n is None:
+            n = index[(dims, key)] = len(nodes)
+            nodes.append(Node(family, dims, key, truth=r["truth"], explicit=True))
+        node = nodes[n]
+        if node.truth is None:
+            node.truth = r["truth"]
+        if not r["suppressed"]:
+            if node.published is None:
+                node.published = r["published"] if r["published"] is not None else r["truth"]
+            node.shown_elsewhere |= not r["candidate"]
+        if r["threshold"] is not None:
+            node.threshold = max(node.threshold or 0, int(r["threshold"]))
+        node.width = max(node.width, float(r["width"] or 0.0))
+        node.rows.append((r["product"], r["part"], r["row"]))
+        if r["candidate"]:
+            node.candidate_rows.append((r["part"], r["row"]))
+    dimsets = _closure({n.dims for n in nodes})
+    by_dims: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for n, node in enumerate(nodes):
+        by_dims[node.dims].append(n)
+    equations: list[Equation] = []
+    dropped = 0
+    # wider families first, so implicit nodes exist before they are summed into narrower ones
+    for low, high in sorted(_covers(dimsets), key=lambda pair: -len(pair[1])):
+        for parent, children in _groups(nodes, index, by_dims, low, high):
+            kids = tuple(children)
+            truth = nodes[parent].truth
+            total = sum(nodes[c].truth or 0.0 for c in kids)
+            if truth is None:  # an implicit node takes the first sum that reaches it
+                nodes[parent].truth = truth = total
+            offset = total - truth
+            if abs(offset) > 1e-6 * max(1.0, abs(truth)):
+                dropped += 1
+            equations.append(Equation(parent, kids, family, offset))
+    return System(family, nodes, equations, dropped)
+
+
+def _closure(dimsets: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """The dimension sets with every intersection of two of them, smallest first."""
+    found = {frozenset(d) for d in dimsets}
+    while True:
+        more = {a & b for a, b in itertools.combinations(found, 2)} - found
+        if not more:
+            break
+        found |= more
+    return sorted((tuple(sorted(s)) for s in found), key=lambda d: (len(d), d))
+
+
+def _covers(
+    dimsets: Sequence[tuple[str, ...]],
+) -> Iterable[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """(lower, upper) pairs where `upper` holds `lower` with no set of the list between."""
+    sets = [frozenset(d) for d in dimsets]
+    for low, high in itertools.permutations(range(len(sets)), 2):
+        if sets[low] < sets[high] and not any(
+            sets[low] < s < sets[high] for s in sets if s not in (sets[low], sets[high])
+        ):
+            yield dimsets[low], dimsets[high]
+
+
+def _groups(
+    nodes: list[Node],
+    index: dict[tuple[tuple[str, ...], tuple[str, ...]], int],
+    by_dims: dict[tuple[str, ...], list[int]],
+    low: tuple[str, ...],
+    high: tuple[str, ...],
+) -> Iterable[tuple[int, list[int]]]:
+    """Each node of `low` (created implicit when no table lists it) with its children in
+    `high`."""
+    picks = [high.index(d) for d in low]
+    children: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for n in by_dims[high]:
+        children[tuple(nodes[n].key[i] for i in picks)].append(n)
+    for key, kids in children.items():
+        parent = index.get((low, key))
+        if parent is None:
+            parent = index[(low, key)] = len(nodes)
+            nodes.append(Node(nodes[kids[0]].family, low, key))
+            by_dims[low].append(parent)
+        yield parent, kids
