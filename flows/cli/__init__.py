@@ -13,6 +13,7 @@ from flows.cli import (
     authorization,
     build,
     classify,
+    ledger,
     published,
     registry,
     sample,
@@ -29,7 +30,7 @@ app = typer.Typer(
 )
 for group in (sample, classify, registry, authorization, build, verify, anonymize, published):
     group.attach(app)
-for group in (audit, schema):
+for group in (ledger, audit, schema):
     group.attach(app)
 
 
