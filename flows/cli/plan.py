@@ -1,21 +1,26 @@
 """Rendering `sluice plan`: what a build would do to each column and product. Each product's
-line comes from its kind."""
+line comes from its kind, and the rule of the release matrix that decides it from the matrix."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from flows.kinds import KINDS
+from flows.pipeline.plan import registered_grades, release_rule
 from flows.settings import Paths
+from governance.errors import PolicyErrors
 from governance.policy.load import LoadedPolicy
-from governance.policy.product import ProductBase
+from governance.policy.product import ProductBase, ResourcePolicy
+from governance.release_matrix import Breach, Rule
 
 
 def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
-    """Print the resource, a row per column (treatment and result) and a row per product."""
+    """Print the resource, a row per column (treatment and result) and a row per product;
+    raises PolicyErrors, once all is shown, when the release matrix refuses a product given
+    what the registry holds of the resource's grade."""
     policy = loaded.policy
     res = policy.resource
     source = paths.source(res.source)
@@ -35,23 +40,46 @@ def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
             name, col.type, col.category, f"{col.treatment.operator} {params}".strip(), becomes
         )
     console.print(columns)
-    render_products(policy.products, "Products", console)
+    breaches = render_products(policy.products, "Products", console, {res.id: policy}, paths)
+    if breaches:
+        raise PolicyErrors([loaded.error(b.message, "products", i, *b.key) for i, b in breaches])
 
 
-def render_products(products: Sequence[ProductBase], title: str, console: Console) -> None:
-    """A row per product, with what its kind says it publishes; then any details its kind
-    shows as a table."""
-    table = Table("product", "kind", "supply", "purpose", "what is published", title=title)
-    for p in products:
-        table.add_row(p.id, p.kind, p.supply_mode, p.purpose, KINDS.of(p).describe(p))
+def render_products(
+    products: Sequence[ProductBase],
+    title: str,
+    console: Console,
+    policies: Mapping[str, ResourcePolicy] | None = None,
+    paths: Paths | None = None,
+) -> list[tuple[int, Breach]]:
+    """A row per product, with what its kind says it publishes and the release matrix's rule
+    that decides it (judged with the registry's grades); then any details its kind shows as a
+    table. Returns the rules each product breaks, by its position."""
+    grades = registered_grades(paths or Paths.from_env())
+    table = Table(
+        "product", "kind", "supply", "purpose", "release rule", "what is published", title=title
+    )
+    breaches: list[tuple[int, Breach]] = []
+    shown: dict[str, Rule] = {}
+    for i, p in enumerate(products):
+        rule, broken = release_rule(p, policies or {}, grades)
+        shown[rule.id] = rule
+        verdict = rule.id
+        if broken:
+            verdict = f"[red]refused: {', '.join(dict.fromkeys(b.rule.id for b in broken))}[/red]"
+        breaches.extend((i, b) for b in broken)
+        table.add_row(p.id, p.kind, p.supply_mode, p.purpose, verdict, KINDS.of(p).describe(p))
     console.print(table)
+    for rule in shown.values():
+        console.print(f"  [dim]{rule.id}: {rule.allows}[/dim]", highlight=False)
     for p in products:
         details = KINDS.of(p).details(p)
         if details is not None:
-            shown = Table(*details.columns, title=f"{p.id}: {p.title}")
+            shown_details = Table(*details.columns, title=f"{p.id}: {p.title}")
             for row in details.rows:
-                shown.add_row(*row)
-            console.print(shown)
+                shown_details.add_row(*row)
+            console.print(shown_details)
+    return breaches
 
 
 def _short(value: object) -> str:

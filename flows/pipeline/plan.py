@@ -1,7 +1,8 @@
 """Planning a build, once: load the policies and index files, check that every selected source
 exists with its declared columns and is registered, end authorizations whose term is over,
-and decide for every selected product whether it is refused (by its registration or its
-authorization), up to date (its latest version was built from the same inputs), or to build.
+and decide for every selected product whether it is refused (by its registration, the release
+matrix with the registry's grades, or its authorization), up to date (its latest version was
+built from the same inputs), or to build.
 
 The CLI plans without starting Prefect, renders a plan with nothing to build at once, and
 otherwise hands the plan to the flow, which plans for itself only when started without one.
@@ -9,7 +10,7 @@ otherwise hands the plan to the flow, which plans for itself only when started w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,14 @@ from flows.services.registration_check import registration_problems
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
 from governance.policy.load import LoadedPolicy
-from governance.policy.product import ProductBase
+from governance.policy.product import ProductBase, ResourcePolicy
+from governance.policy.resource import Column
+from governance.registry import RegistryStore
+from governance.release_matrix import RULES, Breach, Registered, Rule, cell, judge, outflow
+from transforms.classify.profiles import DIRECT, PROFILES
+
+WITHIN_SCOPE = next(r.id for r in RULES if r.test == "authorization")
+"""The matrix's row for authorized products, which the authorization check enforces."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,10 @@ def plan_build(
         raise PolicyErrors([e for found in problems.values() for e in found])
     sweep(paths)  # authorizations whose term ended withdraw their products first
     hashed = _Hashes(policies, paths)
-    planned = [_settle(spec, kind, where, problems, hashed, paths) for spec, kind, where in chosen]
+    grades = registered_grades(paths)
+    planned = [
+        _settle(spec, kind, where, problems, hashed, paths, grades) for spec, kind, where in chosen
+    ]
     flat = tuple(e for found in problems.values() for e in found)
     return BuildPlan(Path(target), tuple(planned), flat)
 
@@ -171,6 +182,44 @@ def _source_problems(
     return problems
 
 
+def registered_grades(paths: Paths) -> dict[str, Registered]:
+    """The grades the registry holds, per registered resource: its table grade and each
+    column's (the classifier's, with the policy's overrides and the floors)."""
+    found = {}
+    for held in RegistryStore(paths.state).registrations():
+        if held.status == "cancelled":
+            continue
+        columns = held.submission.classification.get("columns", [])
+        by_name = {c["name"]: c["grade"] for c in columns if c.get("grade")}
+        found[held.resource_id] = Registered(held.submission.table_grade, by_name)
+    return found
+
+
+def identifying(column: Column) -> bool:
+    """A direct identifier by its declared category, or a person's by its declared entity (a
+    resident ID declared a quasi-identifier is still one; an enterprise's credit code is not a
+    person's, and the authorization's columns and the grade govern it)."""
+    profile = PROFILES.get(column.entity or "")
+    personal = (
+        profile is not None
+        and profile.category == DIRECT
+        and profile.pi_class not in (None, "organization")
+    )
+    return column.category == "direct_identifier" or personal
+
+
+def release_rule(
+    spec: ProductBase,
+    policies: Mapping[str, ResourcePolicy],
+    grades: Mapping[str, Registered],
+) -> tuple[Rule, list[Breach]]:
+    """The cell of the release matrix that decides a product, and the rules it breaks, judged
+    with the registry's grades besides the policy's and with identifiers known by entity."""
+    home = next(iter(policies), "")
+    flow = outflow(spec, policies, home, grades, identifying)
+    return cell(flow), judge(flow)
+
+
 def _settle(
     spec: ProductBase,
     kind: ProductKind[Any, Any],
@@ -178,18 +227,26 @@ def _settle(
     problems: dict[str, list[PolicyError]],
     hashed: _Hashes,
     paths: Paths,
+    grades: Mapping[str, Registered],
 ) -> PlannedProduct:
-    """Refused by a problem of its resources or by its authorization, up to date, or to build."""
+    """Refused by a problem of its resources, by the release matrix or by its authorization, up
+    to date, or to build."""
     planned = PlannedProduct(spec, kind, declared)
     blocked = [e for r in declared.resources for e in problems.get(r, [])]
     if blocked:
         return replace(planned, status=Status.REFUSED, message=str(blocked[0]))
+    policies = {r: lp.policy for r, lp in declared.policies.items()}
+    _, breaches = release_rule(spec, policies, grades)
+    if breaches:
+        breach = breaches[0]
+        return replace(
+            planned, status=Status.REFUSED, message=breach.message, clause=breach.rule.id
+        )
     if spec.supply_mode == "authorized":
         refused = check(paths, str(spec.authorization), kind.use(spec, declared))
         if refused is not None:
-            return replace(
-                planned, status=Status.REFUSED, message=str(refused), clause=refused.clause
-            )
+            message = f"release matrix rule '{WITHIN_SCOPE}': {refused}"
+            return replace(planned, status=Status.REFUSED, message=message, clause=refused.clause)
     fingerprint = kind.fingerprint(spec, declared, hashed.of(declared.resources))
     manifest = latest_manifest(paths.publish, spec.id)
     if manifest and not manifest.get("withdrawn") and manifest.get("fingerprint") == fingerprint:

@@ -1,5 +1,6 @@
-"""Checks across keys that a single field cannot see: treatments fit their columns, and each
-product's own checks against the columns it draws on.
+"""Checks across keys that a single field cannot see: treatments fit their columns, each
+product's own checks against the columns it draws on, and the release matrix (what its supply
+mode may release, by the grades of what it draws on).
 
 Each problem comes with the key path it belongs to, so the loader can point at the YAML line.
 """
@@ -12,6 +13,7 @@ from pathlib import Path
 from governance.policy.base import Problem
 from governance.policy.models import Policy
 from governance.policy.treatments import Generalize
+from governance.release_matrix.judging import judge, outflow
 
 IDENTITY_TREATMENTS = "drop, pseudonymize or mask"
 
@@ -55,11 +57,15 @@ def _columns(policy: Policy) -> Iterator[Problem]:
 
 
 def _products(policy: Policy, base: Path | None) -> Iterator[Problem]:
-    """Each product's own problems (its kind knows them), and ids used twice."""
+    """Each product's own problems (its kind knows them), the release matrix's rules it
+    breaks, and ids used twice."""
     seen: set[str] = set()
+    home = policy.resource.id
     for i, product in enumerate(policy.products):
         if product.id in seen:
             yield ("products", i, "id"), f"product id '{product.id}' is used twice in this file"
         seen.add(product.id)
         for key, message in product.problems(policy, base):
             yield ("products", i, *key), message
+        for breach in judge(outflow(product, {home: policy}, home)):
+            yield ("products", i, *breach.key), breach.message

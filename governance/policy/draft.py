@@ -134,7 +134,7 @@ def render_draft(
         lines.append(f"    treatment: {{{pairs}}}")
     lines += [
         "# Products, e.g. a model product counting people per district:",
-        "# - {id: example, kind: model, title: ..., supply_mode: shared, purpose: ...,",
+        "# - {id: example, kind: model, title: ..., supply_mode: open, purpose: ...,",
         "#    dimensions: [...], measures: [{name: people, agg: count_subjects}],",
         "#    min_group_size: 10}",
         "products: []",

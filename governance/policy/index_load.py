@@ -17,6 +17,7 @@ from governance.policy.base import StrictModel
 from governance.policy.load import POLICY_SUFFIXES, LoadedPolicy, _dotted, _from_pydantic, _parse
 from governance.policy.product import ProductBase
 from governance.policy.yaml_lines import KeyPath, line_of
+from governance.release_matrix.judging import judge, outflow
 
 INDEX_FOLDER = "indices"
 
@@ -75,7 +76,9 @@ def load_indices(
             continue
         sha = hashlib.sha256(raw).hexdigest()
         for i, index in enumerate(document.indices):
-            for key, message in index.problems_across(by_resource):
+            problems = list(index.problems_across(by_resource))
+            problems += [(b.key, b.message) for b in judge(outflow(index, by_resource, ""))]
+            for key, message in problems:
                 line, found = line_of(lines, ("indices", i, *key))
                 errors.append(PolicyError(path, message, line=line, key=_dotted(found)))
             if index.id in product_ids:

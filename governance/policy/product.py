@@ -11,6 +11,7 @@ from typing import Protocol
 from pydantic import Field, model_validator
 
 from governance.policy.base import Identifier, Price, Problem, Purpose, StrictModel, SupplyMode
+from governance.policy.release import Recipient, Shape
 from governance.policy.resource import Column, Resource
 
 
@@ -42,6 +43,11 @@ class ProductBase(StrictModel):
     price: Price | None = Field(
         None, description="What the operator charges; free when omitted (public welfare is)."
     )
+    recipients: list[Recipient] | None = Field(
+        None,
+        description="The departments a shared product goes to, each with its responsibility "
+        "list (责任清单); required when supply_mode is 'shared', refused otherwise.",
+    )
 
     @model_validator(mode="after")
     def _authorization_matches_mode(self) -> ProductBase:
@@ -57,11 +63,25 @@ class ProductBase(StrictModel):
         for key in ("scenario", "price"):
             if self.supply_mode != "authorized" and getattr(self, key) is not None:
                 raise ValueError(f"'{key}' only applies to supply_mode 'authorized'")
+        named = [r.department for r in self.recipients or []]
+        twice = sorted({d for d in named if named.count(d) > 1})
+        if twice:
+            raise ValueError(f"recipients name a department twice: {', '.join(twice)}")
         return self
 
     def source_columns(self) -> list[str]:
         """Columns of the resource the product draws on (checked against an authorization)."""
         raise NotImplementedError
+
+    def columns_drawn(self, home: str) -> dict[str, list[str]]:
+        """Columns drawn on, per resource; `home` is the resource of the policy that declares
+        the product (a product declared beside the policies names its own)."""
+        return {home: self.source_columns()}
+
+    def shape(self) -> Shape:
+        """What the product lets out, for the release matrix: by default aggregates of every
+        column it draws on."""
+        return Shape()
 
     def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """What the product gets wrong about its resource's columns, with key paths relative

@@ -51,8 +51,9 @@ products:
   - id: clinic_microdata
     kind: microdata
     title: 门诊微观数据
-    supply_mode: open
+    supply_mode: shared
     purpose: public_welfare
+    recipients: [{department: 医疗保障局, responsibilities: [仅用于医保统计]}]
     quasi_identifiers:
       - column: age
         hierarchy: {intervals: [10, 20]}
@@ -68,8 +69,9 @@ products:
   - id: clinic_local
     kind: microdata
     title: 门诊微观数据（局部重编码）
-    supply_mode: open
+    supply_mode: shared
     purpose: public_welfare
+    recipients: [{department: 医疗保障局, responsibilities: [仅用于医保统计]}]
     quasi_identifiers:
       - column: age
         hierarchy: {intervals: [10, 20]}

@@ -51,8 +51,10 @@ products:
   - id: insured_microdata
     kind: microdata
     title: 参保微观数据
-    supply_mode: open
+    supply_mode: shared
     purpose: public_welfare
+    recipients:
+      - {department: 浙江省统计局, responsibilities: [仅用于统计分析]}
     quasi_identifiers:
       - column: age
         hierarchy: {intervals: [5, 10, 20]}
@@ -142,10 +144,6 @@ def test_setting_errors_name_the_field(write_policy, old, new, key, expected):
          "products[0].quasi_identifiers[2].column", "quasi-identifier 'gender' is not a declared"),
         ("include: [insured_months]", "include: [insured_months, person_id]",
          "products[0].include[1]", "included column 'person_id' is a direct identifier"),
-        ("include: [insured_months]", "include: [salary]",
-         "products[0].include[0]", "included column 'salary' is secret"),
-        ("      - column: sex\n", "      - column: salary\n",
-         "products[0].quasi_identifiers[2].column", "quasi-identifier 'salary' is secret"),
         ("{column: occupation, l: 3", "{column: sex, l: 3",
          "products[0].privacy.l_diversity[0].column",
          "sensitive column 'sex' is also a quasi-identifier"),
@@ -165,6 +163,18 @@ def test_column_errors_name_product_and_field(write_policy, old, new, key, expec
     (message,) = messages(write_policy, POLICY.replace(old, new))
     assert f"{key}: microdata 'insured_microdata':" in message
     assert expected in message
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("include: [insured_months]", "include: [salary]"),
+        ("      - column: sex\n", "      - column: salary\n"),
+    ],
+)
+def test_a_secret_column_is_refused_by_the_release_matrix(write_policy, old, new):
+    (message,) = messages(write_policy, POLICY.replace(old, new))
+    assert "products[0]: release matrix rule 'any.no-secret': 'salary' is secret" in message
 
 
 def test_unlisted_quasi_identifier_cannot_be_included(write_policy):

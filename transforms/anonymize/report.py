@@ -15,7 +15,12 @@ from transforms.anonymize.privacy_check import (
     measure_entropy_l,
     measure_t_closeness,
 )
-from transforms.anonymize.risk import RISK_THRESHOLDS, meets_environment, risk_profile
+from transforms.anonymize.risk import (
+    RISK_THRESHOLDS,
+    meets_environment,
+    risk_profile,
+    threshold_for,
+)
 
 
 def achieved(
@@ -45,18 +50,28 @@ def sensitive_measures(
 def environment_figures(
     result: pl.DataFrame, qis: list[str], environment: str | None
 ) -> dict[str, Any] | None:
-    """The environment's risk threshold next to the highest risk of a published record."""
+    """The environment's risk threshold next to the highest risk of a published record, and
+    the share of records above it (the ones the environment would not accept)."""
     if environment is None or result.height == 0:
         return None
-    profile = risk_profile(result, qis)
+    profile = risk_profile(result, qis, threshold=RISK_THRESHOLDS[environment])
     return {"name": environment, "max_prosecutor_risk": RISK_THRESHOLDS[environment],
             "achieved": round(profile.prosecutor_max_risk, 6),
+            "records_at_risk": round(profile.records_at_risk, 6),
             "holds": meets_environment(profile, environment)}  # fmt: skip
 
 
-def risk_figures(frame: pl.DataFrame, qis: list[str]) -> dict[str, Any] | None:
-    """Every risk figure of a table (see risk.py), rounded for reading."""
+def risk_figures(
+    frame: pl.DataFrame, qis: list[str], environment: str | None = None, k: int | None = None
+) -> dict[str, Any] | None:
+    """Every risk figure of a table (see risk.py), rounded for reading; records count as at
+    risk above the threshold of the `environment` the release is for, else of the strictest
+    one `k` meets (threshold_for)."""
     if frame.height == 0:
         return None
-    profile = dataclasses.asdict(risk_profile(frame, qis))
-    return {k: round(v, 6) if isinstance(v, float) else v for k, v in profile.items()}
+    threshold = threshold_for(environment, k)
+    profile = dataclasses.asdict(risk_profile(frame, qis, threshold=threshold))
+    return {
+        name: round(value, 6) if isinstance(value, float) else value
+        for name, value in profile.items()
+    }

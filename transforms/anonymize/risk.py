@@ -36,6 +36,45 @@ RISK_THRESHOLDS: dict[str, float] = {"public": 0.05, "controlled": 0.2, "enclave
 "De-identification (GB/T 37964-2019 ...)", bullet "Release environments", tagged [M, verify]: a
 commonly used reading, to be checked against the official standard before it is relied on."""
 
+DEFAULT_THRESHOLD = 0.2
+"""Records at risk of a release that names no environment and whose classes meet none: ARX's
+default threshold."""
+
+
+def environment_met(k: int | None) -> Environment | None:
+    """The strictest environment a release whose every class holds at least `k` records meets
+    (its highest prosecutor risk, 1 / k, is within the environment's threshold); None below the
+    enclave's k or without a k.
+
+    >>> environment_met(20), environment_met(7), environment_met(3), environment_met(2)
+    ('public', 'controlled', 'enclave', None)
+    >>> environment_met(None) is None
+    True
+    """
+    if k is None:
+        return None
+    met = [env for env, limit in RISK_THRESHOLDS.items() if 1.0 / k <= limit + 1e-12]
+    return min(met, key=RISK_THRESHOLDS.__getitem__, default=None)  # type: ignore[return-value]
+
+
+def threshold_for(environment: str | None = None, k: int | None = None) -> float:
+    """The prosecutor risk above which a record counts as at risk: the threshold of the
+    environment the release is for, else of the strictest one its `k` meets, else ARX's 0.2.
+    Records at risk are the records the environment would not accept.
+
+    >>> threshold_for("public"), threshold_for(None, 25), threshold_for(None, 4), threshold_for()
+    (0.05, 0.05, 0.3333333333333333, 0.2)
+    """
+    named = environment or environment_met(k)
+    if named is None:
+        return DEFAULT_THRESHOLD
+    try:
+        return RISK_THRESHOLDS[named]
+    except KeyError:
+        raise TransformError(
+            f"unknown release environment {named!r}; known: {sorted(RISK_THRESHOLDS)}"
+        ) from None
+
 
 @dataclass(frozen=True)
 class RiskProfile:
@@ -70,7 +109,7 @@ def risk_profile(
     frame: pl.DataFrame,
     quasi_identifiers: list[str],
     *,
-    threshold: float = 0.2,
+    threshold: float = DEFAULT_THRESHOLD,
     population: pl.DataFrame | None = None,
 ) -> RiskProfile:
     """Measure the re-identification risk of `frame` (see the module docstring for formulas).

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from transforms.anonymize.models import PrivacyModel, class_floor, sensitive_columns
-from transforms.anonymize.risk import RISK_THRESHOLDS, RiskProfile, meets_environment, risk_profile
+from transforms.anonymize.risk import RiskProfile, meets_environment, risk_profile, threshold_for
 from transforms.gate_check import Check, Origin
 
 
@@ -51,7 +51,8 @@ def record_checks(
         checks.append(floor.judge(frame, qis))
     checks.extend(m.judge(frame, qis, source) for m in rule.models if not m.sizes_only)
     environment = next((m.environment for m in rule.models if m.environment), None)
-    checks.append(_risk(frame, source, qis, environment))
+    threshold = threshold_for(environment, floor.k if floor is not None else None)
+    checks.append(_risk(frame, source, qis, environment, threshold))
     return checks
 
 
@@ -71,16 +72,18 @@ def _quasi_identifiers(frame: pl.DataFrame, lineage: Mapping[str, Origin], qis: 
     return Check("quasi_identifiers", not detail, figures, "; ".join(detail))
 
 
-def _risk(frame: pl.DataFrame, source: pl.DataFrame, qis: list[str], env: str | None) -> Check:
+def _risk(
+    frame: pl.DataFrame, source: pl.DataFrame, qis: list[str], env: str | None, threshold: float
+) -> Check:
     """Prosecutor risk within the environment's threshold (when one is named), with the risk
-    before and after anonymisation for the manifest."""
-    threshold = RISK_THRESHOLDS[env] if env else 0.2
+    before and after anonymisation for the manifest; records count as at risk above the
+    threshold of the environment the release is for (named, or met by its k)."""
     before = risk_profile(source, qis, threshold=threshold)
     after = risk_profile(frame, qis, threshold=threshold)
     ok = meets_environment(after, env) if env else True
     figures = {
         "environment": env,
-        "threshold": threshold if env else None,
+        "threshold": threshold,
         "before": _profile(before),
         "after": _profile(after),
     }

@@ -107,6 +107,10 @@ class IndexProduct(ProductBase):
         """The resources the index draws on, sorted."""
         return sorted({i.resource for i in self.indicators})
 
+    def columns_drawn(self, home: str) -> dict[str, list[str]]:
+        """An index names the resources it draws on itself."""
+        return self.columns_by_resource()
+
     def columns_by_resource(self) -> dict[str, list[str]]:
         """Source columns each resource lends the index."""
         found: dict[str, list[str]] = {}
@@ -148,9 +152,7 @@ def _indicator(
             yield (*where, key), f"'{name}' is not a column of resource '{ind.resource}'"
             continue
         out = column.treatment.output_type(column.type)
-        if column.secret:
-            yield (*where, key), f"'{name}' is secret; no product may use it"
-        elif out is None:
+        if out is None:
             yield (*where, key), f"'{name}' is dropped by the policy of '{ind.resource}'"
         elif column.category in BLOCKED:
             yield (*where, key), f"'{name}' is a {column.category.replace('_', ' ')}"

@@ -1,7 +1,8 @@
 """Cross-checks of a microdata product against its resource's columns.
 
-Every published column is a record-level value, so none may be secret, a direct identifier or
-free text, and a quasi-identifier may leave only generalised (listed under quasi_identifiers).
+Every published column is a record-level value, so none may be a direct identifier or free
+text, and a quasi-identifier may leave only generalised (listed under quasi_identifiers); the
+release matrix refuses secret columns, as it does for every kind.
 """
 
 from __future__ import annotations
@@ -65,8 +66,6 @@ def _unusable(policy: ResourcePolicy, column: str) -> str:
     spec = policy.columns.get(column)
     if spec is None:
         return "is not a declared column"
-    if spec.secret:
-        return "is secret; no product may release it"
     if spec.treatment.output_type(spec.type) is None:
         return "is dropped by its treatment"
     if spec.category in ("direct_identifier", "free_text"):

@@ -16,7 +16,8 @@ from transforms.anonymize import (
     diversity_model,
     privacy_models,
 )
-from transforms.anonymize.risk import RISK_THRESHOLDS
+from transforms.anonymize.models import class_floor
+from transforms.anonymize.risk import RISK_THRESHOLDS, Environment, environment_met
 
 
 class DiversitySpec(StrictModel):
@@ -109,6 +110,12 @@ class PrivacySpec(StrictModel):
             [(d.column, d.kind, d.l, d.c) for d in self.l_diversity],
             [(t.column, t.t, t.distance == "ordered") for t in self.t_closeness],
         )
+
+    def strength(self) -> Environment | None:
+        """The strictest release environment the settings' class sizes meet (None: weaker than
+        an enclave's, or no size setting)."""
+        floor = class_floor(self.models())
+        return environment_met(floor.k if floor is not None else None)
 
     def render(self) -> str:
         """The settings as a plan shows them."""

@@ -18,6 +18,7 @@ from flows.kinds.microdata.hierarchy import QuasiIdentifierSpec
 from flows.kinds.microdata.privacy import PrivacySpec
 from governance.policy.base import Problem
 from governance.policy.product import ProductBase, ResourcePolicy
+from governance.policy.release import Shape
 from transforms.anonymize import METRICS
 
 
@@ -65,6 +66,13 @@ class MicrodataProduct(ProductBase):
 
     def source_columns(self) -> list[str]:
         return self.output_columns()
+
+    def shape(self) -> Shape:
+        """Records, released to the environment the privacy settings name (or, without one,
+        the strictest their class sizes meet)."""
+        strength = self.privacy.strength()
+        environment = self.privacy.environment or strength
+        return Shape("records", environment, strength, tuple(self.output_columns()))
 
     def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """Every published column can be a record-level value; hierarchies fit their

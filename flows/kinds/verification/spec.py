@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
 from governance.policy.product import ProductBase, ResourcePolicy
+from governance.policy.release import Shape
 
 STATUSES = ("match", "no_match", "not_found", "invalid")
 
@@ -109,13 +110,15 @@ class VerificationProduct(ProductBase):
         named = [self.identifier.column, *(c for claim in self.claims for c in claim.columns())]
         return list(dict.fromkeys(named))
 
+    def shape(self) -> Shape:
+        """Answers about one identified subject; no column's values leave."""
+        return Shape("verification", released=())
+
     def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
-        """Every column a claim reads exists and is not secret; minimums compare numbers."""
-        column = policy.columns.get(self.identifier.column)
-        if column is None:
+        """Every column a claim reads exists; minimums compare numbers (the release matrix
+        refuses secret ones)."""
+        if self.identifier.column not in policy.columns:
             yield ("identifier", "column"), f"'{self.identifier.column}' is not a declared column"
-        elif column.secret:
-            yield ("identifier", "column"), f"'{self.identifier.column}' is secret"
         for j, claim in enumerate(self.claims):
             for part in ("match", "where", "at_least", "require"):
                 for name in getattr(claim, part):
@@ -123,7 +126,5 @@ class VerificationProduct(ProductBase):
                     at = ("claims", j, part, name)
                     if declared is None:
                         yield at, f"'{name}' is not a declared column"
-                    elif declared.secret:
-                        yield at, f"'{name}' is secret; no product may use it"
                     elif part == "at_least" and declared.type not in NUMERIC_TYPES:
                         yield at, f"'at_least' compares numbers; '{name}' is {declared.type}"
