@@ -52,6 +52,7 @@ Action = Literal[
     "authorization_revoke",
     "authorization_expire",
     "withdraw",
+    "budget_change",
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 Result = Literal["ok", "refused", "failed"]

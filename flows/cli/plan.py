@@ -10,6 +10,7 @@ from rich.table import Table
 
 from flows.kinds import KINDS
 from flows.pipeline.plan import registered_grades, release_rule
+from flows.services.registration_check import budget_state
 from flows.settings import Paths
 from governance.errors import PolicyErrors
 from governance.policy.load import LoadedPolicy
@@ -30,6 +31,10 @@ def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
     console.print(f"  source {source} ({res.format}{encoding}): {found}")
     if res.subject:
         console.print(f"  cells count distinct people by '{res.subject}' (keyed pseudonym)")
+    budget = budget_state(loaded, paths)
+    if budget is not None:
+        shown = f"[red]{budget.message}[/red]" if budget.refused else budget.message
+        console.print(f"  {shown}", highlight=False)
     columns = Table("column", "type", "category", "treatment", "becomes", title="Columns")
     for name, col in policy.columns.items():
         given = col.treatment.model_dump(exclude={"operator"}, exclude_defaults=True)

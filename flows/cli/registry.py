@@ -1,5 +1,6 @@
-"""`sluice register` and `sluice registry list|show|history|cancel|export`: resource
-registration (资源登记) from the command line."""
+"""`sluice register` and `sluice registry list|show|history|cancel|budget|export`: resource
+registration (资源登记) from the command line, and the one way to change a resource's privacy
+budget."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from rich.table import Table
 from flows.settings import Paths
 
 if TYPE_CHECKING:
-    from governance.registry import Registration, RegistryStore
+    from governance.registry import Budget, Outcome, Registration, RegistryStore
 
 registry_app = typer.Typer(
-    help="The resource registry: current registrations, their history, cancellation, export.",
+    help="The resource registry: current registrations, their history, cancellation, privacy "
+    "budgets, export.",
     no_args_is_help=True,
 )
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -54,6 +56,9 @@ def register(
     for o in outcomes:
         if o.changes:
             out.print(f"{o.registration.resource_id}: {'; '.join(o.changes)}", highlight=False)
+        for note in o.notes:
+            out.print(f"[yellow]note[/yellow]: {note}", highlight=False)
+    _audit_fixed_budgets(paths, outcomes)
 
 
 @registry_app.command("list")
@@ -79,8 +84,10 @@ def list_registrations() -> None:
 @registry_app.command()
 def show(resource: Annotated[str, typer.Argument(help="Resource id.")]) -> None:
     """Everything a registration holds, with the classification of each column."""
-    r = _find(_store(Paths.from_env()), resource)
+    paths = Paths.from_env()
+    r = _find(_store(paths), resource)
     s = r.submission
+    reason = "cancellation reason" if r.status == "cancelled" else "reason"
     facts = Table("field", "value", title=f"{r.resource_id}: {r.code}", show_header=False)
     for name, value in [
         ("code", r.code), ("resource", s.resource_id), ("title", s.title),
@@ -92,7 +99,8 @@ def show(resource: Annotated[str, typer.Argument(help="Resource id.")]) -> None:
         ("policy", s.policy_path), ("policy sha256", s.policy_sha256),
         ("registered at (UTC)", f"{r.registered_at:%Y-%m-%d %H:%M:%S}"),
         ("updated at (UTC)", f"{r.updated_at:%Y-%m-%d %H:%M:%S}"),
-        *([("cancellation reason", r.reason)] if r.reason else []),
+        *([(reason, r.reason)] if r.reason else []),
+        ("privacy budget", _budget_line(paths, r)),
     ]:  # fmt: skip
         facts.add_row(name, value)
     out.print(facts)
@@ -123,7 +131,7 @@ def history(resource: Annotated[str, typer.Argument(help="Resource id.")]) -> No
         table.add_row(
             str(e.version), _styled(e.event), f"{e.occurred_at:%Y-%m-%d %H:%M:%S}", e.department,
             e.table_grade, str(e.row_count), f"{e.content_sha256[:12]}..",
-            e.reason if e.event == "cancelled" else e.changes,
+            "; ".join(filter(None, [e.changes, e.reason and f"reason: {e.reason}"])),
         )  # fmt: skip
     out.print(table)
 
@@ -138,6 +146,41 @@ def cancel(
 
     r = cancel_registration(_store(Paths.from_env()), resource, reason)
     out.print(f"cancelled {r.resource_id} ({r.code}, version {r.version}): {r.reason}")
+
+
+@registry_app.command()
+def budget(
+    resource: Annotated[str, typer.Argument(help="Resource id.")],
+    epsilon: Annotated[float, typer.Option("--epsilon", help="The new total epsilon.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why the budget changes.")],
+    delta: Annotated[
+        float | None, typer.Option("--delta", help="The new total delta (default: unchanged).")
+    ] = None,
+) -> None:
+    """Change a resource's privacy budget (隐私预算): a registry change event with a reason,
+    audited; what was spent stays spent, so what is left is the new budget minus every spend."""
+    from flows.services.audit_trail import record
+    from governance.budget import BudgetLedger
+    from governance.registry import Budget, change_budget
+
+    paths = Paths.from_env()
+    store = _store(paths)
+    before = _find(store, resource).budget
+    new = Budget(epsilon, delta if delta is not None else before.delta if before else 0.0)
+    changed, change = change_budget(store, resource, new, reason)
+    balance = BudgetLedger(paths.state).balance(resource)
+    record(
+        paths, "budget_change", subject=resource, detail=changed.reason,
+        counts={"version": changed.version, "change": change,
+                "before": _budget_counts(before), "after": _budget_counts(new),
+                "spent_epsilon": balance.spent_epsilon, "spent_delta": balance.spent_delta},
+    )  # fmt: skip
+    out.print(
+        f"{resource} ({changed.code}, version {changed.version}): {change}; spent epsilon "
+        f"{balance.spent_epsilon:g}, delta {balance.spent_delta:g}; left epsilon "
+        f"{balance.left_epsilon:g}, delta {balance.left_delta:g}",
+        highlight=False,
+    )
 
 
 @registry_app.command()
@@ -157,6 +200,19 @@ def _store(paths: Paths) -> RegistryStore:
     return RegistryStore(paths.state)
 
 
+def _budget_line(paths: Paths, r: Registration) -> str:
+    """The registered budget, what its releases spent and what is left."""
+    from governance.budget import BudgetLedger
+
+    if r.budget is None:
+        return "none registered"
+    balance = BudgetLedger(paths.state).balance(r.resource_id)
+    return (
+        f"{r.budget}; spent epsilon {balance.spent_epsilon:g}, delta {balance.spent_delta:g}; "
+        f"left epsilon {balance.left_epsilon:g}, delta {balance.left_delta:g}"
+    )
+
+
 def _find(store: RegistryStore, resource: str) -> Registration:
     """The registration of `resource`; an unknown id is named with the ones that exist."""
     from governance.registry import NotRegistered
@@ -165,6 +221,25 @@ def _find(store: RegistryStore, resource: str) -> Registration:
     if found is None:
         raise NotRegistered(resource, [r.resource_id for r in store.registrations()])
     return found
+
+
+def _audit_fixed_budgets(paths: Paths, outcomes: list[Outcome]) -> None:
+    """Audit each budget a registration fixed (the first for its resource)."""
+    from flows.services.audit_trail import record
+
+    for o in outcomes:
+        fixed = [c for c in o.changes if c.startswith("privacy budget fixed")]
+        r = o.registration
+        if fixed and r.budget is not None:
+            record(
+                paths, "budget_change", subject=r.resource_id, detail="fixed at registration",
+                counts={"version": r.version, "change": fixed[0],
+                        "before": None, "after": _budget_counts(r.budget)},
+            )  # fmt: skip
+
+
+def _budget_counts(budget: Budget | None) -> dict[str, float] | None:
+    return {"epsilon": budget.epsilon, "delta": budget.delta} if budget else None
 
 
 def _styled(event: str) -> str:

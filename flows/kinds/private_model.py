@@ -1,6 +1,12 @@
 """The differentially private model kind (差分隐私数据模型): a model whose cells and measures are
 released through OpenDP's mechanisms, calibrated to each person's bounded contribution, and
-paid for from the resource's privacy budget before any noise is drawn."""
+paid for from the resource's registered privacy budget before any noise is drawn.
+
+Contributions are bounded within cells: with a subject, a person keeps at most
+`max_rows_per_subject` rows in each cell and counts in at most `max_partitions_per_subject`
+cells, both required, since nothing declared says a person's rows stay in one cell (a year, an
+insurance type) and a default too small would drop people and bias every count low. Without a
+subject each row is its own person, in one cell, and neither bound is needed."""
 
 from __future__ import annotations
 
@@ -24,24 +30,25 @@ from flows.kinds.base import (
 )
 from flows.kinds.model.binding import (
     aggregate_use,
-    bounded,
     describe_cells,
     model_cells,
     model_lineage,
     model_parts,
 )
-from flows.kinds.model.spec import AggregateSpec
+from flows.kinds.model.spec import AggregateSpec, Contribution
 from governance.authorization.scope import Use
-from governance.budget import BudgetExceeded
+from governance.budget import BudgetRefused
 from governance.policy.base import Problem, StrictModel
 from governance.policy.product import ResourcePolicy
+from governance.registry import Budget
 from transforms.egress import PrivateRule, Release
 from transforms.footprint import BudgetSpend, Footprint
+from transforms.products.contribution import bound_contributions
 
 
 class DifferentialPrivacy(StrictModel):
     """Publish the model with differential privacy (OpenDP mechanisms); the release spends
-    epsilon and delta from the resource's privacy_budget."""
+    epsilon and delta from the resource's registered privacy budget."""
 
     mechanism: Literal["laplace", "gaussian"] = "laplace"
     epsilon: float = Field(gt=0, le=10)
@@ -87,10 +94,26 @@ class PrivateModelProduct(AggregateSpec):
             cost = f"epsilon {private.epsilon:g}, delta {private.delta:g}"
             whole = f"epsilon {budget.epsilon:g}, delta {budget.delta:g}"
             yield where, f"one release costs more ({cost}) than the whole budget ({whole})"
-        bounded = self.contribution is not None and self.contribution.max_rows_per_subject
-        if policy.resource.subject is not None and not bounded:
+        if policy.resource.subject is not None:
+            yield from self._bounded(policy.resource.subject)
+
+    def _bounded(self, subject: str) -> Iterator[Problem]:
+        """With a subject, one person's rows per cell and cells per person are declared."""
+        given = self.contribution or Contribution()
+        where = ("differential_privacy",)
+        if given.max_rows_per_subject is None:
             message = "differential privacy needs contribution.max_rows_per_subject: how many "
-            yield where, message + "rows one person may add"
+            yield where, message + "rows one person may add to one cell"
+        if given.max_partitions_per_subject is None:
+            cells = ", ".join(d.output for d in self.dimension_specs())
+            message = (
+                "differential privacy needs contribution.max_partitions_per_subject: in how "
+                f"many cells ({cells}) one person ('{subject}') may count; write the most "
+                "cells one person's rows fall in, e.g. `contribution: {max_rows_per_subject: "
+                "1, max_partitions_per_subject: 10}` (fewer drops people's rows and counts "
+                "come out low; more adds noise)"
+            )
+            yield where, message
 
 
 @dataclass(frozen=True)
@@ -120,33 +143,42 @@ class PrivateModelKind(ProductKind[PrivateModelProduct, PrivateTable]):
         )
 
     def build(self, job: Job[PrivateModelProduct]) -> PrivateTable:
-        """Spend the release's budget, then draw it: a release the budget cannot pay for is
-        refused before any noise is drawn."""
+        """Spend the release's budget, then draw it: a release the registered budget cannot
+        pay for, or whose policy states another budget, is refused before any noise is drawn."""
         from transforms.products.dp_model import cell_totals, dp_release  # loads OpenDP
 
         spec, prepared = job.spec, job.prepared
-        private, budget = spec.differential_privacy, job.policy.resource.privacy_budget
-        assert budget is not None  # the policy's cross-checks ask for it
+        private, declared = spec.differential_privacy, job.policy.resource.privacy_budget
+        assert declared is not None  # the policy's cross-checks ask for it
+        params = _parameters(spec, prepared.subject)
         dims, stats = model_parts(spec)
         keys = [d.output for d in dims]
-        framed = bounded(spec, prepared.frame(), prepared.subject).select(
-            *(pl.col(d.column).alias(d.output) for d in dims),
-            *({s.column for s in stats if s.column}),
-            *([pl.col(prepared.subject)] if prepared.subject else []),
+        measured = {s.column for s in stats if s.column}
+        framed = bound_contributions(
+            prepared.frame().select(
+                *(pl.col(d.column).alias(d.output) for d in dims),
+                *measured,
+                *([pl.col(prepared.subject)] if prepared.subject else []),
+            ),
+            subject=prepared.subject,
+            max_rows=params.max_rows,
+            bounds={c: b for c, b in params.bounds.items() if c in measured},
+            partition=keys,
+            max_partitions=params.max_partitions,
         )
         with streaming():
             cells = cell_totals(framed, keys, stats, prepared.subject).collect(engine="streaming")
         try:
             balance = job.context.ledger.spend(
-                prepared.resource, spec.id, (private.epsilon, private.delta),
-                (budget.epsilon, budget.delta), now(), note=prepared.inputs[0]["sha256"],
+                prepared.resource, spec.id, (private.epsilon, private.delta), now(),
+                declared=Budget(declared.epsilon, declared.delta),
+                note=prepared.inputs[0]["sha256"],
             )  # fmt: skip
-        except BudgetExceeded as exceeded:
-            raise BuildRefused(str(exceeded), clause="privacy_budget") from None
+        except BudgetRefused as refused:
+            raise BuildRefused(str(refused), clause="privacy_budget") from None
         release = dp_release(
-            cells, keys=keys, stats=stats, params=_parameters(spec),
-            min_group_size=spec.min_group_size,
-        )  # fmt: skip
+            cells, keys=keys, stats=stats, params=params, min_group_size=spec.min_group_size
+        )
         return PrivateTable(release.table, release.account, balance.as_dict())
 
     def gate(self, job: Job[PrivateModelProduct], built: PrivateTable) -> GateRequest:
@@ -180,15 +212,20 @@ class PrivateModelKind(ProductKind[PrivateModelProduct, PrivateTable]):
         return Footprint(job.spec.id, (cells, spend))
 
 
-def _parameters(spec: PrivateModelProduct) -> Any:
-    """The DP settings of the product, with its contribution bounds, in the core's terms."""
+def _parameters(spec: PrivateModelProduct, subject: str | None) -> Any:
+    """The DP settings of the product, with its contribution bounds, in the core's terms;
+    without a subject each row is one person in one cell."""
     from transforms.products.dp_model import PrivacyParameters  # loads OpenDP
 
-    bounds = spec.contribution
+    given = spec.contribution or Contribution()
+    rows, cells = given.max_rows_per_subject, given.max_partitions_per_subject
+    if subject is not None:
+        assert rows is not None and cells is not None  # the policy's cross-checks ask for them
     return PrivacyParameters(
         mechanism=spec.differential_privacy.mechanism,
         epsilon=spec.differential_privacy.epsilon,
         delta=spec.differential_privacy.delta,
-        max_rows=(bounds.max_rows_per_subject if bounds else None) or 1,
-        bounds=dict(bounds.bounds) if bounds else {},
+        max_rows=rows if subject is not None and rows else 1,
+        bounds=dict(given.bounds),
+        max_partitions=cells if subject is not None and cells else 1,
     )

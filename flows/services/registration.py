@@ -1,4 +1,6 @@
-"""The facts a registration records, read from a policy and its source file as delivered."""
+"""The facts a registration records, read from a policy and its source file as delivered, with
+the privacy budget the policy declares (which the registry fixes at the first registration that
+records one, and keeps)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
 from governance.policy.load import LoadedPolicy
 from governance.policy.resource import Resource
-from governance.registry import Submission
+from governance.registry import Budget, Submission
 
 SAMPLE_HINT = "run `sluice sample --out domain/raw` for sample data, or fix the path"
 
@@ -49,8 +51,12 @@ def submission(lp: LoadedPolicy, paths: Paths, previous: Submission | None = Non
     if not source.is_file():
         raise lp.error(f"file {source} not found; {SAMPLE_HINT}", "resource", "source")
     sha = file_sha256(source)
+    declared = resource.privacy_budget
+    budget = Budget(declared.epsilon, declared.delta) if declared else None
     if previous and previous.content_sha256 == sha and previous.policy_sha256 == lp.sha256:
-        return replace(previous, location=str(source), policy_path=str(lp.path))
+        return replace(
+            previous, location=str(source), policy_path=str(lp.path), privacy_budget=budget
+        )
     try:
         stage_header_check(resource, source, list(policy.columns))
     except BuildError as exc:
@@ -76,6 +82,7 @@ def submission(lp: LoadedPolicy, paths: Paths, previous: Submission | None = Non
         supply_modes=sorted({p.supply_mode for p in policy.products}),
         policy_path=str(lp.path),
         policy_sha256=lp.sha256,
+        privacy_budget=budget,
     )
 
 

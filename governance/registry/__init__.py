@@ -1,12 +1,15 @@
-"""Resource registration (资源登记): codes, records, events and the one-datum-one-source rule."""
+"""Resource registration (资源登记): codes, records, events, the one-datum-one-source rule and
+the privacy budget fixed for each resource."""
 
+from governance.registry.budgets import change_budget
 from governance.registry.codes import is_valid_code, registration_code
 from governance.registry.errors import NotRegistered, RegistrationConflict, RegistryError
-from governance.registry.models import Registration, RegistrationEvent, Submission
+from governance.registry.models import Budget, Registration, RegistrationEvent, Submission
 from governance.registry.register import Outcome, cancel, register
 from governance.registry.store import RegistryStore
 
 __all__ = [
+    "Budget",
     "NotRegistered",
     "Outcome",
     "Registration",
@@ -16,6 +19,7 @@ __all__ = [
     "RegistryStore",
     "Submission",
     "cancel",
+    "change_budget",
     "is_valid_code",
     "register",
     "registration_code",

@@ -1,5 +1,10 @@
 """Registering resources and cancelling registrations: first registration, change, cancellation
-are distinct events, each appended to the history; an unchanged resource writes nothing."""
+are distinct events, each appended to the history; an unchanged resource writes nothing.
+
+The privacy budget a policy declares is fixed by the first registration that records one (the
+first of the resource, or the first after budgets came to be registered) and kept through every
+later version, cancellation and re-registration: a policy that declares another budget changes
+nothing but a note; the budget changes only by `change_budget`, with a reason."""
 
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from typing import Literal
 from governance.registry.changes import describe_changes
 from governance.registry.codes import registration_code
 from governance.registry.errors import NotRegistered, RegistrationConflict, RegistryError
-from governance.registry.models import Registration, RegistrationEvent, Submission
-from governance.registry.rules import source_conflicts
+from governance.registry.models import Budget, Registration, RegistrationEvent, Submission
+from governance.registry.rules import budget_conflicts, source_conflicts
 from governance.registry.store import RegistryStore
 
 
@@ -22,18 +27,23 @@ class Outcome:
     registration: Registration
     event: Literal["registered", "changed", "unchanged"]
     changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the registration did not do as the policy asks (a budget it declares otherwise)."""
 
 
 def register(
     store: RegistryStore, submissions: list[Submission], *, now: dt.datetime | None = None
 ) -> list[Outcome]:
-    """Register every submission, or none: a conflict anywhere in the batch writes nothing."""
+    """Register every submission, or none: a conflict anywhere in the batch writes nothing
+    (another department's data item, or data whose privacy budget is fixed under another id)."""
     now = now or utcnow()
     held = {r.resource_id: r for r in store.registrations()}
+    contents = store.contents()
     outcomes: list[Outcome] = []
     problems: list[str] = []
     for submission in submissions:
         found = source_conflicts(submission, held.values())
+        found += budget_conflicts(submission, held.values(), contents)
         if found:
             problems.extend(found)
             continue
@@ -94,16 +104,39 @@ def utcnow() -> dt.datetime:
 
 
 def _decide(previous: Registration | None, submission: Submission, now: dt.datetime) -> Outcome:
+    declared = submission.privacy_budget
     if previous is None:
         code = registration_code(submission.department, submission.resource_id)
-        return Outcome(Registration(code, 1, "registered", submission, now, now), "registered")
+        first = Registration(code, 1, "registered", submission, now, now, budget=declared)
+        fixed = [f"privacy budget fixed at {declared}"] if declared else []
+        return Outcome(first, "registered", fixed)
     changes = describe_changes(previous.submission, submission)
+    budget, notes = previous.budget, budget_notes(previous, declared)
+    if budget is None and declared is not None:
+        budget = declared
+        changes.append(f"privacy budget fixed at {declared}")
     if previous.status == "cancelled":
         again = ["registered again after cancellation", *changes]
-        return Outcome(_next(previous, submission, "registered", now), "registered", again)
+        return Outcome(
+            _next(previous, submission, "registered", now, budget), "registered", again, notes
+        )
     if not changes:
-        return Outcome(previous, "unchanged")
-    return Outcome(_next(previous, submission, "changed", now), "changed", changes)
+        return Outcome(previous, "unchanged", notes=notes)
+    return Outcome(_next(previous, submission, "changed", now, budget), "changed", changes, notes)
+
+
+def budget_notes(previous: Registration, declared: Budget | None) -> list[str]:
+    """Why the registered budget stays what it is, when the policy declares another."""
+    held = previous.budget
+    if held is None or declared is None or held.same(declared):
+        return []
+    return [
+        f"resource '{previous.resource_id}': the policy declares privacy budget {declared}, "
+        f"the registered budget is {held}; registering does not change it, and the resource's "
+        "differentially private products are refused until the two agree. To change it: "
+        f"`sluice registry budget {previous.resource_id} --epsilon {declared.epsilon:g} "
+        f"--delta {declared.delta:g} --reason TEXT`"
+    ]
 
 
 def _next(
@@ -111,6 +144,7 @@ def _next(
     submission: Submission,
     status: Literal["registered", "changed"],
     now: dt.datetime,
+    budget: Budget | None,
 ) -> Registration:
     return replace(
         previous,
@@ -119,4 +153,5 @@ def _next(
         submission=submission,
         updated_at=now,
         reason=None,
+        budget=budget,
     )

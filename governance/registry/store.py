@@ -1,7 +1,10 @@
 """The registry's two tables in domain/state.duckdb: `registrations` (one current row per
-resource) and `registration_events` (append-only history, never updated or deleted).
+resource, with its fixed privacy budget) and `registration_events` (append-only history, never
+updated or deleted).
 
 Reads never create the database, so looking at the registry (or a build's check) writes nothing.
+A registry written before budgets were registered gains their columns at its next write, empty
+until the next registration fixes them.
 """
 
 from __future__ import annotations
@@ -57,6 +60,8 @@ CREATE TABLE IF NOT EXISTS registration_events (
     snapshot TEXT NOT NULL,
     PRIMARY KEY (resource_id, seq)
 );
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS budget_epsilon DOUBLE;
+ALTER TABLE registrations ADD COLUMN IF NOT EXISTS budget_delta DOUBLE;
 """
 JSON_COLUMNS = ("schema", "classification")
 EVENT_COLUMNS = (
@@ -87,6 +92,14 @@ class RegistryStore:
         sql = f"SELECT {EVENT_COLUMNS} FROM registration_events {where} ORDER BY resource_id, seq"
         rows = self._select(sql, [resource_id] if resource_id else [])
         return [RegistrationEvent(**{**r, "snapshot": json.loads(r["snapshot"])}) for r in rows]
+
+    def contents(self) -> dict[str, set[str]]:
+        """Every content hash each resource was ever registered with."""
+        sql = "SELECT DISTINCT resource_id, content_sha256 FROM registration_events"
+        found: dict[str, set[str]] = {}
+        for row in self._select(sql):
+            found.setdefault(row["resource_id"], set()).add(row["content_sha256"])
+        return found
 
     def save(self, records: list[tuple[Registration, RegistrationEvent]]) -> None:
         """Write new current rows and append their events in one transaction."""

@@ -83,7 +83,8 @@ def test_a_hidden_cell_its_total_gives_away_is_refused(released):
 def test_an_invented_cell_in_a_private_release_is_refused(released):
     r = released["insured_dp_by_city"]
     table = r.built.table
-    invented = pl.concat([table, table.head(1).with_columns(pl.lit("199901").alias("city"))])
+    cell = {"year": 2025, "insurance_type": "失地保险", "insured_people": 900}
+    invented = pl.concat([table, pl.DataFrame([cell], schema=table.schema)])
     failed = refused_by(r, replace(r.built, table=invented))
     assert "do not exist in the source" in failed["differential_privacy"]
 

@@ -1,5 +1,7 @@
-"""A differentially private model product through the build flow: published with its account
-and budget, and refused once its resource's budget cannot pay for another release."""
+"""A differentially private model product through the build flow: published with its account,
+its expected error and budget, refused once its resource's registered budget cannot pay for
+another release, refused while its policy states another budget than the registry's, and
+published again once the registry's budget is changed with a reason."""
 
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ products:
       - {name: patients, agg: count_subjects}
       - {name: mean_cost, agg: mean, column: cost, round: 1}
     min_group_size: 10
-    contribution: {max_rows_per_subject: 2, bounds: {cost: [0, 500]}}
+    contribution: {max_rows_per_subject: 2, max_partitions_per_subject: 3, bounds: {cost: [0, 500]}}
     differential_privacy: {epsilon: 1.0, delta: 1.0e-6}
 """
 
@@ -101,6 +103,7 @@ def test_release_spends_the_budget_and_the_next_one_is_refused(harness, domain):
     [
         ("  privacy_budget: {epsilon: 1.5, delta: 1.0e-5}\n", "declare resource.privacy_budget"),
         ("contribution: {max_rows_per_subject: 2, ", "needs contribution.max_rows_per_subject"),
+        ("max_partitions_per_subject: 3, ", "needs contribution.max_partitions_per_subject"),
         ("mean_cost, agg: mean", "no median under differential privacy"),
         ("epsilon: 1.5,", "costs more (epsilon 1, delta 1e-06) than the whole budget"),
     ],
@@ -109,6 +112,7 @@ def test_unsound_private_products_are_policy_errors(tmp_path, change, words):
     replacement = {
         "  privacy_budget: {epsilon: 1.5, delta: 1.0e-5}\n": "",
         "contribution: {max_rows_per_subject: 2, ": "contribution: {",
+        "max_partitions_per_subject: 3, ": "",
         "mean_cost, agg: mean": "mean_cost, agg: median",
         "epsilon: 1.5,": "epsilon: 0.5,",
     }[change]
@@ -117,3 +121,76 @@ def test_unsound_private_products_are_policy_errors(tmp_path, change, words):
     with pytest.raises(PolicyErrors) as caught:
         KINDS.load_policy(path)
     assert words in str(caught.value) and "p.yaml:" in str(caught.value)
+
+
+def test_a_budget_raised_in_the_policy_is_refused_until_the_registry_changes_it(harness, domain):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.pipeline.flow import build
+
+    paths, policy = domain
+    assert build(str(policy)).products[0].status == "published"
+    raised = policy.read_text().replace("{epsilon: 1.5, delta", "{epsilon: 5, delta")
+    policy.write_text(raised.replace("round: 1}", "round: 2}"), "utf-8")
+    [refused] = build(str(policy)).products
+    assert refused.status == "refused" and refused.clause == "privacy_budget"
+    assert "states privacy_budget epsilon 5, delta 1e-05" in refused.message
+    assert "registered budget is epsilon 1.5, delta 1e-05" in refused.message
+    assert "sluice registry budget visits --epsilon 5 --delta 1e-05 --reason" in refused.message
+    assert len(BudgetLedger(paths.state).spends("visits")) == 1
+    assert not (paths.publish / "visits_dp" / "v2").exists()
+    shown = CliRunner().invoke(app, ["plan", str(policy)])
+    assert "refused" in shown.stdout and "registered budget is epsilon 1.5" in shown.stdout
+
+    runner = CliRunner()
+    unexplained = runner.invoke(app, ["registry", "budget", "visits", "--epsilon", "5"])
+    assert unexplained.exit_code != 0  # a reason is required
+    changed = runner.invoke(
+        app, ["registry", "budget", "visits", "--epsilon", "5", "--reason", "board decision 7"]
+    )
+    assert changed.exit_code == 0, changed.stdout
+    assert "spent epsilon 1" in changed.stdout and "left epsilon 4" in changed.stdout
+    record = AuditLog(paths.state).records(action="budget_change")[-1]
+    assert (record.subject, record.detail) == ("visits", "board decision 7")
+    assert record.counts["before"]["epsilon"] == 1.5 and record.counts["after"]["epsilon"] == 5
+    event = RegistryStore(paths.state).events("visits")[-1]
+    assert event.reason == "board decision 7" and "epsilon 1.5" in event.changes
+
+    assert build(str(policy)).products[0].status == "published"
+    balance = BudgetLedger(paths.state).balance("visits")
+    assert (balance.spent_epsilon, balance.left_epsilon) == (2.0, 3.0)
+
+
+def test_a_registration_from_before_budgets_is_fixed_by_registering_again(harness, domain):
+    import duckdb
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.pipeline.flow import build
+
+    paths, policy = domain
+    with duckdb.connect(str(paths.state)) as con:  # as a registry written before budgets
+        con.execute("UPDATE registrations SET budget_epsilon = NULL, budget_delta = NULL")
+    [refused] = build(str(policy)).products
+    assert refused.status == "refused" and "no registered privacy budget" in refused.message
+    registered = CliRunner().invoke(app, ["register", str(policy)])
+    assert registered.exit_code == 0 and "privacy budget fixed at epsilon 1.5" in registered.stdout
+    assert AuditLog(paths.state).records(action="budget_change")[-1].detail == (
+        "fixed at registration"
+    )
+    [published] = build(str(policy)).products
+    assert published.status == "published"
+
+
+def test_the_manifest_states_the_expected_error_of_each_measure(harness, domain):
+    from flows.pipeline.flow import build
+
+    paths, policy = domain
+    build(str(policy))
+    manifest = json.loads((paths.publish / "visits_dp" / "v1" / "manifest.json").read_text())
+    private = manifest["differential_privacy"]
+    error, scale = private["expected_error"], private["mechanisms"][0]["scale"]
+    assert error["patients"]["ci95"] == pytest.approx(scale * np.log(20))
+    assert error["mean_cost"]["ci95_at_smallest_cell"] > 0
+    assert private["contribution"]["max_partitions_per_subject"] == 3

@@ -1,23 +1,30 @@
 """The registry in a throwaway state.duckdb: first registration, unchanged, change, cancellation,
-and the one-datum-one-source rule refusing a second department without writing anything."""
+the one-datum-one-source rule refusing a second department without writing anything, and the
+privacy budget fixed at registration and changed only by an event with a reason."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
+import duckdb
 import pytest
 
 from governance.registry import (
+    Budget,
     NotRegistered,
+    Registration,
     RegistrationConflict,
     RegistryError,
     RegistryStore,
     Submission,
     cancel,
+    change_budget,
     is_valid_code,
     register,
 )
+from governance.registry.store import SCHEMA as TABLES
 
 HEALTH = "浙江省卫生健康委员会"
 SCHEMA = [{"name": "patient_id", "type": "string"}, {"name": "age", "type": "integer"}]
@@ -179,3 +186,100 @@ def test_reading_an_empty_registry_creates_no_database(tmp_path):
     store = RegistryStore(tmp_path / "state.duckdb")
     assert store.registrations() == [] and store.events() == [] and store.get("x") is None
     assert not store.path.exists()
+
+
+BUDGET = Budget(10.0, 1e-4)
+
+
+def budgeted(resource_id: str = "visits", budget: Budget | None = BUDGET, **changes) -> Submission:
+    return replace(submission(resource_id, **changes), privacy_budget=budget)
+
+
+def test_the_first_registration_fixes_the_budget_and_a_policy_cannot_move_it(store):
+    [first] = register(store, [budgeted()], now=T0)
+    assert first.changes == ["privacy budget fixed at epsilon 10, delta 0.0001"]
+    raised = budgeted(budget=Budget(20.0, 1e-4), policy_sha256="e" * 64)
+    [again] = register(store, [raised], now=T0 + dt.timedelta(days=1))
+    assert again.event == "unchanged" and store.get("visits").budget == BUDGET
+    [note] = again.notes
+    assert "declares privacy budget epsilon 20, delta 0.0001" in note
+    assert "registered budget is epsilon 10, delta 0.0001" in note
+    assert "`sluice registry budget visits --epsilon 20 --delta 0.0001 --reason TEXT`" in note
+    [changed] = register(store, [replace(raised, row_count=4, content_sha256="4" * 64)])
+    assert changed.event == "changed" and changed.registration.budget == BUDGET
+    assert [e.snapshot["budget_epsilon"] for e in store.events("visits")] == [10.0, 10.0]
+
+
+def test_a_registration_from_before_budgets_is_fixed_by_the_next_registration(store):
+    register(store, [budgeted(budget=None)], now=T0)
+    assert store.get("visits").budget is None
+    [outcome] = register(store, [budgeted()], now=T0 + dt.timedelta(days=1))
+    assert outcome.event == "changed"
+    assert outcome.changes == ["privacy budget fixed at epsilon 10, delta 0.0001"]
+    assert store.get("visits").budget == BUDGET
+
+
+def test_cancelling_and_registering_again_keeps_the_budget(store):
+    register(store, [budgeted()], now=T0)
+    cancel(store, "visits", "start over")
+    [outcome] = register(store, [budgeted(budget=Budget(99.0, 0.5))])
+    assert outcome.event == "registered" and outcome.registration.budget == BUDGET
+    assert outcome.notes
+
+
+def test_a_budget_change_is_an_event_with_its_reason(store):
+    register(store, [budgeted()], now=T0)
+    with pytest.raises(RegistryError, match="needs a reason"):
+        change_budget(store, "visits", Budget(12.0, 1e-4), " ")
+    with pytest.raises(RegistryError, match="already"):
+        change_budget(store, "visits", BUDGET, "no change")
+    with pytest.raises(RegistryError, match="epsilon is above 0"):
+        change_budget(store, "visits", Budget(0.0, 1e-4), "none at all")
+    with pytest.raises(NotRegistered):
+        change_budget(store, "x", BUDGET, "unknown")
+    later = T0 + dt.timedelta(days=3)
+    changed, change = change_budget(
+        store, "visits", Budget(12.0, 1e-4), "second release year approved", now=later
+    )
+    assert change == "privacy budget epsilon 10, delta 0.0001→epsilon 12, delta 0.0001"
+    assert (changed.version, changed.status, changed.budget) == (2, "changed", Budget(12.0, 1e-4))
+    last = store.events("visits")[-1]
+    assert (last.event, last.changes, last.reason) == ("changed", change, changed.reason)
+    assert last.occurred_at == later and last.snapshot["budget_epsilon"] == 12.0
+    cancel(store, "visits", "gone")
+    with pytest.raises(RegistryError, match="was cancelled"):
+        change_budget(store, "visits", Budget(50.0, 1e-4), "while cancelled")
+
+
+def test_data_with_a_fixed_budget_cannot_start_afresh_under_another_id(store):
+    register(store, [budgeted()], now=T0)
+    register(store, [budgeted(row_count=5, content_sha256="5" * 64)])  # the next delivery
+    for old in (submission().content_sha256, "5" * 64):
+        twin = budgeted("visits_again", content_sha256=old)
+        with pytest.raises(RegistrationConflict, match="start a fresh budget"):
+            register(store, [twin])
+    cancel(store, "visits", "renamed")
+    with pytest.raises(RegistrationConflict, match="register it as 'visits'"):
+        register(store, [budgeted("visits_again", content_sha256="5" * 64)])
+    assert store.get("visits_again") is None
+
+
+def test_a_registry_written_before_budgets_gains_them(tmp_path):
+    path = tmp_path / "state.duckdb"
+    old = TABLES.split("ALTER TABLE")[0]
+    row = _row()
+    with duckdb.connect(str(path)) as con:
+        con.execute(old)
+        marks = ", ".join("?" for _ in row)
+        values = [json.dumps(v) if k in ("schema", "classification") else v for k, v in row.items()]
+        con.execute(f"INSERT INTO registrations ({', '.join(row)}) VALUES ({marks})", values)
+    store = RegistryStore(path)
+    assert store.get("visits").budget is None
+    [outcome] = register(store, [budgeted()])
+    assert outcome.event == "changed" and store.get("visits").budget == BUDGET
+
+
+def _row() -> dict:
+    """A registrations row as the registry wrote it before budgets were registered."""
+    found = Registration("SLR-X", 1, "registered", submission(), T0, T0).row()
+    return {k: v for k, v in found.items() if not k.startswith("budget_")}

@@ -22,6 +22,7 @@ import opendp.prelude as dp
 import polars as pl
 
 from transforms.errors import TransformError
+from transforms.products.dp_error import expected_error
 from transforms.products.model import CELL_SUBJECTS, Stat
 
 dp.enable_features("contrib")
@@ -34,13 +35,15 @@ Mechanism = Literal["laplace", "gaussian"]
 @dataclass(frozen=True)
 class PrivacyParameters:
     """What a product declares: the mechanism, its budget, and the contribution bounds that
-    fix each person's influence (rows kept per person; clamping range per summed column)."""
+    fix each person's influence (rows kept per person in each cell; cells a person counts in;
+    clamping range per summed column)."""
 
     mechanism: Mechanism
     epsilon: float
     delta: float
     max_rows: int
     bounds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    max_partitions: int = 1
 
 
 @dataclass(frozen=True)
@@ -80,36 +83,42 @@ def dp_release(
     mechanisms = 1 + int(noisy_rows) + len(sums)
     eps_each = params.epsilon / mechanisms
     delta_each = params.delta if params.mechanism == "laplace" else params.delta / mechanisms
-    m = params.max_rows
+    share = (eps_each, delta_each, params.mechanism)
+    m, k = params.max_rows, params.max_partitions
     names = [
         json.dumps(list(r), ensure_ascii=False, default=str) for r in cells.select(keys).rows()
     ]
     counts = dict(zip(names, cells[CELL_SUBJECTS].to_list(), strict=True))
-    release, threshold_account = _threshold(counts, m, eps_each, delta_each, params, min_group_size)
+    release, threshold_account = _threshold(counts, k, share, min_group_size)
     kept = [i for i, n in enumerate(names) if n in release]
     table = cells[kept].select(*keys)
     people = [release[names[i]] for i in kept]
     accounts = [threshold_account]
     noisy: dict[str, list[float]] = {CELL_SUBJECTS: people}
+    scales = {CELL_SUBJECTS: threshold_account["scale"]}
     if noisy_rows:
-        share = (eps_each, delta_each, params.mechanism)
-        values, account = _vector(cells[ROWS].to_list(), kept, float(m), share, "rows")
-        noisy[ROWS] = values
+        values, account = _vector(cells[ROWS].to_list(), kept, (float(m), k), share, "rows")
+        noisy[ROWS], scales[ROWS] = values, account["scale"]
         accounts.append(account)
     for column in sums:
         low, high = params.bounds[column]
-        sensitivity = m * max(abs(low), abs(high))
-        share = (eps_each, delta_each, params.mechanism)
+        per_cell = m * max(abs(low), abs(high))
         values, account = _vector(
-            cells[SUM_PREFIX + column].to_list(), kept, sensitivity, share, f"sum of {column}"
+            cells[SUM_PREFIX + column].to_list(), kept, (per_cell, k), share, f"sum of {column}"
         )
-        noisy[SUM_PREFIX + column] = values
+        noisy[SUM_PREFIX + column], scales[SUM_PREFIX + column] = values, account["scale"]
         accounts.append(account)
     table = table.with_columns(
         _published(stat, noisy, len(kept)).alias(stat.name) for stat in stats
     ).sort(keys, nulls_last=True)
     spent_eps = sum(a["epsilon"] for a in accounts)
     spent_delta = sum(a["delta"] for a in accounts)
+    errors = expected_error(
+        stats, scales, noisy, params.mechanism,
+        people=CELL_SUBJECTS, rows=ROWS, sum_prefix=SUM_PREFIX,
+    )  # fmt: skip
+    contribution = {"max_rows_per_subject": m, "max_partitions_per_subject": k,
+                    "bounds": dict(params.bounds)}  # fmt: skip
     return DPRelease(
         table,
         {
@@ -117,9 +126,10 @@ def dp_release(
             "epsilon": spent_eps,
             "delta": spent_delta,
             "composition": "basic (sums of each mechanism's epsilon and delta)",
-            "contribution": {"max_rows_per_subject": m, "bounds": dict(params.bounds)},
+            "contribution": contribution,
             "mechanisms": accounts,
             "cells_released": len(kept),
+            "expected_error": errors,
         },
     )
 
@@ -144,16 +154,17 @@ def _check(stats: Sequence[Stat], params: PrivacyParameters) -> None:
 
 def _threshold(
     counts: dict[str, int],
-    m: int,
-    eps: float,
-    delta: float,
-    params: PrivacyParameters,
+    partitions: int,
+    share: tuple[float, float, Mechanism],
     floor: int,
 ) -> tuple[dict[str, int], dict[str, Any]]:
     """Noisy people count per cell, only cells above the threshold kept."""
+    eps, delta, mechanism = share
     domain = dp.map_domain(dp.atom_domain(T=str), dp.atom_domain(T=int))
-    d_in = (m, m, 1)  # a person is in at most m cells, adding one to each
-    gaussian = params.mechanism == "gaussian"
+    # a person is in at most `partitions` cells and adds one to each: (l0, l1 or l2, linf);
+    # OpenDP takes the l2 norm as the smaller of this and sqrt(l0) x linf
+    d_in = (partitions, partitions, 1)
+    gaussian = mechanism == "gaussian"
     metric = (dp.l02inf_distance if gaussian else dp.l01inf_distance)(dp.absolute_distance(T=int))
     make = dp.m.make_gaussian_threshold if gaussian else dp.m.make_laplace_threshold
 
@@ -188,7 +199,7 @@ def _threshold(
     eps_out, delta_out = cost(scale, threshold)
     released = measure(scale, threshold)(counts) if counts else {}
     account = {"measure": "people per cell (release of the cells)", "scale": scale,
-               "threshold": threshold, "sensitivity": {"cells": m, "per_cell": 1},
+               "threshold": threshold, "sensitivity": {"cells": partitions, "per_cell": 1},
                "epsilon": eps_out, "delta": delta_out}  # fmt: skip
     return {k: max(int(v), 0) for k, v in released.items()}, account
 
@@ -196,14 +207,18 @@ def _threshold(
 def _vector(
     values: list,
     kept: list[int],
-    sensitivity: float,
+    bound: tuple[float, int],
     share: tuple[float, float, Mechanism],
     what: str,
 ) -> tuple[list[float], dict[str, Any]]:
-    """One noisy value per released cell, for a `share` = (epsilon, delta, mechanism)."""
+    """One noisy value per released cell, for a `bound` = (one person's change to one cell,
+    cells a person is in) and a `share` = (epsilon, delta, mechanism)."""
     eps, delta, mechanism = share
+    per_cell, partitions = bound
     domain = dp.vector_domain(dp.atom_domain(T=float, nan=False))
     gaussian = mechanism == "gaussian"
+    # the change to the whole vector: in l2 for the Gaussian, in l1 for the Laplace mechanism
+    sensitivity = per_cell * (math.sqrt(partitions) if gaussian else partitions)
 
     def measure(scale: float) -> Any:
         if gaussian:
@@ -220,6 +235,7 @@ def _vector(
     noisy = measure(scale)(chosen) if chosen else []
     eps_out, delta_out = cost(scale)
     account = {"measure": what, "scale": scale, "sensitivity": sensitivity,
+               "per_cell": per_cell, "norm": "l2" if gaussian else "l1",
                "epsilon": eps_out, "delta": delta_out}  # fmt: skip
     return list(noisy), account
 
