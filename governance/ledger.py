@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ CREATE TABLE IF NOT EXISTS release_parts (
     product_id TEXT NOT NULL,
     version INTEGER NOT NULL,
     part INTEGER NOT NULL,
-    kind TEXT NOT NULL,
+    form TEXT NOT NULL,
     basis TEXT NOT NULL,
     summary TEXT NOT NULL,
     recorded_at TIMESTAMP NOT NULL,
@@ -72,7 +73,7 @@ class ReleaseLedger:
         cells: pa.Table | None,
         at: dt.datetime,
     ) -> None:
-        """Record a published version's parts ({part, resource, kind, basis, summary}) and
+        """Record a published version's parts ({part, resource, form, basis, summary}) and
         table cells (columns `part` and CELL_COLUMNS), and retire the product's older
         versions."""
         with transaction(self.path, SCHEMA) as con:
@@ -81,7 +82,7 @@ class ReleaseLedger:
                 con.execute(
                     "INSERT OR REPLACE INTO release_parts "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                    [p["resource"], product, version, p["part"], p["kind"], p.get("basis", ""),
+                    [p["resource"], product, version, p["part"], p["form"], p.get("basis", ""),
                      json.dumps(p["summary"], ensure_ascii=False, default=str), at],
                 )  # fmt: skip
             con.execute("DELETE FROM release_cells WHERE product_id = ? AND version = ?",
@@ -104,7 +105,8 @@ class ReleaseLedger:
     def live_cells(self, resource: str, basis: str, *, besides: str | None = None) -> pa.Table:
         """Cells of every live table part of `resource` on `basis`, other than `besides`'s,
         with `product` naming the product and version."""
-        with reading(self.path, SCHEMA, TABLES) as con:
+        with reading(self.path, SCHEMA, TABLES) as con, warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
             columns = ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
             return con.execute(
                 f"SELECT p.product_id || ' v' || p.version AS product, c.part, {columns} "
@@ -112,7 +114,7 @@ class ReleaseLedger:
                 "WHERE p.resource_id = ? AND p.basis = ? AND p.retired_at IS NULL "
                 'AND p.product_id IS DISTINCT FROM ? ORDER BY p.product_id, c.part, c."row"',
                 [resource, basis, besides],
-            ).to_arrow_table()  # noqa: one copy of a small result
+            ).to_arrow_table()
 
     def parts(self, resource: str, *, retired: bool = False) -> list[dict[str, Any]]:
         """The resource's parts (live ones, or all), oldest first, with their cell counts."""

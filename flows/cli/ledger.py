@@ -52,29 +52,30 @@ def show(
         table.add_column(column, overflow="fold")
     for p in parts:
         status = "live" if p["retired_at"] is None else p["retired_why"]
-        cells = str(p["cells"]) if p["kind"] == "cells" else ""
-        hidden = str(p["hidden"]) if p["kind"] == "cells" else ""
+        tabled = p["form"] == "cells"
+        cells = str(p["cells"]) if tabled else ""
+        hidden = str(p["hidden"]) if tabled else ""
         table.add_row(
-            p["product_id"], f"v{p['version']}", p["kind"], _reveals(p["kind"], p["summary"]),
+            p["product_id"], f"v{p['version']}", p["form"], _reveals(p["form"], p["summary"]),
             cells, hidden, status,
         )  # fmt: skip
     out.print(table)
 
 
-def _reveals(kind: str, summary: dict[str, Any]) -> str:
+def _reveals(form: str, summary: dict[str, Any]) -> str:
     """One line a reader understands: what the part publishes."""
-    if kind == "cells":
+    if form == "cells":
         margins = " with totals" if summary.get("margins") else ""
         noise = "" if summary.get("exact") else " (noisy)"
         return (
             f"{', '.join(summary['statistics'])} by {', '.join(summary['dimensions'])}"
             f"{margins}{noise}"
         )
-    if kind == "records":
+    if form == "records":
         qis = ", ".join(summary["quasi_identifiers"])
         columns = ", ".join(summary["columns"]) or "none"
         return f"{summary['rows']} records; quasi-identifiers {qis}; columns {columns}"
-    if kind == "claims":
+    if form == "claims":
         claims = "; ".join(f"{c} reads {', '.join(cols)}" for c, cols in summary["claims"].items())
         return (
             f"claims on {summary['identifier']}: {claims}; answers {', '.join(summary['answers'])}"

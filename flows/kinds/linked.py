@@ -12,9 +12,11 @@ import polars as pl
 
 from flows.kinds.base import BuildRefused, Job, digest
 from transforms.egress.linked import LinkedRule
-from transforms.footprint import CellTable
+from transforms.footprint import CellTable, Statistic
 from transforms.linked.cells import SCHEMA, linked_cells
+from transforms.linked.derive import derivable
 from transforms.linked.protect import Protection, protect_jointly
+from transforms.linked.truth import exact_values
 
 
 def basis(job: Job[Any], resource: str, **extra: Any) -> str:
@@ -78,6 +80,38 @@ def protect(job: Job[Any], tables: Sequence[CellTable]) -> Pattern:
         for part, row in found.show:
             show.setdefault(part, set()).add(row)
     return Pattern(hide, show)
+
+
+def exactly_known(job: Job[Any], keys: pl.DataFrame) -> dict[str, Any] | None:
+    """How many cells of a noisy table (its keys, one column per dimension, named as
+    published) have exact people counts that the live tables of the resource give away, and
+    which products do; None when none do. The cells are counted from the unbounded rows, on
+    the basis the exact tables are counted from."""
+    spec, prepared = job.spec, job.prepared
+    dims = tuple((d.column, d.output) for d in spec.dimension_specs())
+    statistic = Statistic("__people", "count_subjects")
+    truth = exact_values(keys, prepared.frame(), dims=dims, statistics=[statistic],
+                         subject=prepared.subject)  # fmt: skip
+    table = CellTable(
+        prepared.resource, dims, (statistic,),
+        keys.with_columns(pl.lit(None, dtype=pl.Int64).alias("__people"),
+                          pl.lit(True).alias("__hidden")),
+        suppressed="__hidden", truth=truth, basis=basis(job, prepared.resource),
+        subject=prepared.subject is not None,
+    )  # fmt: skip
+    rows, products = derivable(live(job, table), linked_cells(table, spec.id, 0, candidate=True))
+    if not rows:
+        return None
+    shown = ", ".join(sorted(p.rsplit(" v", 1)[0] for p in products))
+    return {
+        "cells": len(rows),
+        "of": keys.height,
+        "from": sorted(products),
+        "note": f"the exact counts of {len(rows)} of its {keys.height} cells can be worked out "
+        f"from {shown}, so differential privacy adds no protection to them; withdraw those "
+        "products, change the dimensions, or set differential_privacy.if_derivable: disclose "
+        "to publish anyway with this said in the manifest",
+    }
 
 
 def linked_rule(job: Job[Any], tables: Callable[[pl.DataFrame], Sequence[CellTable]]) -> LinkedRule:

@@ -28,6 +28,7 @@ from flows.kinds.base import (
     ProductKind,
     written,
 )
+from flows.kinds.linked import exactly_known
 from flows.kinds.model.binding import (
     aggregate_use,
     describe_cells,
@@ -54,6 +55,12 @@ class DifferentialPrivacy(StrictModel):
     epsilon: float = Field(gt=0, le=10)
     delta: float = Field(
         gt=0, lt=0.01, description="Failure probability of releasing which cells exist."
+    )
+    if_derivable: Literal["refuse", "disclose"] = Field(
+        "refuse",
+        description="When exact counts of the release's cells can be worked out from other "
+        "live products of the resource, noise protects nothing: refuse the release, or "
+        "publish it and say so in plain words in the manifest.",
     )
 
 
@@ -168,6 +175,9 @@ class PrivateModelKind(ProductKind[PrivateModelProduct, PrivateTable]):
         )
         with streaming():
             cells = cell_totals(framed, keys, stats, prepared.subject).collect(engine="streaming")
+        moot = exactly_known(job, cells.select(keys))
+        if moot is not None and private.if_derivable == "refuse":
+            raise BuildRefused(f"{spec.id}: {moot['note']}", clause="derivable")
         try:
             balance = job.context.ledger.spend(
                 prepared.resource, spec.id, (private.epsilon, private.delta), now(),
@@ -179,7 +189,8 @@ class PrivateModelKind(ProductKind[PrivateModelProduct, PrivateTable]):
         release = dp_release(
             cells, keys=keys, stats=stats, params=params, min_group_size=spec.min_group_size
         )
-        return PrivateTable(release.table, release.account, balance.as_dict())
+        account = release.account if moot is None else {**release.account, "derivable": moot}
+        return PrivateTable(release.table, account, balance.as_dict())
 
     def gate(self, job: Job[PrivateModelProduct], built: PrivateTable) -> GateRequest:
         spec = job.spec

@@ -22,7 +22,7 @@ def record_footprint(
     parts, cells = [], []
     for number, part in enumerate(footprint.parts):
         basis = part.basis if isinstance(part, CellTable) else ""
-        parts.append({"part": number, "resource": part.resource, "kind": _kind(part),
+        parts.append({"part": number, "resource": part.resource, "form": _form(part),
                       "basis": basis, "summary": summary(part)})  # fmt: skip
         if isinstance(part, CellTable):
             cells.append(linked_cells(part, footprint.product, number))
@@ -66,6 +66,6 @@ def summary(part: Part) -> dict[str, Any]:
     return dataclasses.asdict(part)
 
 
-def _kind(part: Part) -> str:
+def _form(part: Part) -> str:
     return {CellTable: "cells", RecordSet: "records", ClaimService: "claims",
             BudgetSpend: "budget"}[type(part)]  # fmt: skip

@@ -53,6 +53,11 @@ products:
 
 @pytest.fixture
 def domain(tmp_path, monkeypatch):
+    return visits_domain(tmp_path, monkeypatch, POLICY)
+
+
+def visits_domain(tmp_path, monkeypatch, text: str):
+    """Visits of 2,500 patients in three cities, the policy `text` registered."""
     home = tmp_path / "domain"
     (home / "raw").mkdir(parents=True)
     rng = np.random.default_rng(5)
@@ -62,7 +67,7 @@ def domain(tmp_path, monkeypatch):
         lines.append(f"P{rng.integers(0, 2500)},{city},{rng.uniform(10, 900):.2f}")
     (home / "raw" / "visits.csv").write_text("\n".join(lines) + "\n", "utf-8")
     policy = tmp_path / "visits.yaml"
-    policy.write_text(textwrap.dedent(POLICY), "utf-8")
+    policy.write_text(textwrap.dedent(text), "utf-8")
     monkeypatch.setenv("SLUICE_HOME", str(home))
     monkeypatch.setenv("SLUICE_PUBLISH_DIR", str(tmp_path / "published"))
     paths = Paths.from_env()

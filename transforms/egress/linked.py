@@ -43,9 +43,10 @@ class LinkedRule:
                                          "linear_programmes": 0}  # fmt: skip
         for group, parts in groups.items():
             live = lives[group]
-            old = {(e.family, e.dims, e.key) for e in interval_audit(live).exposures} if (
-                live.height) else set()  # fmt: skip
             audit = interval_audit(pl.concat([live, *parts]))
+            old = set()
+            if audit.exposures and live.height:  # what the live tables exposed before it
+                old = {(e.family, e.dims, e.key) for e in interval_audit(live).exposures}
             before += len(old)
             fresh += [e for e in audit.exposures if (e.family, e.dims, e.key) not in old]
             figures["live_cells"] += live.height

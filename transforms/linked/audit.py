@@ -21,12 +21,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
+from scipy import sparse as sp
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
 from transforms.linked.system import NULL, Equation, Node, System, systems
 
 _EPS = 1e-6
+#: Blocks with at least this many hidden cells first look for two feasible tables that
+#: spread every cell as wide as it needs, in one programme.
+_PAIR_FROM = 2
+_PAIRS = 3
 
 
 @dataclass(frozen=True)
@@ -80,21 +85,87 @@ class Audit:
 def interval_audit(cells: pl.DataFrame) -> Audit:
     """Audit a linked-cells frame (every live table of one resource on one basis, and the
     release being judged)."""
+    return audit_systems(systems(cells))
+
+
+Cache = dict[tuple[str, frozenset[int]], tuple[list[Exposure], int]]
+
+
+def audit_systems(
+    built: list[System], cache: Cache | None = None, *, only_release: bool = False
+) -> Audit:
+    """Audit built systems as their nodes stand now. A block's finding depends only on which
+    nodes are hidden in it, so `cache` (kept by a caller that hides more and audits again)
+    saves solving the blocks that did not change. With `only_release`, blocks whose
+    equations hold no cell of the release being judged are skipped: what they expose, the
+    live tables exposed before it."""
     found: list[Exposure] = []
     hidden = programmes = dropped = 0
-    built = systems(cells)
+    people = _people_shape(built)
     for system in built:
         dropped += system.dropped
         for block, equations in _blocks(system):
-            explicit = [n for n in block if system.nodes[n].explicit]
-            hidden += len(explicit)
+            if only_release and not _touches_release(system, block, equations):
+                continue
+            hidden += sum(1 for n in block if system.nodes[n].explicit)
+            key = (system.family, frozenset(block))
+            if cache is not None and key in cache:
+                exposures, _ = cache[key]
+                found += exposures
+                continue
             if system.family.startswith("sum:"):
-                found += _pinned(system, block, equations)
+                covered = _covered(system, block, equations, people)
+                exposures, solved = ([] if covered else _pinned(system, block, equations)), 0
             else:
                 exposures, solved = _ranges(system, block, equations)
-                found += exposures
-                programmes += solved
+            programmes += solved
+            found += exposures
+            if cache is not None:
+                cache[key] = (exposures, solved)
     return Audit(found, hidden, programmes, dropped, built)
+
+
+def _touches_release(system: System, block: list[int], equations: list[Equation]) -> bool:
+    nodes = system.nodes
+    return any(nodes[n].candidate_rows for n in block) or any(
+        nodes[n].candidate_rows for eq in equations for n in (eq.parent, *eq.children)
+    )
+
+
+Shape = tuple[set[tuple[tuple[str, ...], tuple[str, ...]]], set[tuple]]
+
+
+def _people_shape(built: list[System]) -> Shape:
+    """Hidden cells and equations of the people counts, by cell key."""
+    hidden: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    equations: set[tuple] = set()
+    for system in built:
+        if system.family != "people":
+            continue
+        nodes = system.nodes
+        hidden = {(n.dims, n.key) for n in nodes if n.hidden}
+        equations = {_shape(system, (eq.parent, *eq.children)) for eq in system.equations}
+    return hidden, equations
+
+
+def _shape(system: System, members: tuple[int, ...]) -> tuple:
+    return tuple((system.nodes[n].dims, system.nodes[n].key) for n in members)
+
+
+def _covered(system: System, block: list[int], equations: list[Equation], people: Shape) -> bool:
+    """A block of sums whose equations the people counts also have, every cell in them hidden
+    there exactly where it is hidden here: a sum the equations pin would pin the count too
+    (pinning is linear and does not depend on the values), and the count's audit looks."""
+    hidden, shapes = people
+    inside = set(block)
+    for eq in equations:
+        members = (eq.parent, *eq.children)
+        if _shape(system, members) not in shapes:
+            return False
+        for n in members:  # hidden here exactly where hidden among the counts
+            if ((system.nodes[n].dims, system.nodes[n].key) in hidden) != (n in inside):
+                return False
+    return True
 
 
 def _blocks(system: System) -> list[tuple[list[int], list[Equation]]]:
@@ -139,13 +210,15 @@ def _bounds(node: Node) -> tuple[float, float | None]:
 def _ranges(
     system: System, block: list[int], equations: list[Equation]
 ) -> tuple[list[Exposure], int]:
+    """Exposed nodes of a block of hidden counts. Every solved programme gives a feasible
+    table; a node whose values over the tables found so far already spread as wide as it
+    needs is safe without programmes of its own, so most nodes cost none."""
     nodes = system.nodes
     position = {n: i for i, n in enumerate(block)}
     bounds = [_bounds(nodes[n]) for n in block]
     if not equations:  # alone: its bounds are its range
-        return [
-            e for n, b in zip(block, bounds, strict=True) if (e := _judge(system, n, *b, equations))
-        ], 0
+        found = [_judge(system, n, *b, equations) for n, b in zip(block, bounds, strict=True)]
+        return [e for e in found if e is not None], 0
     rows, cols, vals, rhs = [], [], [], []
     for i, eq in enumerate(equations):
         constant = eq.offset  # parent - sum(children) = -offset
@@ -159,26 +232,85 @@ def _ranges(
                 constant += sign * float(nodes[n].truth or 0.0)
         rhs.append(-constant)
     matrix = csr_array((vals, (rows, cols)), shape=(len(equations), len(block)))
+    # the exact table is one feasible point the audit gets for free
+    truth = np.array([float(nodes[n].truth or 0.0) for n in block])
+    low, high = truth.copy(), truth.copy()
+
+    def solve(objective: np.ndarray) -> tuple[int, float]:
+        result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+        if result.status == 0:
+            np.minimum(low, result.x, out=low)
+            np.maximum(high, result.x, out=high)
+            return 0, float(result.fun)
+        return int(result.status), math.nan
+
     found, solved = [], 0
+    needs = np.array(
+        [max(nodes[n].width if nodes[n].primary else 0.0, 1.0) if nodes[n].explicit else 0.0
+         for n in block]
+    )  # fmt: skip
+    for turn in range(_PAIRS):  # each turn asks the still uncertified cells the other way
+        open_ = np.where(high - low >= needs - _EPS, 0.0, needs)
+        if (open_ > 0).sum() < _PAIR_FROM:
+            break
+        _spread(matrix, rhs, bounds, open_, low, high, 1.0 if turn % 2 == 0 else -1.0)
+        solved += 1
     for n in block:
         if not nodes[n].explicit:
             continue
-        objective = np.zeros(len(block))
-        objective[position[n]] = 1.0
-        ends = []
-        for sign in (1.0, -1.0):
-            result = linprog(sign * objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+        i = position[n]
+        need = needs[i]
+        ends = [math.nan, math.nan]
+        for side, sign in ((1, -1.0), (0, 1.0)):  # the highest value first, then the lowest
+            if high[i] - low[i] >= need - _EPS:
+                break
+            objective = np.zeros(len(block))
+            objective[i] = sign
+            status, value = solve(objective)
             solved += 1
-            if result.status == 3:  # unbounded above
-                ends.append(math.inf)
-            elif result.status == 0:
-                ends.append(sign * float(result.fun))
-            else:  # cannot happen for exact values; treat as pinned to be safe
-                truth = float(nodes[n].truth or 0.0)
-                ends.append(truth)
-        if (e := _judge(system, n, ends[0], ends[1], equations)) is not None:
-            found.append(e)
+            if status == 3:  # unbounded above
+                ends[side] = math.inf
+                break
+            ends[side] = sign * value if status == 0 else truth[i]
+        if high[i] - low[i] >= need - _EPS or math.isinf(ends[1]):
+            continue
+        exposure = _judge(system, n, low[i], high[i], equations)
+        if exposure is not None:
+            found.append(exposure)
     return found, solved
+
+
+def _spread(
+    matrix: csr_array,
+    rhs: list[float],
+    bounds: list[tuple[float, float | None]],
+    needs: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    sign: float,
+) -> None:
+    """Two feasible tables, as far apart as each cell needs: maximise the sum of t_j with
+    t_j <= sign * (x1_j - x2_j) and t_j <= need_j, both tables meeting every equation. Cells
+    that reach their need are certified by these two tables alone; `low` and `high` take
+    both. Two cells of one equation pull opposite ways, so a second call with the other sign
+    certifies what the first could not."""
+    n = len(needs)
+    wanted = np.flatnonzero(needs > 0)
+    m = len(wanted)
+    zero = csr_array((matrix.shape[0], n))
+    equations = sp.vstack([sp.hstack([matrix, zero, csr_array((matrix.shape[0], m))]),
+                           sp.hstack([zero, matrix, csr_array((matrix.shape[0], m))])])  # fmt: skip
+    pick = csr_array((np.ones(m), (np.arange(m), wanted)), shape=(m, n))
+    gaps = sp.hstack([-sign * pick, sign * pick, sp.identity(m, format="csr")])
+    objective = np.concatenate([np.zeros(2 * n), -np.ones(m)])
+    result = linprog(
+        objective, A_ub=gaps, b_ub=np.zeros(m), A_eq=equations, b_eq=[*rhs, *rhs],
+        bounds=[*bounds, *bounds, *((0.0, float(needs[j])) for j in wanted)], method="highs",
+    )  # fmt: skip
+    if result.status == 0:
+        for table in (result.x[:n], result.x[n : 2 * n]):
+            np.minimum(low, table, out=low)
+            np.maximum(high, table, out=high)
 
 
 def _judge(
@@ -195,7 +327,7 @@ def _judge(
     if span >= 1 and not narrow:
         return None
     products = sorted({p for eq in equations for p in system.products(eq)} | {
-        p for p, _, _ in node.rows})  # fmt: skip
+        p for p in node.products})  # fmt: skip
     return Exposure(
         system.family, node.dims, node.key, float(low_i), float(high_i), node.width,
         tuple(products), n,

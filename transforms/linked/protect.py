@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from transforms.linked.audit import Audit, Exposure, interval_audit
-from transforms.linked.system import NULL, System
+from transforms.linked.audit import Audit, Cache, Exposure, audit_systems, interval_audit
+from transforms.linked.system import NULL, System, systems
 
 _ROUNDS = 200
+_PRUNE = 20
 
 
 @dataclass
@@ -52,23 +53,24 @@ class Protection:
 def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     """Hide cells of `release` (linked cells with `candidate` set) until, beside `live`, the
     audit finds no cell the release exposes."""
-    before = interval_audit(live) if live.height else None
-    inherited = before.exposures if before else []
-    known = {_key(e) for e in inherited}
-    found = Protection(inherited=inherited)
+    found = Protection()
     found.refusals = _already_published(live, release)
     if found.refusals:
         return found
     found.show = _moot(live, release)
     hide = _consistent(live, release) - found.show
+    board = _Board(live, release, found.show)
     added: list[tuple[int, int]] = []
-    for _ in range(_ROUNDS):
-        audit = interval_audit(pl.concat([live, _hidden(release, hide)]))
+    known: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    for round_ in range(_ROUNDS):
+        audit = board.audit(hide)
+        if audit.exposures and round_ == 0 and live.height:  # what was exposed before it
+            found.inherited = interval_audit(live).exposures
+            known = {_key(e) for e in found.inherited}
         fresh = [e for e in audit.exposures if _key(e) not in known]
         if not fresh:
-            found.audit = audit
             break
-        picks, stuck = _partners(audit, fresh, hide)
+        picks, stuck = board.partners(fresh, hide)
         if stuck:
             found.refusals = [
                 f"{e.describe()}; no cell of this release can hide it: rebuild "
@@ -85,28 +87,92 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     else:
         found.refusals = ["the linked-table protection did not settle; narrow the release"]
         return found
-    found.hide = _pruned(live, release, hide, added, known)
-    found.audit = interval_audit(pl.concat([live, _hidden(release, found.hide)]))
-    found.hide -= _own_hidden(release)
+    hide = _pruned(board, hide, added, known)
+    found.audit = board.audit(hide)
+    found.hide = hide - _own_hidden(release)
     return found
 
 
-def _moot(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
-    """Rows the release hides only as a complement (not below its minimum) whose people a
-    live table publishes: hiding them protects nothing and makes the patterns differ, so
-    they are shown, and the audit finds other complements where they are needed."""
-    if not live.height:
-        return set()
-    shown = _cell(live).filter(~pl.col("suppressed")).select("family", "__d", "__k").unique()
-    counted = _cell(release).filter(pl.col("threshold").is_not_null())
-    rows = (
-        counted.filter(pl.col("suppressed") & (pl.col("truth") >= pl.col("threshold")))
-        .join(shown, on=["family", "__d", "__k"], how="semi")
-        .select("part", "row")
-        .unique()
-        .rows()
-    )
-    return {(int(p), int(r)) for p, r in rows}
+class _Board:
+    """The live tables and the release as systems built once; hiding a row of the release
+    changes only which of its nodes are hidden, and blocks that did not change are not
+    solved again."""
+
+    def __init__(self, live: pl.DataFrame, release: pl.DataFrame, show: set[tuple[int, int]]):
+        self.built = systems(pl.concat([live, release]) if live.height else release)
+        shown = release.filter(~pl.col("suppressed")).select("part", "row").unique().rows()
+        self.shown = {(int(p), int(r)) for p, r in shown} | show
+        self.owned = [
+            (system, n)
+            for system in self.built
+            for n, node in enumerate(system.nodes)
+            if node.candidate_rows and not node.shown_elsewhere
+        ]
+        self.touching: dict[str, dict[int, list[int]]] = {}
+        for system in self.built:
+            index: dict[int, list[int]] = defaultdict(list)
+            for i, eq in enumerate(system.equations):
+                for n in (eq.parent, *eq.children):
+                    index[n].append(i)
+            self.touching[system.family] = index
+        self.cache: Cache = {}
+        people = release.group_by("part", "row").agg(pl.col("truth").max())
+        self.cost = {(int(p), int(r)): float(t or 0.0) for p, r, t in people.rows()}
+
+    def costs(self) -> dict[tuple[int, int], float]:
+        """People behind each row of the release: what hiding it costs."""
+        return self.cost
+
+    def audit(self, hide: set[tuple[int, int]]) -> Audit:
+        """The audit with `hide` hidden (and everything else of the release as shown)."""
+        for system, n in self.owned:
+            node = system.nodes[n]
+            visible = any(r in self.shown and r not in hide for r in node.candidate_rows)
+            node.published = node.truth if visible else None
+        return audit_systems(self.built, self.cache, only_release=True)
+
+    def partners(
+        self, exposures: list[Exposure], hide: set[tuple[int, int]]
+    ) -> tuple[set[tuple[int, int]], list[Exposure]]:
+        """For each exposure the cheapest shown row of the release in an equation with it,
+        searching outwards through hidden cells; exposures no row of the release can cover."""
+        by_family = {s.family: s for s in self.built}
+        picks: set[tuple[int, int]] = set()
+        stuck = []
+        for exposure in exposures:
+            system = by_family[exposure.family]
+            pick = self._nearest(system, exposure.node, hide)
+            if pick is None:
+                stuck.append(exposure)
+            else:
+                picks.add(pick)
+        return picks, stuck
+
+    def _nearest(
+        self, system: System, start: int, hide: set[tuple[int, int]]
+    ) -> tuple[int, int] | None:
+        touching = self.touching[system.family]
+        seen, frontier = {start}, [start]
+        while frontier:
+            linked = {i for n in frontier for i in touching[n]}
+            members = {
+                n
+                for i in linked
+                for n in (system.equations[i].parent, *system.equations[i].children)
+            }
+            options = [
+                (system.nodes[n].truth or 0.0, -len(system.nodes[n].key), part, row)
+                for n in members
+                if not system.nodes[n].hidden and not system.nodes[n].shown_elsewhere
+                for part, row in system.nodes[n].candidate_rows
+                if (part, row) not in hide
+            ]
+            if options:
+                _, _, part, row = min(options)
+                return part, row
+            frontier = [n for n in members if n not in seen and system.nodes[n].hidden]
+            seen.update(frontier)
+        return None
 
 
 def _key(e: Exposure) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -120,23 +186,6 @@ def _own(release: pl.DataFrame) -> set[str]:
 def _own_hidden(release: pl.DataFrame) -> set[tuple[int, int]]:
     rows = release.filter(pl.col("suppressed")).select("part", "row").unique().rows()
     return {(int(p), int(r)) for p, r in rows}
-
-
-def _hidden(release: pl.DataFrame, hide: set[tuple[int, int]]) -> pl.DataFrame:
-    """The release with `hide` suppressed too (every statistic of a hidden row)."""
-    if not hide:
-        return release
-    marks = pl.DataFrame(
-        {"part": [p for p, _ in hide], "row": [r for _, r in hide]},
-        schema={"part": pl.Int64, "row": pl.Int64},
-    ).with_columns(pl.lit(True).alias("__hide"))
-    return (
-        release.join(marks, on=["part", "row"], how="left")
-        .with_columns(
-            (pl.col("suppressed") | pl.col("__hide").fill_null(False)).alias("suppressed")
-        )
-        .drop("__hide")
-    )
 
 
 def _cell(frame: pl.DataFrame) -> pl.DataFrame:
@@ -185,69 +234,36 @@ def _already_published(live: pl.DataFrame, release: pl.DataFrame) -> list[str]:
     return found
 
 
-def _partners(
-    audit: Audit, exposures: list[Exposure], hide: set[tuple[int, int]]
-) -> tuple[set[tuple[int, int]], list[Exposure]]:
-    """For each exposure the cheapest published row of the release in an equation with it,
-    searching outwards through hidden cells; exposures no row of the release can cover."""
-    by_family = {s.family: s for s in audit.systems}
-    picks: set[tuple[int, int]] = set()
-    stuck = []
-    for exposure in exposures:
-        system = by_family[exposure.family]
-        pick = _nearest(system, exposure.node, hide)
-        if pick is None:
-            stuck.append(exposure)
-        else:
-            picks.add(pick)
-    return picks, stuck
-
-
-def _nearest(system: System, start: int, hide: set[tuple[int, int]]) -> tuple[int, int] | None:
-    touching: dict[int, list[int]] = defaultdict(list)
-    for i, eq in enumerate(system.equations):
-        for n in (eq.parent, *eq.children):
-            touching[n].append(i)
-    seen, frontier = {start}, [start]
-    while frontier:
-        linked = {i for n in frontier for i in touching[n]}
-        members = {n for i in linked for n in (system.equations[i].parent,
-                                               *system.equations[i].children)}  # fmt: skip
-        options = [
-            (len(system.nodes[n].key) * -1, system.nodes[n].truth or 0.0, part, row)
-            for n in members
-            if not system.nodes[n].hidden and not system.nodes[n].shown_elsewhere
-            for part, row in system.nodes[n].candidate_rows
-            if (part, row) not in hide
-        ]
-        if options:
-            _, _, part, row = min(options, key=lambda o: (o[1], o[0], o[2], o[3]))
-            return part, row
-        frontier = [n for n in members if n not in seen and system.nodes[n].hidden]
-        seen.update(frontier)
-    return None
-
-
 def _pruned(
-    live: pl.DataFrame,
-    release: pl.DataFrame,
+    board: _Board,
     hide: set[tuple[int, int]],
     added: list[tuple[int, int]],
     known: set[tuple[str, tuple[str, ...], tuple[str, ...]]],
 ) -> set[tuple[int, int]]:
-    """Undo added hidings the audit does not need, most costly first."""
-    if len(added) > 60:  # each try is a full audit; keep the greedy pattern on large ones
-        return hide
-    cost = _costs(release)
+    """Undo added hidings the audit does not need, most costly first (each try re-solves
+    only the blocks it changes)."""
+    cost = board.costs()
     kept = set(hide)
-    for pick in sorted(added, key=lambda p: -cost.get(p, 0.0)):
+    for pick in sorted(added, key=lambda p: -cost.get(p, 0.0))[:_PRUNE]:
         trial = kept - {pick}
-        audit = interval_audit(pl.concat([live, _hidden(release, trial)]))
-        if not [e for e in audit.exposures if _key(e) not in known]:
+        if not [e for e in board.audit(trial).exposures if _key(e) not in known]:
             kept = trial
     return kept
 
 
-def _costs(release: pl.DataFrame) -> dict[tuple[int, int], float]:
-    people = release.group_by("part", "row").agg(pl.col("truth").max())
-    return {(int(p), int(r)): float(t or 0.0) for p, r, t in people.rows()}
+def _moot(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
+    """Rows the release hides only as a complement (not below its minimum) whose people a
+    live table publishes: hiding them protects nothing and makes the patterns differ, so
+    they are shown, and the audit finds other complements where they are needed."""
+    if not live.height:
+        return set()
+    shown = _cell(live).filter(~pl.col("suppressed")).select("family", "__d", "__k").unique()
+    counted = _cell(release).filter(pl.col("threshold").is_not_null())
+    rows = (
+        counted.filter(pl.col("suppressed") & (pl.col("truth") >= pl.col("threshold")))
+        .join(shown, on=["family", "__d", "__k"], how="semi")
+        .select("part", "row")
+        .unique()
+        .rows()
+    )
+    return {(int(p), int(r)) for p, r in rows}

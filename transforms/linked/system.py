@@ -25,6 +25,7 @@ import polars as pl
 
 #: Value written for a null dimension value inside a key.
 NULL = "\u2205"
+_SEP = "\x1f"
 _ADDITIVE = ("people", "rows", "sum:")
 
 
@@ -47,8 +48,8 @@ class Node:
     """Some table lists it (suppressed or not); implicit nodes are sums nobody publishes."""
     threshold: int | None = None
     width: float = 0.0
-    rows: list[tuple[str, int, int]] = field(default_factory=list)
-    """(product, part, row) of every table row that is this node."""
+    products: tuple[str, ...] = ()
+    """Products with a table row that is this node."""
     shown_elsewhere: bool = False
     """A table other than the one being judged publishes it: hiding it there is no use."""
     candidate_rows: list[tuple[int, int]] = field(default_factory=list)
@@ -87,7 +88,7 @@ class System:
 
     def products(self, equation: Equation) -> set[str]:
         """The products whose rows an equation reads."""
-        return {p for n in (equation.parent, *equation.children) for p, _, _ in self.nodes[n].rows}
+        return {p for n in (equation.parent, *equation.children) for p in self.nodes[n].products}
 
 
 def systems(cells: pl.DataFrame) -> list[System]:
@@ -103,28 +104,47 @@ def systems(cells: pl.DataFrame) -> list[System]:
 
 
 def _system(family: str, cells: pl.DataFrame) -> System:
+    shown = ~pl.col("suppressed")
+    keyed = cells.with_columns(
+        pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
+    ).with_columns(pl.struct("__d", "__k").rank("dense").cast(pl.Int64).sub(1).alias("__node"))
+    grouped = (
+        keyed.group_by("__node")
+        .agg(
+            pl.col("__d").first(),
+            pl.col("__k").first(),
+            pl.col("dims").list.len().first().alias("__n"),
+            pl.col("truth").drop_nulls().first(),
+            pl.when(shown).then(pl.coalesce("published", "truth")).drop_nulls().first()
+            .alias("published"),
+            (shown & ~pl.col("candidate")).any().alias("shown_elsewhere"),
+            pl.col("threshold").max(),
+            pl.col("width").max().fill_null(0.0),
+        )
+        .sort("__node")
+    )  # fmt: skip
+    columns = {name: grouped[name].to_list() for name in grouped.columns}
     index: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
     nodes: list[Node] = []
-    for r in cells.iter_rows(named=True):
-        dims = tuple(r["dims"])
-        key = tuple(r["key"])
-        n = index.get((dims, key))
-        if n is None:
-            n = index[(dims, key)] = len(nodes)
-            nodes.append(Node(family, dims, key, truth=r["truth"], explicit=True))
-        node = nodes[n]
-        if node.truth is None:
-            node.truth = r["truth"]
-        if not r["suppressed"]:
-            if node.published is None:
-                node.published = r["published"] if r["published"] is not None else r["truth"]
-            node.shown_elsewhere |= not r["candidate"]
-        if r["threshold"] is not None:
-            node.threshold = max(node.threshold or 0, int(r["threshold"]))
-        node.width = max(node.width, float(r["width"] or 0.0))
-        node.rows.append((r["product"], r["part"], r["row"]))
-        if r["candidate"]:
-            node.candidate_rows.append((r["part"], r["row"]))
+    for i in range(grouped.height):
+        split = columns["__n"][i] > 0
+        dims = tuple(columns["__d"][i].split(_SEP)) if split else ()
+        key = tuple(columns["__k"][i].split(_SEP)) if split else ()
+        index[(dims, key)] = len(nodes)
+        nodes.append(
+            Node(
+                family, dims, key, truth=columns["truth"][i], published=columns["published"][i],
+                explicit=True, threshold=columns["threshold"][i],
+                width=float(columns["width"][i]),
+                shown_elsewhere=bool(columns["shown_elsewhere"][i]),
+            )
+        )  # fmt: skip
+    products = keyed.select("__node", "product").unique()
+    for n, product in zip(products["__node"].to_list(), products["product"].to_list(), strict=True):
+        nodes[n].products = (*nodes[n].products, product)
+    own = keyed.filter(pl.col("candidate")).select("__node", "part", "row")
+    for n, part, row in zip(*(own[c].to_list() for c in own.columns), strict=True):
+        nodes[n].candidate_rows.append((part, row))
     dimsets = _closure({n.dims for n in nodes})
     by_dims: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for n, node in enumerate(nodes):
