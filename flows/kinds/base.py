@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 BASE_FIELDS = frozenset(
-    {"id", "kind", "title", "description", "supply_mode", "purpose", "authorization"}
+    {"id", "kind", "title", "description", "supply_mode", "purpose", "authorization", "recipients"}
 )
 """What every manifest states in its head; the rest of a spec is the product's parameters."""
 
@@ -168,6 +168,11 @@ class ProductKind(ABC, Generic[SpecT, BuiltT]):
             "supply_mode": spec.supply_mode,
             "purpose": spec.purpose,
             "authorization": spec.authorization,
+            **(
+                {"recipients": [r.model_dump(mode="json") for r in spec.recipients]}
+                if getattr(spec, "recipients", None)
+                else {}
+            ),
             **self.resource_section(declared),
             "policy": {"file": declared.path.name, "sha256": declared.sha256},
             "inputs": job.inputs,

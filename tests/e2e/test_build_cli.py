@@ -24,8 +24,8 @@ PRODUCTS = {
     "enterprise_verification",
 }
 CHECKS = {
-    "model": {"no_direct_identifiers", "pii_scan", "min_group_size"},
-    "index": {"no_direct_identifiers", "pii_scan", "index_min_group_size"},
+    "model": {"no_direct_identifiers", "pii_scan", "min_group_size", "linked_tables"},
+    "index": {"no_direct_identifiers", "pii_scan", "index_min_group_size", "linked_tables"},
     "verification": {"no_direct_identifiers", "pii_scan", "verification_index"},
     "microdata": {
         "no_direct_identifiers",
@@ -72,7 +72,7 @@ def test_every_product_is_published_with_a_complete_manifest(workspace: Workspac
         if manifest.get("parameters", {}).get("margins"):
             expected.add("no_differencing")  # totals are published: nothing follows from them
         if "differential_privacy" in manifest:  # noise instead of minimum cells
-            expected = expected - {"min_group_size"} | {"differential_privacy"}
+            expected = expected - {"min_group_size", "linked_tables"} | {"differential_privacy"}
         assert {c["name"] for c in manifest["privacy_checks"]} == expected
         assert ("anonymisation" in manifest) == (manifest["kind"] == "microdata")
         assert all(c["passed"] for c in manifest["privacy_checks"])

@@ -99,6 +99,7 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
         "no_direct_identifiers",
         "pii_scan",
         "min_group_size",
+        "linked_tables",
     }
 
     refused = results["permits_by_contact"]

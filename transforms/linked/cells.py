@@ -59,7 +59,7 @@ def linked_cells(
     margins = frame[table.margin].to_list() if table.margin else [None] * frame.height
     hidden = frame[table.suppressed].to_list() if table.suppressed else [False] * frame.height
     keys, named = [], []
-    values = frame.select(out for _, out in dims).rows()
+    values = frame.select(out for _, out in dims).rows() if dims else [()] * frame.height
     for margin, row in zip(margins, values, strict=True):
         totalled = set(margin.split(",")) if margin else set()
         kept = [(src, v) for (src, out), v in zip(dims, row, strict=True) if out not in totalled]
