@@ -21,7 +21,7 @@ WIDTH = 4  # the default protection width for a minimum group size of 10
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory):
-    return make_workspace(tmp_path_factory, 20_000, "--product", "insured_by_city_industry")
+    return make_workspace(tmp_path_factory, 10_000, "--product", "insured_by_city_industry")
 
 
 def latest(ws, product: str) -> pl.DataFrame:

@@ -31,7 +31,7 @@ _EPS = 1e-6
 #: Blocks with at least this many hidden cells first look for two feasible tables that
 #: spread every cell as wide as it needs, in one programme.
 _PAIR_FROM = 2
-_PAIRS = 3
+_PAIRS = 6
 
 
 @dataclass(frozen=True)
@@ -253,7 +253,11 @@ def _ranges(
         open_ = np.where(high - low >= needs - _EPS, 0.0, needs)
         if (open_ > 0).sum() < _PAIR_FROM:
             break
-        _spread(matrix, rhs, bounds, open_, low, high, 1.0 if turn % 2 == 0 else -1.0)
+        if turn < 2:
+            signs = np.full(len(block), 1.0 if turn == 0 else -1.0)
+        else:  # cells of one equation pull opposite ways: mix the directions
+            signs = np.random.default_rng(turn).choice([-1.0, 1.0], size=len(block))
+        _spread(matrix, rhs, bounds, open_, low, high, signs)
         solved += 1
     for n in block:
         if not nodes[n].explicit:
@@ -287,10 +291,10 @@ def _spread(
     needs: np.ndarray,
     low: np.ndarray,
     high: np.ndarray,
-    sign: float,
+    signs: np.ndarray,
 ) -> None:
     """Two feasible tables, as far apart as each cell needs: maximise the sum of t_j with
-    t_j <= sign * (x1_j - x2_j) and t_j <= need_j, both tables meeting every equation. Cells
+    t_j <= sign_j * (x1_j - x2_j) and t_j <= need_j, both tables meeting every equation. Cells
     that reach their need are certified by these two tables alone; `low` and `high` take
     both. Two cells of one equation pull opposite ways, so a second call with the other sign
     certifies what the first could not."""
@@ -300,8 +304,8 @@ def _spread(
     zero = csr_array((matrix.shape[0], n))
     equations = sp.vstack([sp.hstack([matrix, zero, csr_array((matrix.shape[0], m))]),
                            sp.hstack([zero, matrix, csr_array((matrix.shape[0], m))])])  # fmt: skip
-    pick = csr_array((np.ones(m), (np.arange(m), wanted)), shape=(m, n))
-    gaps = sp.hstack([-sign * pick, sign * pick, sp.identity(m, format="csr")])
+    pick = csr_array((signs[wanted], (np.arange(m), wanted)), shape=(m, n))
+    gaps = sp.hstack([-pick, pick, sp.identity(m, format="csr")])
     objective = np.concatenate([np.zeros(2 * n), -np.ones(m)])
     result = linprog(
         objective, A_ub=gaps, b_ub=np.zeros(m), A_eq=equations, b_eq=[*rhs, *rhs],
