@@ -94,7 +94,7 @@ CHILD = textwrap.dedent(
         from flows.pipeline import prepare
         from flows.settings import Paths
         from governance.budget import BudgetLedger
-from governance.ledger import ReleaseLedger
+        from governance.ledger import ReleaseLedger
         from governance.state import State
         from transforms.egress import egress_gate
         loaded = KINDS.load_policy(policy)
@@ -107,7 +107,8 @@ from governance.ledger import ReleaseLedger
             spec = loaded.policy.products[0]
             kind = KINDS.of(spec)
             declared = Declared(loaded.path, loaded.sha256, {prepared.resource: loaded})
-            context = BuildContext(paths, BudgetLedger(paths.state), load_key, ReleaseLedger(paths.state))
+            ledgers = BudgetLedger(paths.state), ReleaseLedger(paths.state)
+            context = BuildContext(paths, ledgers[0], load_key, ledgers[1])
             job = Job(spec, declared, {prepared.resource: prepared}, context)
             request = kind.gate(job, kind.build(job))
             egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
