@@ -24,36 +24,9 @@ import duckdb
 import numpy as np
 import pytest
 
+from tests.flows.test_private_build import POLICY
+
 SLUICE = Path(sys.executable).parent / "sluice"
-POLICY = """
-sluice: 1
-resource:
-  id: visits
-  title: 门诊记录
-  department: 卫生健康委员会
-  source: raw/visits.csv
-  format: csv
-  update_frequency: weekly
-  subject: patient
-  privacy_budget: {epsilon: 1.5, delta: 1.0e-5}
-columns:
-  patient: {category: direct_identifier, treatment: {operator: pseudonymize}}
-  city: {category: quasi_identifier}
-  cost: {type: float, category: sensitive_attribute}
-products:
-  - id: visits_dp
-    kind: model
-    title: 门诊（差分隐私）
-    supply_mode: open
-    purpose: public_welfare
-    dimensions: [city]
-    measures:
-      - {name: patients, agg: count_subjects}
-      - {name: mean_cost, agg: mean, column: cost, round: 1}
-    min_group_size: 10
-    contribution: {max_rows_per_subject: 2, max_partitions_per_subject: 3, bounds: {cost: [0, 500]}}
-    differential_privacy: {epsilon: 1.0, delta: 1.0e-6}
-"""
 
 
 @dataclass

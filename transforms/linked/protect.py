@@ -43,12 +43,6 @@ class Protection:
     inherited: list[Exposure] = field(default_factory=list)
     """Cells the live tables exposed before this release."""
 
-    def figures(self) -> dict[str, int]:
-        found = self.audit.figures() if self.audit else {}
-        return {**found, "hidden_for_linked_tables": len(self.hide),
-                "shown_as_published_elsewhere": len(self.show),
-                "exposed_before": len(self.inherited)}  # fmt: skip
-
 
 def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     """Hide cells of `release` (linked cells with `candidate` set) until, beside `live`, the
