@@ -49,6 +49,33 @@ class ClaimType(StrictModel):
     require: dict[str, list[str | int | float]] = Field(
         default_factory=dict, description="Column -> the values a record must hold."
     )
+    thresholds: dict[Identifier, list[float]] = Field(
+        default_factory=dict,
+        description="at_least claim field -> the only minimums a claim may name. A free "
+        "number would let one batch sweep a person's exact value.",
+    )
+
+    @model_validator(mode="after")
+    def _thresholds_declared(self) -> ClaimType:
+        numeric = set(self.at_least.values())
+        for field in sorted(numeric - set(self.thresholds)):
+            raise ValueError(
+                f"claim '{self.id}': the minimum in '{field}' needs a declared set of "
+                f"thresholds (thresholds: {{{field}: [3, 6, 12]}}); a free number lets a batch "
+                "sweep a person's exact value"
+            )
+        for field, values in self.thresholds.items():
+            if field not in numeric:
+                raise ValueError(
+                    f"claim '{self.id}': thresholds for '{field}', which is not an at_least "
+                    "field of this claim"
+                )
+            if not values or len(set(values)) != len(values):
+                raise ValueError(
+                    f"claim '{self.id}': thresholds of '{field}' must be distinct values, "
+                    "at least one"
+                )
+        return self
 
     def fields(self) -> list[str]:
         """Claim fields this type reads, besides the identifier."""
@@ -86,6 +113,11 @@ class VerificationProduct(ProductBase):
     )
     reveal_failed_part: bool = Field(
         False, description="Also say which part failed (columns named in 'failed')."
+    )
+    membership: Literal["reveal", "hide"] = Field(
+        "reveal",
+        description="'hide' answers not_found as no_match, so a claim about someone who is "
+        "not in the data cannot be told from a wrong claim about someone who is.",
     )
     enumeration: Enumeration = Enumeration()
 
