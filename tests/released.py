@@ -47,11 +47,17 @@ def release_everything(root: Path, rows: int = 3000) -> dict[str, Released]:
     """Sample data of `rows` rows per resource under `root`, every product built and cleared."""
     paths = Paths(root / "domain", root / "published")
     generate(paths.raw, rows=rows)
+    return release_policies(paths, POLICIES)
+
+
+def release_policies(paths: Paths, policies: Path) -> dict[str, Released]:
+    """Every product of the policies in `policies` (their raw files already under
+    `paths.raw`) built and cleared in file order; a refused build raises BuildRefused."""
     # registered as `sluice register` does: a private model spends its resource's registered budget
-    register(RegistryStore(paths.state), submissions(KINDS.load_policies(POLICIES), paths))
+    register(RegistryStore(paths.state), submissions(KINDS.load_policies(policies), paths))
     load_key = prepare.key_loader(paths, State(paths.state))
     context = BuildContext(paths, BudgetLedger(paths.state), load_key, ReleaseLedger(paths.state))
-    found = declarations(POLICIES)
+    found = declarations(policies)
     prepared = {}
     for _, _, declared in found:
         for rid, loaded in declared.policies.items():

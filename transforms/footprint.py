@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from transforms.linkage.known import Knowledge
+
 
 @dataclass(frozen=True)
 class Statistic:
@@ -77,6 +79,13 @@ class RecordSet:
     quasi_identifiers: tuple[QuasiIdentifierLevel, ...]
     columns: tuple[str, ...]
     rows: int
+    threshold: float | None = None
+    """The highest re-identification risk the release promises a record (1/k)."""
+
+    @property
+    def reveals(self) -> tuple[Knowledge, ...]:
+        """Columns published as they are tell each record's value exactly."""
+        return tuple(Knowledge(c, "exact") for c in self.columns)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class ClaimService:
     identifier: str
     claims: tuple[tuple[str, tuple[str, ...]], ...]
     answers: tuple[str, ...]
+    reveals: tuple[Knowledge, ...] = ()
+    """What answers tell about a person, column by column, and how coarsely."""
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from flows.cli import (
     ledger,
     published,
     registry,
+    risk,
     sample,
     schema,
     verify,
@@ -30,7 +31,7 @@ app = typer.Typer(
 )
 for group in (sample, classify, registry, authorization, build, verify, anonymize, published):
     group.attach(app)
-for group in (ledger, audit, schema):
+for group in (ledger, risk, audit, schema):
     group.attach(app)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flows.clock import now
 from flows.files.published import Published, publish
 from flows.kinds import Job
+from flows.kinds.audience import audience
 from flows.pipeline.plan import PlannedProduct
 from flows.services.audit_trail import record_publication
 from flows.services.releases import record_footprint
@@ -26,5 +27,6 @@ def publish_release(
     )
     record_publication(job.context.paths, published, planned.declared.sha256, job.inputs)
     footprint = kind.footprint(job, built, cleared)
-    record_footprint(job.context.releases, footprint, published.version, now())
+    readers = audience(job.spec, job.context.paths)
+    record_footprint(job.context.releases, footprint, published.version, now(), readers)
     return published

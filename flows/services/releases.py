@@ -10,20 +10,27 @@ from typing import Any
 
 import polars as pl
 
+from governance.audience import EVERYONE
 from governance.ledger import CELL_COLUMNS, ReleaseLedger
 from transforms.footprint import BudgetSpend, CellTable, ClaimService, Footprint, Part, RecordSet
 from transforms.linked.cells import linked_cells
 
 
 def record_footprint(
-    ledger: ReleaseLedger, footprint: Footprint, version: int, at: dt.datetime
+    ledger: ReleaseLedger,
+    footprint: Footprint,
+    version: int,
+    at: dt.datetime,
+    audience: frozenset[str] = frozenset({EVERYONE}),
 ) -> None:
-    """Record one published version's footprint; older versions of the product retire."""
+    """Record one published version's footprint, and who reads it; older versions of the
+    product retire."""
     parts, cells = [], []
     for number, part in enumerate(footprint.parts):
         basis = part.basis if isinstance(part, CellTable) else ""
+        about = {**summary(part), "audience": sorted(audience)}
         parts.append({"part": number, "resource": part.resource, "form": _form(part),
-                      "basis": basis, "summary": summary(part)})  # fmt: skip
+                      "basis": basis, "summary": about})  # fmt: skip
         if isinstance(part, CellTable):
             cells.append(linked_cells(part, footprint.product, number))
     table = None
@@ -55,12 +62,16 @@ def summary(part: Part) -> dict[str, Any]:
             ],
             "columns": list(part.columns),
             "rows": part.rows,
+            "reveals": [k.to_json() for k in part.reveals],
+            "qi_columns": [q.column for q in part.quasi_identifiers],
+            "threshold": part.threshold,
         }
     if isinstance(part, ClaimService):
         return {
             "identifier": part.identifier,
             "claims": {name: list(cols) for name, cols in part.claims},
             "answers": list(part.answers),
+            "reveals": [k.to_json() for k in part.reveals],
         }
     assert isinstance(part, BudgetSpend)
     return dataclasses.asdict(part)

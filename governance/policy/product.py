@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import Field, model_validator
 
@@ -82,6 +82,13 @@ class ProductBase(StrictModel):
         """What the product lets out, for the release matrix: by default aggregates of every
         column it draws on."""
         return Shape()
+
+    def reveals(self) -> list[dict[str, Any]]:
+        """Attributes of a person the product reveals at record level, each as
+        {column, form: exact|cuts|sets, cuts, sets} (transforms/linkage/known.py): other
+        record-level releases of the resource treat them as known to the attacker. Aggregates
+        reveal none."""
+        return []
 
     def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """What the product gets wrong about its resource's columns, with key paths relative

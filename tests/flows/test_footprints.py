@@ -55,9 +55,11 @@ def test_microdata_states_its_columns_and_the_level_of_each_quasi_identifier(rel
     (records,) = r.footprint.parts
     assert isinstance(records, RecordSet) and records.resource == "social_insurance"
     assert records.rows == r.cleared.frame.height
-    assert [q.column for q in records.quasi_identifiers] == r.job.spec.qi_columns()
+    # months paid are what the verification service's operator learns (in bands of its
+    # thresholds), so the release generalises them like its declared quasi-identifiers
+    assert [q.column for q in records.quasi_identifiers] == [*r.job.spec.qi_columns(), "jfys"]
     assert {q.column: q.level for q in records.quasi_identifiers} == r.built.result.levels
-    assert set(records.columns) == {"jfys", "jfjs"}  # included and sensitive, as they are
+    assert set(records.columns) == {"jfjs"}  # sensitive, as it is
     assert all(q.top_level >= q.level for q in records.quasi_identifiers)
 
 
@@ -70,6 +72,8 @@ def test_a_verification_service_states_the_claims_it_answers(released):
     assert service.answers == ("match", "no_match", "not_found", "invalid")
     read = {column for _, columns in service.claims for column in columns}
     assert read <= set(r.job.policy.columns)
+    told = {k.column: (k.form, k.cuts) for k in service.reveals}
+    assert told == {"xm": ("exact", ()), "jfnd": ("exact", ()), "jfys": ("cuts", (3, 6, 12))}
 
 
 def test_an_index_states_one_table_of_cells_per_indicator_on_its_own_resource(released):

@@ -78,7 +78,6 @@ products:
       - column: sex
       - column: district
         hierarchy: {district: true}
-    include: [cost]
     privacy: {k: 4}
     max_suppression: 0.1
     metric: dm

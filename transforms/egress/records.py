@@ -16,6 +16,7 @@ import polars as pl
 from transforms.anonymize.models import PrivacyModel, class_floor, sensitive_columns
 from transforms.anonymize.risk import RiskProfile, meets_environment, risk_profile, threshold_for
 from transforms.gate_check import Check, Origin
+from transforms.linkage import Knowledge, linkage_threshold, linked_risk
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class RecordRule:
     the risk before is measured on them."""
     qis: Sequence[str]
     models: Sequence[PrivacyModel] = field(default_factory=tuple)
+    known: Mapping[str, Knowledge] = field(default_factory=dict)
+    """Attributes the same readers learn about a person from the resource's other releases."""
+    sources: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Per known column, the releases that reveal it (to name them in a refusal)."""
 
     def checks(self, frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> list[Check]:
         return record_checks(frame, lineage, self)
@@ -53,7 +58,38 @@ def record_checks(
     environment = next((m.environment for m in rule.models if m.environment), None)
     threshold = threshold_for(environment, floor.k if floor is not None else None)
     checks.append(_risk(frame, source, qis, environment, threshold))
+    if rule.known:
+        checks.append(_linkage(frame, qis, rule))
     return checks
+
+
+def _linkage(frame: pl.DataFrame, qis: list[str], rule: RecordRule) -> Check:
+    """The risk once the attacker also links on what the resource's other releases tell the
+    same readers, against what the release promises alone."""
+    limit = linkage_threshold(rule.models)
+    linked = linked_risk(frame, qis, rule.known, threshold=limit)
+    ok = linked.prosecutor_max_risk <= limit + 1e-12
+    known = [k.describe() for k in rule.known.values()]
+    figures = {
+        "known": known,
+        "sources": {c: list(s) for c, s in rule.sources.items()},
+        "required": {"prosecutor_max_risk": round(limit, 6)},
+        "achieved": {
+            "prosecutor_max_risk": round(linked.prosecutor_max_risk, 6),
+            "min_class_size": linked.min_class_size,
+            "records_at_risk": round(linked.records_at_risk, 6),
+        },
+    }
+    named = "; ".join(
+        f"{k.describe()} from {', '.join(rule.sources.get(c, ['another release']))}"
+        for c, k in rule.known.items()
+    )
+    detail = (
+        f"linked with what its readers learn elsewhere ({named}), prosecutor risk "
+        f"{linked.prosecutor_max_risk:.4f} exceeds {limit:.4f}; set `linkage: generalise` "
+        "or stop publishing those columns"
+    )
+    return Check("linkage", ok, figures, "" if ok else detail)
 
 
 def _quasi_identifiers(frame: pl.DataFrame, lineage: Mapping[str, Origin], qis: list[str]) -> Check:

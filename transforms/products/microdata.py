@@ -34,11 +34,13 @@ from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.local import LocalRecoding, recode_locally
 from transforms.anonymize.models import class_floor, max_suppressed
 from transforms.gate_check import Check
+from transforms.linkage.hierarchy import knowledge_hierarchy
+from transforms.linkage.known import Knowledge
 
 MISSING = "(missing)"
 """How a null quasi-identifier value is shown; built-in hierarchies generalise it to "*"."""
 
-Form = Literal["suppress", "intervals", "dates", "district", "masking", "file"]
+Form = Literal["suppress", "intervals", "dates", "district", "masking", "file", "known"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class QuasiIdentifier:
     date_levels: tuple[str, ...] = ()
     path: Path | None = None
     separator: str = ";"
+    knowledge: Knowledge | None = None
+    """For form "known": what an attacker knows of the column from other releases."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,8 @@ def hierarchy_for(qi: QuasiIdentifier, values: pl.Series) -> Hierarchy:
         built = district_hierarchy(qi.column, found)
     elif qi.form == "masking":
         built = masking_hierarchy(qi.column, found)
+    elif qi.form == "known" and qi.knowledge is not None:
+        built = knowledge_hierarchy(qi.knowledge, found)
     else:
         built = suppression_hierarchy(qi.column, found)
     return _with_missing(built) if MISSING in values else built

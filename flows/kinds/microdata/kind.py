@@ -8,14 +8,18 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from flows.files.streaming import streaming
 from flows.kinds.base import BuildRefused, Declared, GateRequest, Job, ProductKind, product_use
+from flows.kinds.microdata.linkage import declared_reveals, linkage
 from flows.kinds.microdata.spec import MicrodataProduct
 from governance.authorization.scope import Use
 from governance.policy.models import Policy
 from transforms.anonymize import AnonymizationError
 from transforms.egress import Origin, RecordRule, Release
 from transforms.footprint import Footprint, QuasiIdentifierLevel, RecordSet
+from transforms.linkage import linkage_threshold, linked_risk
 from transforms.products.microdata import (
     Microdata,
     QuasiIdentifier,
@@ -35,7 +39,8 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         for qi in quasi_identifiers(spec, declared.policy.path.parent):
             if qi.path is not None and qi.path.is_file():
                 hashes[qi.column] = hashlib.sha256(qi.path.read_bytes()).hexdigest()
-        return {"hierarchy_files": hashes}
+        linked = declared_reveals(spec, declared.policy.policy.products)
+        return {"hierarchy_files": hashes, **({"linked": linked} if linked else {})}
 
     def use(self, spec: MicrodataProduct, declared: Declared) -> Use:
         return product_use(spec, declared, {declared.resources[0]: spec.source_columns()})
@@ -48,27 +53,52 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         )
 
     def build(self, job: Job[MicrodataProduct]) -> Microdata:
+        """The optimum for the declared quasi-identifiers; when the readers' knowledge from
+        the resource's other releases singles records out, the optimum with the known columns
+        generalised too (`linkage: generalise`), or a refusal naming them."""
         spec = job.spec
         with streaming():
             records = job.prepared.frame().select(spec.output_columns()).collect()
-        try:
-            return build_microdata(
-                records,
-                qis=quasi_identifiers(spec, job.declared.policy.path.parent),
-                columns=spec.output_columns(),
-                models=spec.privacy.models(),
-                max_suppression=spec.max_suppression,
-                metric=spec.metric,
-                local=spec.local,
+        qis = quasi_identifiers(spec, job.declared.policy.path.parent)
+        built = _anonymise(spec, records, qis)
+        found = linkage(job)
+        models = spec.privacy.models()
+        limit = linkage_threshold(models)
+        risk = linked_risk(built.frame, spec.qi_columns(), found.known, threshold=limit)
+        if not found.known or risk.prosecutor_max_risk <= limit + 1e-12:
+            return built
+        named = "; ".join(
+            f"{k.describe()} from {', '.join(found.sources[c])}" for c, k in found.known.items()
+        )
+        sensitive = sorted(set(found.known) & set(spec.privacy.sensitive_columns()))
+        if spec.linkage == "refuse" or sensitive:
+            why = (
+                f" ({', '.join(sensitive)} is protected by l-diversity or t-closeness and "
+                "cannot be generalised)"
+                if sensitive and spec.linkage == "generalise"
+                else "; set `linkage: generalise` to generalise them as quasi-identifiers"
             )
-        except AnonymizationError as impossible:
-            raise BuildRefused(f"cannot be anonymised as declared: {impossible}") from None
+            raise BuildRefused(
+                f"its readers also learn {named}: linked on those, a record's risk is "
+                f"{risk.prosecutor_max_risk:.4f}, above {limit:.4f}{why}",
+                clause="linkage",
+            )
+        extra = [QuasiIdentifier(c, form="known", knowledge=k) for c, k in found.known.items()]
+        return _anonymise(spec, records, [*qis, *extra])
 
     def gate(self, job: Job[MicrodataProduct], built: Microdata) -> GateRequest:
-        """The models come from the policy, not from the builder."""
+        """The models come from the policy, not from the builder, and what the readers know
+        from elsewhere from the policy and the ledger; known columns the build generalised
+        are quasi-identifiers of the release."""
         spec = job.spec
-        rule = RecordRule(job.prepared.frame(), spec.qi_columns(), spec.privacy.models())
-        return GateRequest(built.frame, microdata_lineage(job.policy, spec), [rule])
+        found = linkage(job)
+        generalised = [c for c in built.hierarchies if c in found.known]
+        qis = [*spec.qi_columns(), *generalised]
+        rule = RecordRule(
+            job.prepared.frame(), qis, spec.privacy.models(), found.known, found.sources
+        )
+        lineage = microdata_lineage(job.policy, spec, generalised)
+        return GateRequest(built.frame, lineage, [rule])
 
     def account(
         self, job: Job[MicrodataProduct], built: Microdata, cleared: Release
@@ -89,9 +119,27 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
             )
             for column, hierarchy in built.hierarchies.items()
         )
-        released = tuple(c for c in spec.output_columns() if c not in spec.qi_columns())
-        records = RecordSet(job.prepared.resource, levels, released, cleared.frame.height)
+        released = tuple(c for c in spec.output_columns() if c not in built.hierarchies)
+        limit = linkage_threshold(spec.privacy.models())
+        records = RecordSet(job.prepared.resource, levels, released, cleared.frame.height, limit)
         return Footprint(spec.id, (records,))
+
+
+def _anonymise(
+    spec: MicrodataProduct, records: pl.DataFrame, qis: list[QuasiIdentifier]
+) -> Microdata:
+    try:
+        return build_microdata(
+            records,
+            qis=qis,
+            columns=spec.output_columns(),
+            models=spec.privacy.models(),
+            max_suppression=spec.max_suppression,
+            metric=spec.metric,
+            local=spec.local,
+        )
+    except AnonymizationError as impossible:
+        raise BuildRefused(f"cannot be anonymised as declared: {impossible}") from None
 
 
 def quasi_identifiers(spec: MicrodataProduct, policy_dir: Path) -> list[QuasiIdentifier]:
@@ -116,9 +164,12 @@ def quasi_identifiers(spec: MicrodataProduct, policy_dir: Path) -> list[QuasiIde
     return out
 
 
-def microdata_lineage(policy: Policy, spec: MicrodataProduct) -> dict[str, Origin]:
-    """Where each published column of a microdata product comes from, for the egress gate."""
-    qis = set(spec.qi_columns())
+def microdata_lineage(
+    policy: Policy, spec: MicrodataProduct, generalised: list[str] | None = None
+) -> dict[str, Origin]:
+    """Where each published column of a microdata product comes from, for the egress gate;
+    `generalised` columns were made quasi-identifiers for what readers know of them."""
+    qis = {*spec.qi_columns(), *(generalised or [])}
     lineage: dict[str, Origin] = {}
     for name in spec.output_columns():
         col = policy.columns[name]

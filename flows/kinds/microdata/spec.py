@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -39,6 +39,13 @@ class MicrodataProduct(ProductBase):
     metric: Literal[tuple(METRICS)] = Field(  # type: ignore[valid-type]
         "loss", description="Information loss the search minimises."
     )
+    linkage: Literal["refuse", "generalise"] = Field(
+        "refuse",
+        description="When attributes the resource's other releases reveal about a person "
+        "(verification answers, another release's columns) would let the same audience single "
+        "records out: 'refuse' the release naming them, or 'generalise' them as "
+        "quasi-identifiers too.",
+    )
     local: bool = Field(
         False,
         description="Refine the optimum class by class (local recoding): lower DM, mixed "
@@ -66,6 +73,11 @@ class MicrodataProduct(ProductBase):
 
     def source_columns(self) -> list[str]:
         return self.output_columns()
+
+    def reveals(self) -> list[dict[str, Any]]:
+        """Included and sensitive columns leave as they are, row by row."""
+        qis = set(self.qi_columns())
+        return [{"column": c, "form": "exact"} for c in self.output_columns() if c not in qis]
 
     def shape(self) -> Shape:
         """Records, released to the environment the privacy settings name (or, without one,
