@@ -34,6 +34,7 @@ demo: install
 	$(SLUICE) build policies/
 	$(SLUICE) verify --product identity_verification --operator zj_data_ops \
 	  --requests $(SLUICE_HOME)/raw/claims/identity_verification.csv --out answers/identity_verification.csv
+	$(SLUICE) risk social_insurance
 	@echo "A build outside the authorization's scope is refused (exit code 3, nothing written):"
 	@$(SLUICE) build policies/examples/out_of_scope.yaml; test $$? -eq 3
 

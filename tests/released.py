@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flows.kinds import KINDS, BuildContext, Job, ProductKind
+from flows.kinds.audience import audience
 from flows.pipeline import prepare
 from flows.pipeline.plan import declarations
 from flows.services.registration import submissions
@@ -50,9 +51,12 @@ def release_everything(root: Path, rows: int = 3000) -> dict[str, Released]:
     return release_policies(paths, POLICIES)
 
 
-def release_policies(paths: Paths, policies: Path) -> dict[str, Released]:
+def release_policies(
+    paths: Paths, policies: Path, only: set[str] | None = None, version: int = 1
+) -> dict[str, Released]:
     """Every product of the policies in `policies` (their raw files already under
-    `paths.raw`) built and cleared in file order; a refused build raises BuildRefused."""
+    `paths.raw`), or the `only` ones, built, cleared and its rows written where publication
+    puts them, as `version`, in file order; a refused build raises BuildRefused."""
     # registered as `sluice register` does: a private model spends its resource's registered budget
     register(RegistryStore(paths.state), submissions(KINDS.load_policies(policies), paths))
     load_key = prepare.key_loader(paths, State(paths.state))
@@ -67,11 +71,17 @@ def release_policies(paths: Paths, policies: Path) -> dict[str, Released]:
                 prepared[rid] = prepare.deidentify(loaded, staged, checked, paths, load_key)
     out = {}
     for spec, kind, declared in found:
+        if only is not None and spec.id not in only:
+            continue
         job = Job(spec, declared, {r: prepared[r] for r in declared.resources}, context)
         built = kind.build(job)
         request = kind.gate(job, built)
         cleared = egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
         footprint = kind.footprint(job, built, cleared)
-        record_footprint(context.releases, footprint, 1, NOW)
+        folder = paths.publish / spec.id / f"v{version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        cleared.frame.write_parquet(folder / "data.parquet")
+        readers = audience(spec, paths)
+        record_footprint(context.releases, footprint, version, NOW, readers)
         out[spec.id] = Released(kind, job, built, cleared, footprint)
     return out

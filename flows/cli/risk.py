@@ -37,7 +37,7 @@ def risk(
     if as_json:
         for reader in found:
             row = {**asdict(reader), "combined": reader.combined}
-            out.print_json(json.dumps(row, ensure_ascii=False))
+            typer.echo(json.dumps(row, ensure_ascii=False))
     else:
         table = Table(title=f"Re-identification risk of {resource}, per reader")
         for column in ("reader", "release", "alone", "linked", "promised", "known", "driven by"):

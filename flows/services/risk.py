@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from flows.errors import BuildError
-from flows.kinds.microdata.linkage import recorded_reveals
+from flows.kinds.linkage import published_records, recorded_reveals
 from flows.settings import Paths
 from governance.audience import EVERYONE, readers, sees
 from governance.ledger import ReleaseLedger
@@ -98,7 +97,8 @@ def resource_risk(paths: Paths, resource: str) -> list[ReaderRisk]:
         judged = []
         for release in (r for r in held if r.form == "records"):
             if release.name not in frames:
-                frames[release.name] = _published(paths.publish, release)
+                read = published_records(paths.publish, release.product, release.version)
+                frames[release.name] = read
             others = [r for r in held if r.name != release.name]
             judged.append(_judge(reader, release, frames[release.name], others))
         services = tuple(
@@ -158,12 +158,3 @@ def _releases(ledger: ReleaseLedger, resource: str) -> list[Release]:
 
 def _qi_names(about: Mapping[str, Any]) -> list[str]:
     return [q.split("@")[0] for q in about.get("quasi_identifiers", [])]
-
-
-def _published(publish: Path, release: Release) -> pl.DataFrame:
-    path = publish / release.product / f"v{release.version}" / "data.parquet"
-    if not path.is_file():
-        raise BuildError(
-            f"{release.name} is live in the ledger but {path} is missing; rebuild or withdraw it"
-        )
-    return pl.read_parquet(path)

@@ -15,15 +15,25 @@ Parquet and matches labels itself.
 from __future__ import annotations
 
 import bisect
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from flows.kinds.base import BuildRefused
+from flows.services.releases import record_footprint
 from flows.settings import Paths
-from tests.released import release_policies
+from governance.ledger import ReleaseLedger
+from tests.released import NOW, release_policies
+from transforms.footprint import ClaimService, Footprint
+from transforms.linkage import Knowledge
+
+SLUICE = Path(sys.executable).with_name("sluice")
 
 K = 20  # an open release: the public environment's k
 THRESHOLDS = (3, 6, 12)
@@ -90,15 +100,21 @@ def people(seed: int = 5) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["pid", "age", "sex", "year", "months"], orient="row")
 
 
-def release(root: Path, *, verification: bool, linkage: str = "") -> pl.DataFrame:
-    """The microdata release of the domain, as published (from the gate's cleared frame)."""
+def domain(root: Path, *, verification: bool, linkage: str = "") -> tuple[Paths, Path]:
+    """A domain holding the people, and a policy folder with the microdata (and the service)."""
     paths = Paths(root / "domain", root / "published")
-    paths.raw.mkdir(parents=True)
+    paths.raw.mkdir(parents=True, exist_ok=True)
     people().write_csv(paths.raw / "insured.csv")
     policies = root / "policies"
-    policies.mkdir()
+    policies.mkdir(exist_ok=True)
     text = RESOURCE.format(linkage=linkage, verification=VERIFICATION if verification else "")
     (policies / "insured.yaml").write_text(text, "utf-8")
+    return paths, policies
+
+
+def release(root: Path, *, verification: bool, linkage: str = "") -> pl.DataFrame:
+    """The microdata release of the domain, as published."""
+    paths, policies = domain(root, verification=verification, linkage=linkage)
     return release_policies(paths, policies)["records"].cleared.frame
 
 
@@ -185,3 +201,57 @@ def test_without_leave_to_generalise_the_release_is_refused_naming_what_links(tm
     message = str(refused.value)
     assert "months (at thresholds 3, 6, 12) from months_check" in message
     assert "linkage: generalise" in message
+
+
+def risk(paths: Paths, resource: str = "insured") -> tuple[int, dict[str, dict]]:
+    """`sluice risk --json`, per reader, as a data holder runs it."""
+    env = {**os.environ, "SLUICE_HOME": str(paths.home), "SLUICE_PUBLISH_DIR": str(paths.publish)}
+    done = subprocess.run(
+        [str(SLUICE), "risk", resource, "--json"], capture_output=True, text=True, env=env,
+        timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    return done.returncode, {row["reader"]: row for row in rows}
+
+
+def test_a_service_added_after_the_records_waits_until_they_are_rebuilt(tmp_path):
+    paths, policies = domain(tmp_path, verification=False)
+    release_policies(paths, policies)  # the months published as they are, alone: fine
+    paths, policies = domain(tmp_path, verification=True, linkage="linkage: generalise")
+    with pytest.raises(BuildRefused) as refused:
+        release_policies(paths, policies, only={"months_check"})
+    assert "records v1 publishes months (at thresholds 3, 6, 12)" in str(refused.value)
+
+    release_policies(paths, policies, only={"records"}, version=2)
+    release_policies(paths, policies, only={"months_check"})
+    code, readers = risk(paths)
+    assert code == 0
+    assert set(readers) == {"open", "authorization:AUTH-X"}
+    (public,) = readers["open"]["releases"]
+    assert public["release"] == "records v2" and public["known"] == []
+    (operator,) = readers["authorization:AUTH-X"]["releases"]
+    assert operator["linked"] <= operator["threshold"] == pytest.approx(1 / K)
+    assert readers["authorization:AUTH-X"]["services"] == [
+        "months_check v1: year (exact), months (at thresholds 3, 6, 12)"
+    ]
+
+
+def test_risk_names_the_pair_that_singles_records_out(tmp_path):
+    # a ledger from before services were judged against live records: the verbatim months
+    # and the service both live
+    paths, policies = domain(tmp_path, verification=False)
+    release_policies(paths, policies)
+    knows = Knowledge("months", "cuts", cuts=THRESHOLDS)
+    service = ClaimService("insured", "pid", (("insured_months", ("year", "months")),),
+                           ("match", "no_match"), (knows,))  # fmt: skip
+    record_footprint(ReleaseLedger(paths.state), Footprint("months_check", (service,)), 1,
+                     NOW, frozenset({"operator:ops"}))  # fmt: skip
+    code, readers = risk(paths)
+    assert code == 1
+    (public,) = readers["open"]["releases"]
+    assert public["linked"] <= public["threshold"]  # the public cannot ask the service
+    (operator,) = readers["operator:ops"]["releases"]
+    assert operator["linked"] > operator["threshold"]
+    assert operator["pairs"][0]["beside"] == "months_check v1"
+    assert operator["pairs"][0]["columns"] == ["months"]

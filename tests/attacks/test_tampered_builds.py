@@ -108,6 +108,17 @@ def test_microdata_with_one_quasi_identifier_left_precise_is_refused(released):
     assert "exceeds the public threshold" in failed["re_identification_risk"]
 
 
+def test_microdata_that_publishes_verified_months_as_they_are_is_refused(released):
+    # the operator of identity_verification learns each person's months in bands of its
+    # thresholds; a builder that forgot that and published the months as they are
+    r = released["insured_microdata"]
+    months = (pl.int_range(pl.len()) % 13).cast(pl.String).alias("jfys")
+    verbatim = r.built.frame.with_columns(months)
+    plain = {c: h for c, h in r.built.hierarchies.items() if c != "jfys"}
+    failed = refused_by(r, replace(r.built, frame=verbatim, hierarchies=plain))
+    assert "jfys (at thresholds 3, 6, 12) from identity_verification" in failed["linkage"]
+
+
 def test_microdata_that_publishes_an_extra_column_is_refused(released):
     r = released["insured_microdata"]
     raw = r.job.prepared.frame().select("xb").head(r.built.frame.height).collect()

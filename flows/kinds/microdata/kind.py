@@ -12,7 +12,7 @@ import polars as pl
 
 from flows.files.streaming import streaming
 from flows.kinds.base import BuildRefused, Declared, GateRequest, Job, ProductKind, product_use
-from flows.kinds.microdata.linkage import declared_reveals, linkage
+from flows.kinds.linkage import declared_reveals, linkage
 from flows.kinds.microdata.spec import MicrodataProduct
 from governance.authorization.scope import Use
 from governance.policy.models import Policy
@@ -39,7 +39,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         for qi in quasi_identifiers(spec, declared.policy.path.parent):
             if qi.path is not None and qi.path.is_file():
                 hashes[qi.column] = hashlib.sha256(qi.path.read_bytes()).hexdigest()
-        linked = declared_reveals(spec, declared.policy.policy.products)
+        linked = declared_reveals(spec.id, _beside(spec), declared.policy.policy.products)
         return {"hierarchy_files": hashes, **({"linked": linked} if linked else {})}
 
     def use(self, spec: MicrodataProduct, declared: Declared) -> Use:
@@ -61,7 +61,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
             records = job.prepared.frame().select(spec.output_columns()).collect()
         qis = quasi_identifiers(spec, job.declared.policy.path.parent)
         built = _anonymise(spec, records, qis)
-        found = linkage(job)
+        found = linkage(job, _beside(spec))
         models = spec.privacy.models()
         limit = linkage_threshold(models)
         risk = linked_risk(built.frame, spec.qi_columns(), found.known, threshold=limit)
@@ -91,7 +91,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         from elsewhere from the policy and the ledger; known columns the build generalised
         are quasi-identifiers of the release."""
         spec = job.spec
-        found = linkage(job)
+        found = linkage(job, _beside(spec))
         generalised = [c for c in built.hierarchies if c in found.known]
         qis = [*spec.qi_columns(), *generalised]
         rule = RecordRule(
@@ -123,6 +123,11 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         limit = linkage_threshold(spec.privacy.models())
         records = RecordSet(job.prepared.resource, levels, released, cleared.frame.height, limit)
         return Footprint(spec.id, (records,))
+
+
+def _beside(spec: MicrodataProduct) -> set[str]:
+    """Columns published beside the quasi-identifiers: what readers may know from elsewhere."""
+    return set(spec.output_columns()) - set(spec.qi_columns())
 
 
 def _anonymise(

@@ -1,0 +1,137 @@
+"""What the readers of a record-level release already learn about a person from the resource's
+other releases (a verification service's answers, another release's columns), so the release
+is judged as they would link it: the products declared beside it in its policy, which will be
+published with it, and every live release in the ledger, where some reader holds both. And the
+other way round: a new service whose answers would single out records of a live release is
+refused until that release is rebuilt with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from flows.errors import BuildError
+from flows.kinds.audience import audience
+from flows.kinds.base import Job
+from governance.audience import EVERYONE, overlaps
+from governance.policy.product import ProductBase
+from transforms.anonymize.risk import DEFAULT_THRESHOLD
+from transforms.linkage import Knowledge, linked_risk, merge
+
+RECORD_LEVEL = ("records", "claims")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One other release and what it tells its readers about a person."""
+
+    release: str
+    knowledge: tuple[Knowledge, ...]
+    audience: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Linkage:
+    """What the release's readers know of the columns it publishes beside its
+    quasi-identifiers, and from which releases."""
+
+    known: dict[str, Knowledge]
+    sources: dict[str, list[str]]
+
+
+def declared_reveals(
+    product: str, published: set[str], products: Iterable[ProductBase]
+) -> list[dict[str, Any]]:
+    """What the other products of the policy reveal of the `published` columns of `product`
+    (those beside its quasi-identifiers): part of the release's identity, so adding a
+    verification service rebuilds the microdata."""
+    return [
+        {"product": p.id, **r}
+        for p in products
+        if p.id != product
+        for r in p.reveals()
+        if r["column"] in published
+    ]
+
+
+def linkage(job: Job[Any], published: set[str]) -> Linkage:
+    """Everything the release's readers know from elsewhere of its `published` columns (those
+    beside its quasi-identifiers), column by column."""
+    mine = audience(job.spec, job.context.paths)
+    found = [s for s in _sources(job) if overlaps(mine, s.audience)]
+    relevant = [(s, k) for s in found for k in s.knowledge if k.column in published]
+    sources: dict[str, list[str]] = {}
+    for source, item in relevant:
+        named = sources.setdefault(item.column, [])
+        if source.release not in named:
+            named.append(source.release)
+    return Linkage(merge(k for _, k in relevant), sources)
+
+
+def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
+    """Live record-level releases of the resource, other than the job's product, held by
+    some reader of it, whose published records `reveals` would single out beyond what they
+    promise: one line each, naming the release and the columns."""
+    mine = audience(job.spec, job.context.paths)
+    found = []
+    for part in job.context.releases.parts(job.declared.resources[0]):
+        about = part["summary"]
+        if part["form"] != "records" or part["product_id"] == job.spec.id:
+            continue
+        if not overlaps(mine, frozenset(about.get("audience", [EVERYONE]))):
+            continue
+        known = merge(k for k in reveals if k.column in about.get("columns", []))
+        if not known:
+            continue
+        frame = published_records(job.context.paths.publish, part["product_id"], part["version"])
+        qis = list(about.get("qi_columns") or [q.split("@")[0] for q in about["quasi_identifiers"]])
+        limit = float(about.get("threshold") or DEFAULT_THRESHOLD)
+        risk = linked_risk(frame, qis, known, threshold=limit).prosecutor_max_risk
+        if risk > limit + 1e-12:
+            told = ", ".join(k.describe() for k in known.values())
+            found.append(
+                f"{part['product_id']} v{part['version']} publishes {told}: linked on the "
+                f"answers, a record's risk is {risk:.4f}, above its {limit:.4f}"
+            )
+    return found
+
+
+def published_records(publish: Path, product: str, version: int) -> pl.DataFrame:
+    """The records a live release published; an error when they are gone."""
+    path = publish / product / f"v{version}" / "data.parquet"
+    if not path.is_file():
+        raise BuildError(
+            f"{product} v{version} is live in the release ledger but {path} is missing; "
+            "rebuild or withdraw it"
+        )
+    return pl.read_parquet(path)
+
+
+def _sources(job: Job[Any]) -> list[Source]:
+    paths = job.context.paths
+    found = []
+    for other in job.declared.policy.policy.products:
+        knowledge = tuple(Knowledge.from_json(r) for r in other.reveals())
+        if other.id != job.spec.id and knowledge:
+            found.append(Source(other.id, knowledge, audience(other, paths)))
+    for part in job.context.releases.parts(job.declared.resources[0]):
+        if part["product_id"] == job.spec.id or part["form"] not in RECORD_LEVEL:
+            continue
+        about = part["summary"]
+        knowledge = tuple(recorded_reveals(about))
+        readers = frozenset(about.get("audience", [EVERYONE]))
+        found.append(Source(f"{part['product_id']} v{part['version']}", knowledge, readers))
+    return found
+
+
+def recorded_reveals(about: Mapping[str, Any]) -> Iterable[Knowledge]:
+    """A ledger part's reveals; parts recorded without them count every column they name as
+    known exactly."""
+    if "reveals" in about:
+        return (Knowledge.from_json(r) for r in about["reveals"])
+    named = about.get("columns") or [c for cols in about.get("claims", {}).values() for c in cols]
+    return (Knowledge(c, "exact") for c in named)
