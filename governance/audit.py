@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import duckdb
+
 from governance.duck import reading, select, transaction
 
 SCHEMA = """
@@ -118,32 +120,45 @@ class AuditLog:
     def append(self, entry: Entry, at: dt.datetime) -> Record:
         """Number, chain and store ``entry``; returns the stored record."""
         with transaction(self.path, SCHEMA) as con:
-            last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            found = last.fetchone()
-            seq, prev = (found[0] + 1, found[1]) if found else (1, GENESIS)
-            fields = {
-                "seq": seq,
-                "occurred_at": at.replace(tzinfo=None, microsecond=0),
-                "actor": entry.actor,
-                "action": entry.action,
-                "subject": entry.subject,
-                "authorization_id": entry.authorization_id,
-                "policy_sha256": entry.policy_sha256,
-                "inputs": _canonical(list(entry.inputs)),
-                "outputs": _canonical(list(entry.outputs)),
-                "counts": _canonical(dict(entry.counts)),
-                "result": entry.result,
-                "detail": entry.detail,
-                "prev_hash": prev,
-            }
-            record = Record(**fields, hash=record_hash(fields))
-            row = _encode(record)
-            marks = ", ".join("?" for _ in row)
-            con.execute(
-                f"INSERT INTO audit_log ({', '.join(row)}) VALUES ({marks})", list(row.values())
-            )
-        self.head.write_text(f"{record.seq} {record.hash}\n", "utf-8")
+            record = self.append_on(con, entry, at)
+        self.write_head(record)
         return record
+
+    def append_on(self, con: duckdb.DuckDBPyConnection, entry: Entry, at: dt.datetime) -> Record:
+        """Append ``entry`` on ``con``, inside the caller's transaction, so the record is
+        committed together with what it records, or not at all. Call `write_head` after the
+        commit."""
+        con.execute(SCHEMA)
+        last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+        found = last.fetchone()
+        seq, prev = (found[0] + 1, found[1]) if found else (1, GENESIS)
+        fields = {
+            "seq": seq,
+            "occurred_at": at.replace(tzinfo=None, microsecond=0),
+            "actor": entry.actor,
+            "action": entry.action,
+            "subject": entry.subject,
+            "authorization_id": entry.authorization_id,
+            "policy_sha256": entry.policy_sha256,
+            "inputs": _canonical(list(entry.inputs)),
+            "outputs": _canonical(list(entry.outputs)),
+            "counts": _canonical(dict(entry.counts)),
+            "result": entry.result,
+            "detail": entry.detail,
+            "prev_hash": prev,
+        }
+        record = Record(**fields, hash=record_hash(fields))
+        row = _encode(record)
+        marks = ", ".join("?" for _ in row)
+        con.execute(
+            f"INSERT INTO audit_log ({', '.join(row)}) VALUES ({marks})", list(row.values())
+        )
+        return record
+
+    def write_head(self, record: Record) -> None:
+        """Note the newest committed record beside the database, so cutting records off the
+        end of the log shows."""
+        self.head.write_text(f"{record.seq} {record.hash}\n", "utf-8")
 
     def records(
         self,

@@ -67,5 +67,5 @@ def _has(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> bool:
     found = con.execute(
         f"SELECT count(*) FROM information_schema.tables WHERE table_name IN ({marks})",
         list(tables),
-    ).fetchone()
-    return bool(found and found[0] == len(tables))
+    ).fetchall()  # all of it: a result left open blocks registering a table on `con`
+    return bool(found and found[0][0] == len(tables))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
+
 from governance.duck import reading, transaction
 
 SCHEMA = """
@@ -27,21 +29,35 @@ class UsageLedger:
 
     def used(self, operator: str, day: dt.date) -> tuple[int, int]:
         """Claims the operator had answered on `day` and in its calendar month, all products."""
-        first = day.replace(day=1)
         with reading(self.path, SCHEMA, ["verification_usage"]) as con:
-            row = con.execute(
-                "SELECT coalesce(sum(claims) FILTER (WHERE day = ?), 0), "
-                "coalesce(sum(claims), 0) FROM verification_usage "
-                "WHERE operator_id = ? AND day >= ? AND day <= ?",
-                [day, operator, first, day],
-            ).fetchone()
-        return (int(row[0]), int(row[1])) if row else (0, 0)
+            return self.used_on(con, operator, day)
 
     def add(self, operator: str, product: str, day: dt.date, claims: int) -> None:
         with transaction(self.path, SCHEMA) as con:
-            con.execute(
-                "INSERT INTO verification_usage VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (operator_id, product_id, day) "
-                "DO UPDATE SET claims = verification_usage.claims + excluded.claims",
-                [operator, product, day, claims],
-            )
+            self.add_on(con, operator, product, day, claims)
+
+    def used_on(
+        self, con: duckdb.DuckDBPyConnection, operator: str, day: dt.date
+    ) -> tuple[int, int]:
+        """`used`, on the caller's connection (with SCHEMA applied): read inside the
+        transaction that charges."""
+        first = day.replace(day=1)
+        row = con.execute(
+            "SELECT coalesce(sum(claims) FILTER (WHERE day = ?), 0), "
+            "coalesce(sum(claims), 0) FROM verification_usage "
+            "WHERE operator_id = ? AND day >= ? AND day <= ?",
+            [day, operator, first, day],
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else (0, 0)
+
+    def add_on(
+        self, con: duckdb.DuckDBPyConnection, operator: str, product: str, day: dt.date, claims: int
+    ) -> None:
+        """Charge `claims` on the caller's connection, inside its transaction."""
+        con.execute(SCHEMA)
+        con.execute(
+            "INSERT INTO verification_usage VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (operator_id, product_id, day) "
+            "DO UPDATE SET claims = verification_usage.claims + excluded.claims",
+            [operator, product, day, claims],
+        )

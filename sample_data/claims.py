@@ -4,7 +4,8 @@ each claim should get (`_truth/claims_<product>.csv`).
 Claims are drawn from people and enterprises whose rows are not among the planted defects, so
 the expected answer is unambiguous: true claims (some written with a lower-case x or spaces
 inside the number), wrong names, identifiers that pass their checksum but are not in the data,
-identifiers with a wrong check character, and contribution months at and above the truth.
+identifiers with a wrong check character, and contribution months asked as a lender would: a
+declared minimum the person meets, or the next one up.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from sample_data.dates import birth_dates
 from sample_data.identifiers import resident_ids, usccs
 
 ACTIVE = ("存续", "在业")
+THRESHOLDS = (3, 6, 12)
+"""The minimums an insured_months claim may name: those policies/social_insurance.yaml declares."""
 
 
 def identity_claims(
@@ -51,7 +54,7 @@ def identity_claims(
         rows.append(("identity", _wrong_check(sfzh), name, None, None, "invalid"))
     for row in rng.choice(months.height, size=counts["months"], replace=False):
         sfzh, year, paid = months.row(int(row))
-        claimed = paid if rng.random() < 0.5 or paid == 12 else paid + 1
+        claimed = _minimum(rng, paid)
         rows.append(("insured_months", sfzh, None, year, str(claimed),
                      "match" if claimed <= paid else "no_match"))  # fmt: skip
     order = rng.permutation(len(rows))
@@ -72,9 +75,9 @@ def enterprise_claims(rng: np.random.Generator, firms: pl.DataFrame, n: int) -> 
     for i in rng.choice(firms.height, size=min(n, firms.height), replace=False):
         code, rep, status = firms.row(int(i))
         roll = rng.random()
-        if roll < 0.5:
+        if roll < 0.7:  # a lender checks the firms that apply, mostly with their representative
             rows.append((code, rep, "match" if status in ACTIVE else "no_match"))
-        elif roll < 0.7:
+        elif roll < 0.8:
             other = firms["法定代表人"][int(rng.integers(firms.height))]
             rows.append((code, other, "match" if other == rep and status in ACTIVE else "no_match"))
         elif roll < 0.9:
@@ -89,6 +92,16 @@ def enterprise_claims(rng: np.random.Generator, firms: pl.DataFrame, n: int) -> 
         ),
         "claim", "identifier", "representative", "expected",
     )  # fmt: skip
+
+
+def _minimum(rng: np.random.Generator, paid: int) -> int:
+    """The minimum a lender asks about: mostly the highest one the person meets, else (or when
+    none is met) the lowest one above what was paid."""
+    met = [t for t in THRESHOLDS if t <= paid]
+    above = [t for t in THRESHOLDS if t > paid]
+    if met and (not above or rng.random() < 0.5):
+        return met[-1]
+    return above[0]
 
 
 def _variant(rng: np.random.Generator, sfzh: str) -> str:

@@ -31,5 +31,6 @@ def verify(
     except RequestRefused as refused:
         err.print(f"[red]refused[/red]: {refused}", highlight=False)
         raise typer.Exit(3) from None
-    shown = ", ".join(f"{counts[s]} {s}" for s in ("match", "no_match", "not_found", "invalid"))
+    statuses = ("match", "no_match", "not_found", "invalid")  # not_found only when revealed
+    shown = ", ".join(f"{counts[s]} {s}" for s in statuses if s in counts)
     out.print(f"{counts['claims']} claims answered into {out_file}: {shown}", highlight=False)

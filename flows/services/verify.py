@@ -1,10 +1,13 @@
 """`sluice verify`: one batch of claims answered against a verification product, inside the
-domain. The operator's authorization, quotas and the batch itself are checked first; a refused
-batch is answered not at all. Every batch is audited with its counts, never its contents."""
+domain. The operator's authorization, suspension, quotas and the batch itself are checked first,
+the batch against everything the operator tried within the enumeration window; a refused batch
+is answered not at all. One process at a time does this (a lock in the domain), and an answered
+batch is charged, remembered and audited in one transaction before its answers are delivered.
+Every batch is audited with its counts, never its contents."""
 
 from __future__ import annotations
 
-from collections import Counter
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,42 +15,69 @@ import polars as pl
 
 from flows.clock import today
 from flows.errors import BuildError, RequestRefused
-from flows.files.atomic import write_atomically
 from flows.files.ingest import file_sha256
 from flows.files.keys import load_key
 from flows.files.published import latest_manifest
 from flows.kinds.verification import (
     VerificationKind,
     VerificationProduct,
+    answered,
     index_path,
     rules,
     validator,
 )
-from flows.services.audit_trail import record
 from flows.services.authorizations import check, sweep
+from flows.services.claims_file import read_claims
+from flows.services.delivery import deliver, discard_parts, write_part
+from flows.services.enumeration import control, reason, suspended, while_answering
+from flows.services.verify_records import commit, counts, over_quota, refuse, suspend
 from flows.settings import Paths
-from governance.authorization.store import AuthorizationStore
+from governance.audit import Entry
+from governance.authorization.store import AuthorizationStore, Held
+from governance.lock import held
 from governance.usage import UsageLedger
-from transforms.verification import answer_claims, enumeration_signals
-from transforms.verification.answer import CLAIM, FAILED, IDENTIFIER, REASON, ROW, STATUS
+from transforms.verification import answer_claims
+from transforms.verification.answer import CLAIM, FAILED, ROW, STATUS
 
 REQUEST_ID = "request_id"
 SERVICE = VerificationKind()
 """The verification kind, whose services this answers for."""
+LOCK = "verify.lock"
+"""The lock file in the domain that every `sluice verify` holds while it works."""
+LOCK_TIMEOUT = 120.0
+"""Seconds a batch waits for another to finish, unless SLUICE_LOCK_TIMEOUT says."""
 
 
 def verify_batch(
     product_id: str, requests: Path, operator: str, out: Path, paths: Paths
 ) -> dict[str, Any]:
-    """Answer the claims in `requests` into `out`; returns the counts. Raises BuildError for
-    input to fix and RequestRefused for a batch the product may not answer."""
+    """Answer the claims in `requests` into `out`; returns the counts the operator may see.
+    Raises BuildError for input to fix and RequestRefused for a batch the product may not
+    answer."""
+    if out.is_dir():
+        raise BuildError(f"{out}: is a folder; --out names the answers file (CSV or Parquet)")
+    hint = " (SLUICE_LOCK_TIMEOUT sets how many seconds to wait)"
+    with held(paths.home / LOCK, timeout=_lock_timeout(), what="sluice verify", hint=hint):
+        return _verify(product_id, requests, operator, out, paths)
+
+
+def _verify(
+    product_id: str, requests: Path, operator: str, out: Path, paths: Paths
+) -> dict[str, Any]:
     sweep(paths)
+    discard_parts(paths)
     manifest, product = _product(paths, product_id)
-    refusal = _refusal(paths, manifest, product, operator)
+    day = today()
+    refusal = _refusal(paths, manifest, product, operator) or suspended(
+        paths, product.id, operator, day
+    )
     if refusal is not None:
-        _refuse(paths, manifest, operator, refusal, requests)
+        refuse(paths, manifest, operator, refusal, requests)
     claims = read_claims(requests, product)
-    _quota(paths, manifest, operator, claims.height, requests)
+    held_by = _held(paths, manifest)
+    over = over_quota(held_by, UsageLedger(paths.state).used(operator, day), claims.height)
+    if over is not None:
+        refuse(paths, manifest, operator, over, requests)
     index = index_path(paths, product.id, manifest["fingerprint"])
     if not index.is_file():
         raise BuildError(
@@ -55,67 +85,34 @@ def verify_batch(
             f"rebuild it with `sluice build --product {product.id}`"
         )
     key = load_key(paths.keys, product.key_id)
-    answers = answer_claims(
-        claims, pl.scan_parquet(index), rules=rules(product), key=key,
-        valid=validator(product), reveal=product.reveal_failed_part,
+    checked, answers = while_answering(
+        lambda: control(paths, product, operator, claims, key, day),
+        lambda: answer_claims(
+            claims, pl.scan_parquet(index), rules=rules(product), key=key,
+            valid=validator(product), reveal=product.reveal_failed_part,
+        ),
     )  # fmt: skip
-    limits = product.enumeration
-    signals = enumeration_signals(
-        claims, answers, rules=rules(product), max_values=limits.max_values_per_identifier,
-        max_no_match_share=limits.max_no_match_share, min_claims=limits.min_claims_for_share,
-    )  # fmt: skip
-    if signals:
-        _refuse(paths, manifest, operator, "enumeration: " + "; ".join(signals), requests,
-                counts=_counts(answers))  # fmt: skip
-    written = _write(answers, claims, out, product.reveal_failed_part)
-    UsageLedger(paths.state).add(operator, product.id, today(), claims.height)
-    counts = _counts(answers)
-    record(
-        paths, "verify", by=operator, subject=product.id,
+    if checked.breaches:
+        tally = {"claims": claims.height, "rules": [b.rule for b in checked.breaches]}
+        refuse(paths, manifest, operator, reason(checked.breaches), requests, counts=tally)
+    batch, breaches = checked.after(answers)
+    if any(b.suspends for b in breaches):
+        suspend(paths, manifest, operator, breaches, requests, answers, checked)
+    if breaches:
+        tally = {"rules": [b.rule for b in breaches], **counts(answers)}
+        refuse(paths, manifest, operator, reason(breaches), requests, counts=tally)
+    shown = _shown(answers, product)
+    part, digest = write_part(paths, _table(shown, claims, product.reveal_failed_part), out)
+    entry = Entry(
+        actor=operator, action="verify", subject=product.id,
         authorization_id=manifest.get("authorization"),
         inputs=[{"path": str(requests), "sha256": file_sha256(requests)}],
-        outputs=[{"path": str(out), "sha256": written, "version": manifest["version"]}],
-        counts=counts,
+        outputs=[{"path": str(out), "sha256": digest, "version": manifest["version"]}],
+        counts=counts(answers),
     )  # fmt: skip
-    return counts
-
-
-def read_claims(path: Path, product: VerificationProduct) -> pl.DataFrame:
-    """The claims file (CSV in UTF-8, or Parquet) with every column as text; a file that is
-    missing, unreadable or lacks the columns claims need is an error naming what to fix."""
-    if not path.is_file():
-        raise BuildError(f"{path}: claims file not found")
-    try:
-        if path.suffix.lower() == ".parquet":
-            frame = pl.read_parquet(path)
-            frame = frame.with_columns(pl.all().cast(pl.String))
-        else:
-            raw = path.read_bytes()
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = raw[: exc.start].count(b"\n") + 1
-                raise BuildError(
-                    f"{path}:{line}: claims files are UTF-8 CSV (or Parquet); this is not UTF-8"
-                ) from None
-            frame = pl.read_csv(raw, infer_schema=False)
-    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as exc:
-        kind = "Parquet" if path.suffix.lower() == ".parquet" else "CSV (UTF-8)"
-        first = str(exc).splitlines()[0][:200]
-        raise BuildError(f"{path}: not a readable {kind} claims file ({first})") from None
-    expected = ", ".join(
-        f"{c.id} (identifier, {', '.join(c.fields())})" if c.fields() else f"{c.id} (identifier)"
-        for c in product.claims
-    )
-    missing = [c for c in (CLAIM, IDENTIFIER) if c not in frame.columns]
-    if missing:
-        raise BuildError(
-            f"{path}: column(s) {', '.join(missing)} missing; a claims file has a column "
-            f"'claim' naming the claim type, 'identifier', and the fields of its type: {expected}"
-        )
-    if frame.height == 0:
-        raise BuildError(f"{path}: no claims (only a header)")
-    return frame
+    commit(paths, manifest, held_by, entry, checked, batch, requests, day)
+    deliver(part, out)
+    return counts(shown, answered(product))
 
 
 def _product(paths: Paths, product_id: str) -> tuple[dict[str, Any], VerificationProduct]:
@@ -160,67 +157,37 @@ def _refusal(
     return str(refused) if refused else None
 
 
-def _quota(
-    paths: Paths, manifest: dict[str, Any], operator: str, claims: int, requests: Path
-) -> None:
+def _held(paths: Paths, manifest: dict[str, Any]) -> Held | None:
     authorization = manifest.get("authorization")
-    held = AuthorizationStore(paths.state).get(authorization) if authorization else None
-    if held is None:
-        return
-    quotas = held.authorization.quotas
-    used = dict(
-        zip(("day", "month"), UsageLedger(paths.state).used(operator, today()), strict=True)
-    )
-    limits = {"day": quotas.claims_per_day, "month": quotas.claims_per_month}
-    for period, limit in limits.items():
-        if limit is not None and used[period] + claims > limit:
-            reason = (
-                f"authorization {held.id}, clause 'quotas': {claims} claims would bring this "
-                f"{period}'s total to {used[period] + claims}, above {limit} per {period}"
-            )
-            _refuse(paths, manifest, operator, reason, requests)
+    return AuthorizationStore(paths.state).get(authorization) if authorization else None
 
 
-def _refuse(
-    paths: Paths,
-    manifest: dict[str, Any],
-    operator: str,
-    reason: str,
-    requests: Path,
-    counts: dict[str, Any] | None = None,
-) -> None:
-    hashed = requests.is_file()
-    inputs = [{"path": str(requests), "sha256": file_sha256(requests)}] if hashed else []
-    record(
-        paths, "refuse", by=operator, result="refused", subject=manifest["product"],
-        authorization_id=manifest.get("authorization"), inputs=inputs,
-        counts={"kind": manifest["kind"], **(counts or {})}, detail=reason,
-    )  # fmt: skip
-    raise RequestRefused(f"{manifest['product']}: batch refused, nothing answered: {reason}")
+def _shown(answers: pl.DataFrame, product: VerificationProduct) -> pl.DataFrame:
+    """The answers as the operator gets them: not_found as no_match when membership is hidden."""
+    if "not_found" in answered(product):
+        return answers
+    return answers.with_columns(pl.col(STATUS).replace("not_found", "no_match"))
 
 
-def _write(answers: pl.DataFrame, claims: pl.DataFrame, out: Path, reveal: bool) -> str:
+def _lock_timeout() -> float:
+    text = os.environ.get("SLUICE_LOCK_TIMEOUT")
+    if not text:
+        return LOCK_TIMEOUT
+    try:
+        return float(text)
+    except ValueError:
+        raise BuildError(f"SLUICE_LOCK_TIMEOUT='{text}' is not a number of seconds") from None
+
+
+def _table(answers: pl.DataFrame, claims: pl.DataFrame, reveal: bool) -> pl.DataFrame:
     ids = (
         claims[REQUEST_ID]
         if REQUEST_ID in claims.columns
         else pl.Series(REQUEST_ID, [str(i + 1) for i in range(claims.height)])
     )
-    table = answers.select(
+    return answers.select(
         ids.gather(answers[ROW]).alias(REQUEST_ID),
         pl.col(CLAIM),
         pl.col(STATUS),
         *([pl.col(FAILED).list.join(",").alias(FAILED)] if reveal else []),
     )
-    writer = table.write_parquet if out.suffix.lower() == ".parquet" else table.write_csv
-    write_atomically(out, writer)
-    return file_sha256(out)
-
-
-def _counts(answers: pl.DataFrame) -> dict[str, Any]:
-    statuses = Counter(answers[STATUS].to_list())
-    reasons = Counter(r for r in answers[REASON].to_list() if r)
-    return {
-        "claims": answers.height,
-        **{s: statuses.get(s, 0) for s in ("match", "no_match", "not_found", "invalid")},
-        "invalid_reasons": dict(reasons),
-    }

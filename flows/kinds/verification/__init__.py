@@ -4,17 +4,20 @@ from flows.kinds.verification.kind import (
     Verification,
     VerificationKind,
     index_path,
-    rules,
     validator,
 )
 from flows.kinds.verification.spec import STATUSES, VerificationProduct
+from flows.kinds.verification.terms import answered, limits, rules, thresholds
 
 __all__ = [
     "STATUSES",
     "Verification",
     "VerificationKind",
     "VerificationProduct",
+    "answered",
     "index_path",
+    "limits",
     "rules",
+    "thresholds",
     "validator",
 ]

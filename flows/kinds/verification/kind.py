@@ -17,12 +17,19 @@ from flows.files.atomic import write_atomically
 from flows.files.keys import key_fingerprint
 from flows.kinds.base import Declared, GateRequest, Job, ProductKind, product_use
 from flows.kinds.verification.spec import STATUSES, VerificationProduct
+from flows.kinds.verification.terms import (
+    answered,
+    bits,
+    disclosure,
+    membership_note,
+    rules,
+)
 from flows.settings import Paths
 from governance.authorization.scope import Use
 from transforms.detectors.registry import UnknownDetectorError, get_detector
 from transforms.egress import Origin, Release, VerificationRule
 from transforms.footprint import ClaimService, Footprint
-from transforms.verification import ClaimRule, verification_index
+from transforms.verification import verification_index
 from transforms.verification.index import ID, MATCH_PREFIX
 
 SERVICE_COLUMNS = ("claim", "title", "fields", "answers")
@@ -47,7 +54,8 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
     def describe(self, spec: VerificationProduct) -> str:
         claims = "; ".join(f"{c.id} ({', '.join(c.columns())})" for c in spec.claims)
         return (
-            f"claims about '{spec.identifier.column}' answered {'/'.join(STATUSES)}: {claims}; "
+            f"claims about '{spec.identifier.column}' answered {'/'.join(answered(spec))}: "
+            f"{claims}; {bits(spec).render()}; {membership_note(spec)}; "
             "the index of keyed pseudonyms stays inside the domain"
         )
 
@@ -58,7 +66,7 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
         index = verification_index(
             job.prepared.validated, identifier=spec.identifier.column, rules=rules(spec), key=key
         ).collect(engine="streaming")
-        answers = list(STATUSES)
+        answers = list(answered(spec))
         service = pl.DataFrame(
             {
                 "claim": [c.id for c in spec.claims],
@@ -97,10 +105,11 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
             "verification": {
                 "identifier": spec.identifier.model_dump(),
                 "claims": [c.model_dump() for c in spec.claims],
-                "answers": list(STATUSES),
+                "answers": list(answered(spec)),
                 "reveal_failed_part": spec.reveal_failed_part,
                 "index_rows": built.index.height,
                 "key_fingerprint": built.key_fingerprint,
+                "disclosure": disclosure(spec),
                 "note": "the index of keyed pseudonyms stays inside the data domain; "
                 "`sluice verify` answers claims against it",
             }
@@ -138,14 +147,6 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
             columns={resource: spec.source_columns()}, scenario=spec.scenario,
             price=spec.price.amount if spec.price else None, operator=operator,
         )  # fmt: skip
-
-
-def rules(spec: VerificationProduct) -> list[ClaimRule]:
-    """The product's claim types in the core's terms."""
-    return [
-        ClaimRule(c.id, dict(c.match), dict(c.where), dict(c.at_least), dict(c.require))
-        for c in spec.claims
-    ]
 
 
 def validator(spec: VerificationProduct) -> Callable[[pl.Expr], pl.Expr] | None:

@@ -88,17 +88,61 @@ class ClaimType(StrictModel):
 
 
 class Enumeration(StrictModel):
-    """Limits that tell a verification client from someone enumerating the data: a batch is
-    refused (and audited) when they are crossed."""
+    """What one operator may try against one product within a window of days, across all its
+    batches: the limits that tell a verification client from someone enumerating the data.
 
-    max_values_per_identifier: int = Field(
-        3, ge=1, description="Different claimed values of one field for one identifier."
+    Claims are counted once however often they are repeated. A batch that crosses a limit is
+    answered not at all, refused naming the rule, and audited. Every limit but the probe share
+    depends only on what the operator sent; the probe share depends on the data, so crossing
+    it also suspends the operator on the product for `window_days`: a refusal tells at most
+    one bit per window."""
+
+    window_days: int = Field(
+        30, ge=1, le=366, description="Days of history every limit below is judged over."
     )
-    max_no_match_share: float = Field(
-        0.5, gt=0, le=1, description="Share of no_match among a batch's matchable claims."
+    max_values_per_identifier: int = Field(
+        3,
+        ge=1,
+        description="Different values of one claim field (any field: names, years, numbers, "
+        "dates) tried for one identifier within the window.",
+    )
+    max_thresholds_per_identifier: int = Field(
+        2,
+        ge=1,
+        description="Different declared minimums of one at_least field tried for one "
+        "identifier within the window: a number can be narrowed to one of this many + 1 bands.",
+    )
+    max_invalid_share: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Share of invalid claims among the window's distinct claims. An answer is "
+        "invalid for what the claim says, never for the data, so crossing it tells nothing and "
+        "suspends no one.",
+    )
+    max_probe_share: float = Field(
+        0.5,
+        gt=0,
+        le=1,
+        description="Share of not_found and no_match among the window's distinct valid claims, "
+        "judged after answering; crossing it suspends the operator on the product for "
+        "window_days.",
     )
     min_claims_for_share: int = Field(
-        20, ge=1, description="The no_match share is judged from this many claims on."
+        20,
+        ge=1,
+        description="Shares are judged as if the window held at least this many distinct "
+        "claims, so small batches are not exempt and a new operator's first few claims are "
+        "not judged on their own.",
+    )
+    max_claims_per_batch: int = Field(
+        100_000, ge=1, description="Claims in one batch (repeats included)."
+    )
+    max_batches_per_window: int = Field(
+        3_000,
+        ge=1,
+        description="Answered batches within the window: bounds how adaptively claims can "
+        "follow earlier answers.",
     )
 
 
@@ -132,6 +176,11 @@ class VerificationProduct(ProductBase):
                 raise ValueError(f"claim '{claim.id}' checks nothing: give match, at_least, ...")
             if "identifier" in claim.fields() or "claim" in claim.fields():
                 raise ValueError(f"claim '{claim.id}': 'claim' and 'identifier' are reserved")
+        if self.membership == "hide" and self.reveal_failed_part:
+            raise ValueError(
+                "membership: hide cannot be combined with reveal_failed_part: true (which parts "
+                "failed tells a known subject from an unknown one); drop one of them"
+            )
         return self
 
     @property
