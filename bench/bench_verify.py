@@ -1,26 +1,42 @@
-"""Verification throughput: a million claims against a ten-million-row resource.
+"""Verification answering beside a bare DuckDB join: a million claims, a ten-million-row index.
 
-Usage: python bench/bench_verify.py [--rows 10000000] [--claims 1000000] [--seed 11]
+Usage: python bench/bench_verify.py [--rows 10000000] [--claims 1000000] [--repeat 5] [--seed 11]
 
 Generates a social-insurance-like resource (valid resident IDs, Chinese names, year, months
-paid; about two rows per person), builds the verification index (keyed pseudonyms of the ID
-and the name), then answers a batch of identity and insured_months claims (true, wrong name,
-unknown ID, bad checksum, months at and above the truth) with `answer_claims` and the
-enumeration checks, as `sluice verify` does. Baseline, in the same process: a plain polars
-left join of the claims' keyed IDs on the index's, the least any lookup by identifier costs.
+paid; about two rows per person) and a batch of identity and insured_months claims (true,
+wrong name, bad checksum, months at and above the truth), builds the verification index with
+`verification_index` and writes it to Parquet as a build keeps it inside the domain. Then,
+in one process, repeated pairs with the order swapped each time:
+
+  duckdb  the baseline: the batch keyed beforehand, outside the timing (row, claim type, the
+          identifier's and the name's keyed values as the index stores them, year, months),
+          then `SELECT * FROM claims LEFT JOIN read_parquet(index) USING (__id, __low__id)`
+          materialised as an Arrow table: every claim beside every record of its identifier,
+          nothing tested.
+  sluice  `answer_claims` from the claims as `sluice verify` receives them (the batch written
+          as CSV and read back as text, outside the timing) to the answers, reading the same
+          file with `pl.scan_parquet`: identifiers compacted and checksum-tested, identifiers
+          and names keyed, the join, every part of every claim tested, one status per claim.
+
+Prints each side's seconds, sluice / duckdb per pair (min and median), each side's peak
+resident memory above what the process held before the step, and the answers.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import resource
+import statistics
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import duckdb
 import numpy as np
 import polars as pl
 
@@ -29,8 +45,8 @@ from sample_data.dates import birth_dates
 from sample_data.identifiers import resident_ids
 from sample_data.pools import build_pools
 from transforms.detectors.registry import get_detector
-from transforms.verification import ClaimRule, answer_claims, enumeration_signals
-from transforms.verification.index import ID, keyed, verification_index
+from transforms.verification import ClaimRule, answer_claims, verification_index
+from transforms.verification.index import ID, halves, keyed
 
 KEY = b"bench-verification-key-012345678"
 RULES = [
@@ -80,59 +96,99 @@ def claim_batch(rng: np.random.Generator, data: pl.DataFrame, n: int) -> pl.Data
     )
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def keyed_claims(claims: pl.DataFrame) -> pl.DataFrame:
+    """The batch as the baseline receives it: keys already computed."""
+    hexed = claims.with_row_index("row").with_columns(
+        keyed(pl.col("identifier"), KEY).alias("identifier"),
+        keyed(pl.col("name"), KEY).alias("name"),
+    )
+    return hexed.select(
+        "row",
+        "claim",
+        *halves(pl.col("identifier"), ID),
+        *halves(pl.col("name"), "name"),
+        "year",
+        "months",
+    )
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+def timed(step: Callable[[], object]) -> tuple[float, float, object]:
+    """Seconds, and peak resident memory above the start (sampled every 5 ms), of one step."""
+    start, peak, done = rss_mb(), [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.005):
+            peak[0] = max(peak[0], rss_mb())
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    began = time.perf_counter()
+    result = step()
+    took = time.perf_counter() - began
+    done.set()
+    sampler.join()
+    return took, max(peak[0], rss_mb()) - start, result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
-
-    started = time.perf_counter()
     data = resource_rows(rng, args.rows)
-    claims = claim_batch(rng, data, args.claims)
-    generated = time.perf_counter() - started
-
+    folder = tempfile.TemporaryDirectory()
+    batch = Path(folder.name) / "claims.csv"
+    claim_batch(rng, data, args.claims).write_csv(batch)
+    claims = pl.read_csv(batch, infer_schema=False)
+    path = Path(folder.name) / "index.parquet"
     started = time.perf_counter()
-    index = verification_index(data.lazy(), identifier="sfzh", rules=RULES, key=KEY).collect()
+    index = verification_index(data.lazy(), identifier="sfzh", rules=RULES, key=KEY)
+    index.collect(engine="streaming").write_parquet(path)
     indexed = time.perf_counter() - started
     del data
-
-    started = time.perf_counter()
-    baseline = claims.select(keyed(pl.col("identifier"), KEY).alias(ID)).join(
-        index.select(ID).unique(), on=ID, how="left"
-    )
-    joined = time.perf_counter() - started
-    del baseline
-
-    started = time.perf_counter()
-    answers = answer_claims(
-        claims, index.lazy(), rules=RULES, key=KEY,
-        valid=get_detector("CN_RESIDENT_ID").valid_expr,
-    )  # fmt: skip
-    signals = enumeration_signals(
-        claims, answers, rules=RULES, max_values=3, max_no_match_share=0.5, min_claims=20
-    )
-    answered = time.perf_counter() - started
+    baseline_claims = keyed_claims(claims)
+    connection = duckdb.connect()
+    connection.register("claims", baseline_claims.to_arrow())
+    bare = f"SELECT * FROM claims LEFT JOIN read_parquet('{path}') USING (__id, __low__id)"
+    valid = get_detector("CN_RESIDENT_ID").valid_expr
+    sides: dict[str, Callable[[], object]] = {
+        "duckdb": lambda: connection.sql(bare).to_arrow_table(),
+        "sluice": lambda: answer_claims(
+            claims, pl.scan_parquet(path), rules=RULES, key=KEY, valid=valid
+        ),
+    }
+    times: dict[str, list[float]] = {"duckdb": [], "sluice": []}
+    peaks: dict[str, float] = {"duckdb": 0.0, "sluice": 0.0}
+    results: dict[str, object] = {}
+    for turn in range(args.repeat):
+        for side in ("duckdb", "sluice") if turn % 2 == 0 else ("sluice", "duckdb"):
+            took, peak, results[side] = timed(sides[side])
+            times[side].append(took)
+            peaks[side] = max(peaks[side], peak)
+    ratios = [s / d for d, s in zip(times["duckdb"], times["sluice"], strict=True)]
+    answers = results["sluice"]
+    assert isinstance(answers, pl.DataFrame)
     counts = answers["status"].value_counts().sort("status").rows()
+    joined = getattr(results["duckdb"], "num_rows", 0)
 
-    print(f"resource {args.rows:,} rows, {args.claims:,} claims (generated in {generated:.1f} s)")
-    print(f"index: {index.height:,} rows in {indexed:.1f} s ({args.rows / indexed:,.0f} rows/s)")
-    print()
-    print("| step | time | claims/s | vs baseline |")
-    print("|---|---|---|---|")
-    print(f"| keyed ID + join (baseline) | {joined:.2f} s | {args.claims / joined:,.0f} | x1.00 |")
-    print(
-        f"| answer_claims + enumeration checks | {answered:.2f} s | "
-        f"{args.claims / answered:,.0f} | x{answered / joined:.2f} |"
-    )
-    print()
-    print("answers:", ", ".join(f"{s} {n:,}" for s, n in counts), "| signals:", signals or "none")
-    print(f"peak RSS {peak_mb():,.0f} MB")
+    print(f"index {args.rows:,} rows built in {indexed:.1f} s; claims {args.claims:,}")
+    for side in ("duckdb", "sluice"):
+        listed = ", ".join(f"{t:.2f}" for t in times[side])
+        print(
+            f"{side:6} median {statistics.median(times[side]):.2f} s  [{listed}]  "
+            f"peak +{peaks[side]:,.0f} MB"
+        )
+    print(f"sluice / duckdb: min x{min(ratios):.2f}, median x{statistics.median(ratios):.2f}")
+    print(f"duckdb rows {joined:,}; answers:", ", ".join(f"{s} {n:,}" for s, n in counts))
+    folder.cleanup()
 
 
 if __name__ == "__main__":

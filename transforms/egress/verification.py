@@ -1,6 +1,7 @@
 """The gate's rule for verification services: what is published describes claim types, and the
-index answers are looked up in (which stays inside the domain) holds no raw identifier: its
-keyed columns are 64-hex keyed pseudonyms, and a scan of every other column finds nothing."""
+index answers are looked up in (which stays inside the domain) holds no raw identifier: each
+keyed column and its low half are unsigned 64-bit numbers (the first 128 bits of an HMAC; no
+text fits), and a scan of every other column finds nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import polars as pl
 
 from transforms.detectors.scan import scan_frame
 from transforms.gate_check import GATE_ENTITIES, Check, Origin
+from transforms.verification.index import LOW_PREFIX
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,9 @@ class VerificationRule:
 
 def _verification_index(rule: VerificationRule) -> Check:
     index = rule.index
-    digest = r"^[0-9a-f]{64}$"
-    raw = [c for c in rule.keyed if index[c].drop_nulls().str.contains(digest).not_().any()]
-    findings = scan_frame(index.drop(rule.keyed), entities=GATE_ENTITIES)
+    keyed = [c for name in rule.keyed for c in (name, LOW_PREFIX + name)]
+    raw = [c for c in keyed if c not in index.columns or index[c].dtype != pl.UInt64]
+    findings = scan_frame(index.drop(keyed, strict=False), entities=GATE_ENTITIES)
     figures = {
         "index_rows": index.height,
         "keyed_columns": len(rule.keyed),
