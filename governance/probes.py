@@ -57,7 +57,8 @@ _BATCHES = (
 @dataclass(frozen=True)
 class Seen:
     """What the window holds: how many batches were answered, and (Arrow tables) their claims
-    (key, outcome) and the values their valid claims named (slot, pair)."""
+    (key, outcome) and the values their valid claims named (slot, pair), as recorded: the
+    caller records each once, when the window first sees it."""
 
     batches: int
     claims: Any
@@ -120,7 +121,8 @@ class ProbeHistory:
     ) -> None:
         """Add an answered batch on the caller's connection (with SCHEMA), inside the
         transaction that charges and audits it; `batch` is its audit record's number.
-        `claims` (key, outcome) and `values` (slot, pair) are Arrow tables."""
+        `claims` (key, outcome) and `values` (slot, pair) are Arrow tables of what the window
+        did not hold yet."""
         con.execute(
             "INSERT INTO verification_batches VALUES (?, ?, ?, ?)", [batch, operator, product, day]
         )

@@ -1,6 +1,7 @@
 """Enumeration control for `sluice verify`: a batch judged with what its operator tried on the
 product within the window (the history in state.duckdb), before answering and after. The
-decisions are the core's (transforms/verification/limits.py); this reads and keeps the memory.
+decisions are the core's (transforms/verification/limits.py); this reads the memory, and
+verify_records.py adds to it in the transaction that charges and audits the batch.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class Control:
     def after(self, answers: pl.DataFrame) -> tuple[Answered, list[Breach]]:
         """The batch as the history would keep it, and the limits its answers cross (a probe
         share breach suspends)."""
-        told = outcomes(answers)
-        return answered(self.tried, told), after_answering(self.verdict, told, self.limits)
+        told, verdict = outcomes(answers), self.verdict
+        batch = answered(self.tried, told, novel=verdict.novel, unseen=verdict.unseen)
+        return batch, after_answering(verdict, told, self.limits)
 
 
 def while_answering(

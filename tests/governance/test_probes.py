@@ -50,14 +50,14 @@ def test_the_window_holds_its_days_of_one_operator_and_product(tmp_path: Path) -
     a = claims((11, MATCH), (12, PROBE))
     add(history, DAY - dt.timedelta(days=40), 1, claims((19, PROBE)), values((9, 90)))
     add(history, DAY - dt.timedelta(days=2), 2, a, values((1, 101)))
-    add(history, DAY, 3, claims((12, PROBE)), values((2, 102)))
+    add(history, DAY, 3, claims((13, PROBE)), values((3, 103)))
     add(history, DAY, 4, a, values(), operator="other")
     add(history, DAY, 5, a, values(), product="other")
     seen = history.window("op", "p", DAY - dt.timedelta(days=29))
     assert seen.batches == 2
     got = sorted((r["key"], r["outcome"]) for r in seen.claims.to_pylist())
-    assert got == [(11, MATCH), (12, PROBE), (12, PROBE)]  # a claim sent twice is there twice
-    assert sorted(r["pair"] for r in seen.values.to_pylist()) == [101, 102]
+    assert got == [(11, MATCH), (12, PROBE), (13, PROBE)]
+    assert sorted(r["pair"] for r in seen.values.to_pylist()) == [101, 103]
     with transaction(history.path, SCHEMAS) as con:
         history.forget_on(con, "op", "p", DAY - dt.timedelta(days=29))
     everything = history.window("op", "p", dt.date(2000, 1, 1))

@@ -12,7 +12,14 @@ from hypothesis import given, settings
 from tests.transforms.test_verification import IDS, KEY, RULES, claims, records
 from transforms.detectors.registry import get_detector
 from transforms.verification import answer_claims, verification_index
-from transforms.verification.answered import INVALID, MATCH, PROBE, answered, outcomes
+from transforms.verification.answered import (
+    INVALID,
+    MATCH,
+    PROBE,
+    Answered,
+    answered,
+    outcomes,
+)
 from transforms.verification.bits import bits_per_window
 from transforms.verification.index import ClaimRule
 from transforms.verification.limits import (
@@ -46,18 +53,23 @@ def shares(t: Tried, statuses: pl.DataFrame, window: Window, limits: Limits) -> 
     return after_answering(verdict, outcomes(statuses), limits)
 
 
-def recorded(t: Tried, statuses: pl.DataFrame):
-    return answered(t, outcomes(statuses))
+def recorded(t: Tried, statuses: pl.DataFrame, window: Window | None = None) -> Answered:
+    verdict = before_answering(t, window or Window(), Limits(), {})
+    return answered(t, outcomes(statuses), novel=verdict.novel, unseen=verdict.unseen)
 
 
 def window_after(*batches: Tried, answers: list[pl.DataFrame] | None = None) -> Window:
     """The window a store would give back after `batches` were answered (as `answers`)."""
-    rows = []
+    window = Window()
     for i, t in enumerate(batches):
         got = answers[i] if answers else pl.DataFrame({"row": t.claims["row"], "status": "match"})
-        rows.append(recorded(t, got))
-    claims = pl.concat([r.claims for r in rows])
-    return Window(len(batches), claims, pl.concat([r.values for r in rows]))
+        new = recorded(t, got, window)
+        window = Window(
+            window.batches + 1,
+            pl.concat([window.claims, new.claims]),
+            pl.concat([window.values, new.values]),
+        )
+    return window
 
 
 def earlier(**outcomes: int) -> Window:
@@ -177,11 +189,11 @@ def test_repeats_neither_inflate_nor_dilute() -> None:
     statuses = pl.DataFrame({"row": range(50), "status": ["no_match"] * 50})
     got = recorded(padded, statuses)
     assert got.claims.height == 1 and got.values.height == 1
+    again = recorded(padded, statuses, window)  # already in the window: nothing new to keep
+    assert again.claims.height == 0 and again.values.height == 0
     crowded = Window(2, pl.concat([window.claims, earlier(probe=9).claims]), window.values)
     # fifty repeats of a claim already seen add nothing: 10 probes of 20 is not above half
     assert shares(padded, statuses, crowded, Limits()) == []
-    twice = Window(2, pl.concat([crowded.claims, window.claims]), window.values)
-    assert shares(padded, statuses, twice, Limits()) == []  # in two batches, counted once
     assert shares(padded, statuses, Window(2, earlier(probe=10).claims), Limits()) != []
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.verification.answer import ROW, STATUS
-from transforms.verification.tried import FIRST, KEY, PAIR, SLOT, Tried
+from transforms.verification.tried import KEY, PAIR, SLOT, Tried
 
 OUTCOME = "outcome"
 MATCH, PROBE, INVALID = 0, 1, 2
@@ -20,8 +20,8 @@ PROBES = ("no_match", "not_found")
 
 @dataclass(frozen=True)
 class Answered:
-    """`claims`: key, outcome (MATCH, PROBE or INVALID), one row per distinct claim.
-    `values`: slot, pair, one row per distinct value a valid claim named."""
+    """`claims`: key, outcome (MATCH, PROBE or INVALID), one row per claim new to the window.
+    `values`: slot, pair, one row per value a valid claim named that is new to the window."""
 
     claims: pl.DataFrame
     values: pl.DataFrame
@@ -43,20 +43,25 @@ def outcomes(answers: pl.DataFrame) -> pl.Series:
     return answers.sort(ROW).select(told.alias(OUTCOME)).to_series()
 
 
-def answered(tried: Tried, told: pl.Series) -> Answered:
-    """What the batch `tried` adds to the history, now that its answers `told` (`outcomes`).
+def answered(tried: Tried, told: pl.Series, *, novel: pl.Series, unseen: pl.Series) -> Answered:
+    """What the batch `tried` adds to the history, now that its answers `told` (`outcomes`):
+    the claims and values the window did not hold yet (`novel` claims, `unseen` values: the
+    verdict before answering says which), each once.
 
     >>> from transforms.verification.index import ClaimRule
+    >>> from transforms.verification.limits import Limits, Window, before_answering
     >>> from transforms.verification.tried import tried_claims
     >>> batch = pl.DataFrame({"claim": ["id"] * 3, "identifier": ["1", "1", "2"],
     ...                       "name": ["a", "a", "b"]})
     >>> t = tried_claims(batch, rules=[ClaimRule("id", match={"xm": "name"})], thresholds={},
     ...                  key=b"k" * 32)
-    >>> got = answered(t, pl.Series([PROBE, PROBE, INVALID], dtype=pl.UInt8))
+    >>> verdict = before_answering(t, Window(), Limits(), {})
+    >>> told = pl.Series([PROBE, PROBE, INVALID], dtype=pl.UInt8)
+    >>> got = answered(t, told, novel=verdict.novel, unseen=verdict.unseen)
     >>> sorted(got.claims["outcome"]) == [PROBE, INVALID], got.values.height
     (True, 1)
     """
-    claims = tried.claims.select(KEY, told.alias(OUTCOME)).filter(tried.claims[FIRST])
+    claims = tried.claims.select(KEY, told.alias(OUTCOME)).filter(novel)
     valid = told.gather(tried.values[ROW]) != INVALID
-    values = tried.values.filter(valid).select(SLOT, PAIR)
+    values = tried.values.filter(valid & unseen).select(SLOT, PAIR)
     return Answered(claims, values.filter(pl.col(PAIR).is_first_distinct()))

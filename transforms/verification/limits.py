@@ -45,8 +45,9 @@ def _values_frame() -> pl.DataFrame:
 @dataclass(frozen=True)
 class Window:
     """What the operator tried on the product within the window before this batch: how many
-    batches were answered, their claims (key, outcome; a claim sent twice is there twice) and
-    the values their valid claims named (slot, pair)."""
+    batches were answered, their claims (key, outcome) and the values their valid claims
+    named (slot, pair), each once, as the batch that first sent it within the window
+    recorded it."""
 
     batches: int = 0
     claims: pl.DataFrame = field(default_factory=_claims_frame)
@@ -64,13 +65,14 @@ class Breach:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What was found before answering: the limits crossed, the window's distinct claims by
-    outcome (each under the most telling answer it got), and which claims of the batch are
-    new to the window (the first of their key, Boolean in claim order)."""
+    """What was found before answering: the limits crossed, the window's claims by outcome,
+    which claims of the batch are new to the window (the first of their key; Boolean, in claim
+    order) and which values are (Boolean, in the order of the batch's values)."""
 
     breaches: list[Breach]
     told: dict[int, int]
     novel: pl.Series
+    unseen: pl.Series
 
 
 def before_answering(
@@ -108,10 +110,10 @@ def before_answering(
         )
     found.extend(_unlisted(tried, thresholds))
     found.extend(_spread(tried, window, limits, days))
-    seen = window.claims.group_by(KEY).agg(pl.col(OUTCOME).max())
-    told = dict(seen.group_by(OUTCOME).agg(pl.len()).iter_rows())
-    novel = tried.claims[FIRST] & ~tried.claims[KEY].is_in(seen[KEY].implode())
-    return Verdict(found, told, novel)
+    told = dict(window.claims[OUTCOME].value_counts().iter_rows())
+    novel = tried.claims[FIRST] & ~tried.claims[KEY].is_in(window.claims[KEY].implode())
+    unseen = ~tried.values[PAIR].is_in(window.values[PAIR].implode())
+    return Verdict(found, told, novel, unseen)
 
 
 def after_answering(verdict: Verdict, told: pl.Series, limits: Limits) -> list[Breach]:
@@ -120,7 +122,7 @@ def after_answering(verdict: Verdict, told: pl.Series, limits: Limits) -> list[B
     suspends). Messages say only that a limit was crossed, never by how much: the figure
     would tell what the withheld answers were.
 
-    >>> new = Verdict([], {}, pl.Series([True, True, True]))
+    >>> new = Verdict([], {}, pl.Series([True, True, True]), pl.Series([], dtype=pl.Boolean))
     >>> probes = pl.Series([PROBE] * 3, dtype=pl.UInt8)
     >>> [b.rule for b in after_answering(new, probes, Limits(min_claims=4))]
     ['max_probe_share']
@@ -173,13 +175,14 @@ def _spread(tried: Tried, window: Window, limits: Limits, days: str) -> list[Bre
     """Identifiers claimed with more different values of a field than the limit allows,
     counting the window's values too; a minimum's field against the lower threshold limit."""
     fewer = min(limits.max_thresholds, limits.max_values)
-    fields = tried.values.lazy().select(SLOT, FIELD).unique(SLOT)
-    batch = tried.values.lazy().select(SLOT, PAIR)
-    before = window.values.lazy().join(fields, on=SLOT, how="semi")
+    batch = tried.values.lazy().filter(pl.col(PAIR).is_first_distinct())
+    fields = batch.select(SLOT, FIELD).unique(SLOT)
+    before = (  # values of the batch's slots the window has and the batch does not repeat
+        window.values.lazy().join(fields, on=SLOT, how="semi").join(batch, on=PAIR, how="anti")
+    )
     limit = pl.when(pl.col(FIELD).is_in(sorted(tried.thresholds))).then(fewer)
     over = (
-        pl.concat([before, batch])
-        .unique(PAIR)
+        pl.concat([batch.select(SLOT), before.select(SLOT)])
         .group_by(SLOT)
         .agg(pl.len().alias("n"))
         .join(fields, on=SLOT)
