@@ -29,6 +29,10 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
         ["--rows", "10000000", "--claims", "1000000"],
         ["--rows", "200000", "--claims", "20000"],
     ),
+    "enumeration": (
+        ["--rows", "10000000", "--claims", "1000000"],
+        ["--rows", "200000", "--claims", "20000", "--repeat", "1"],
+    ),
 }
 
 

@@ -145,8 +145,10 @@ def _unlisted(
 def _form(field: str, *, numeric: bool) -> pl.Expr:
     """A claimed value in the form that is keyed: a minimum as its number (6 and 6.0 are one
     threshold; not a number, none), anything else as `keyed` unifies it."""
-    raw = pl.col(field).cast(pl.String).str.strip_chars()
-    return raw.cast(pl.Float64, strict=False).cast(pl.String) if numeric else raw
+    raw = pl.col(field).cast(pl.String)
+    if not numeric:
+        return raw  # `keyed` unifies spaces, case and full-width forms itself
+    return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(pl.String)
 
 
 def _keyed_values(values: pl.Series, key: bytes) -> pl.Expr:
