@@ -15,7 +15,8 @@ import polars as pl
 from flows.errors import BuildError
 from flows.files.atomic import write_atomically
 from flows.files.keys import key_fingerprint
-from flows.kinds.base import Declared, GateRequest, Job, ProductKind, product_use
+from flows.kinds.base import BuildRefused, Declared, GateRequest, Job, ProductKind, product_use
+from flows.kinds.linkage import exposed
 from flows.kinds.verification.spec import STATUSES, VerificationProduct
 from flows.kinds.verification.terms import (
     answered,
@@ -29,6 +30,7 @@ from governance.authorization.scope import Use
 from transforms.detectors.registry import UnknownDetectorError, get_detector
 from transforms.egress import Origin, Release, VerificationRule
 from transforms.footprint import ClaimService, Footprint
+from transforms.linkage import Knowledge
 from transforms.verification import verification_index
 from transforms.verification.index import ID, MATCH_PREFIX
 
@@ -62,6 +64,13 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
     def build(self, job: Job[VerificationProduct]) -> Verification:
         """The index of the validated rows (before de-identification) and the service table."""
         spec = job.spec
+        singled = exposed(job, [Knowledge.from_json(r) for r in spec.reveals()])
+        if singled:
+            raise BuildRefused(
+                f"its answers would single out published records: {'; '.join(singled)}; rebuild "
+                "those releases first (they are judged with this service declared beside them)",
+                clause="linkage",
+            )
         key = job.context.load_key(spec.key_id)
         index = verification_index(
             job.prepared.validated, identifier=spec.identifier.column, rules=rules(spec), key=key
@@ -120,7 +129,10 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
     ) -> Footprint:
         spec = job.spec
         claims = tuple((c.id, tuple(c.columns())) for c in spec.claims)
-        service = ClaimService(job.prepared.resource, spec.identifier.column, claims, STATUSES)
+        reveals = tuple(Knowledge.from_json(r) for r in spec.reveals())
+        service = ClaimService(
+            job.prepared.resource, spec.identifier.column, claims, STATUSES, reveals
+        )
         return Footprint(spec.id, (service,))
 
     # the service, answering claims (flows/services/verify.py)

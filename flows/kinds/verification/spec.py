@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -190,6 +190,21 @@ class VerificationProduct(ProductBase):
     def source_columns(self) -> list[str]:
         named = [self.identifier.column, *(c for claim in self.claims for c in claim.columns())]
         return list(dict.fromkeys(named))
+
+    def reveals(self) -> list[dict[str, Any]]:
+        """What answers tell about a person: a matched or selecting column exactly (the claim
+        names the value), a minimum's column up to the band between the declared thresholds,
+        a required column whether its value is in the set."""
+        found: list[dict[str, Any]] = []
+        for claim in self.claims:
+            for column in (*claim.match, *claim.where):
+                found.append({"column": column, "form": "exact"})
+            for column, field in claim.at_least.items():
+                cuts = sorted(claim.thresholds.get(field, []))
+                found.append({"column": column, "form": "cuts", "cuts": cuts})
+            for column, values in claim.require.items():
+                found.append({"column": column, "form": "sets", "sets": [[str(v) for v in values]]})
+        return found
 
     def shape(self) -> Shape:
         """Answers about one identified subject; no column's values leave."""
