@@ -1,6 +1,6 @@
 """Verification answering beside a bare DuckDB join: a million claims, a ten-million-row index.
 
-Usage: python bench/bench_verify.py [--rows 10000000] [--claims 1000000] [--repeat 5] [--seed 11]
+Usage: python bench/bench_verify.py [--rows 10000000] [--claims 1000000] [--repeat 9] [--seed 11]
 
 Generates a social-insurance-like resource (valid resident IDs, Chinese names, year, months
 paid; about two rows per person) and a batch of identity and insured_months claims (true,
@@ -17,9 +17,12 @@ in one process, repeated pairs with the order swapped each time:
           as CSV and read back as text, outside the timing) to the answers, reading the same
           file with `pl.scan_parquet`: identifiers compacted and checksum-tested, identifiers
           and names keyed, the join, every part of every claim tested, one status per claim.
+  keying  a part of sluice's work, for scale: every claim's identifier compacted and keyed
+          as answering keys it (HMAC-SHA256, as two UInt64 halves).
 
-Prints each side's seconds, sluice / duckdb per pair (min and median), each side's peak
-resident memory above what the process held before the step, and the answers.
+Prints each side's seconds (and process CPU seconds, both cores counted), sluice / duckdb per
+pair (min and median), each side's peak resident memory above what the process held before
+the step, and the answers.
 """
 
 from __future__ import annotations
@@ -44,9 +47,10 @@ from sample_data import regions
 from sample_data.dates import birth_dates
 from sample_data.identifiers import resident_ids
 from sample_data.pools import build_pools
+from transforms.detectors.normalize import compact_expr
 from transforms.detectors.registry import get_detector
 from transforms.verification import ClaimRule, answer_claims, verification_index
-from transforms.verification.index import ID, halves, keyed
+from transforms.verification.index import ID, halves, keyed, keyed_compact
 
 KEY = b"bench-verification-key-012345678"
 RULES = [
@@ -117,8 +121,9 @@ def rss_mb() -> float:
         return int(statm.read().split()[1]) * 4096 / 2**20
 
 
-def timed(step: Callable[[], object]) -> tuple[float, float, object]:
-    """Seconds, and peak resident memory above the start (sampled every 5 ms), of one step."""
+def timed(step: Callable[[], object]) -> tuple[float, float, float, object]:
+    """Seconds, CPU seconds and peak resident memory above the start (sampled every 5 ms) of
+    one step."""
     start, peak, done = rss_mb(), [0.0], threading.Event()
 
     def sample() -> None:
@@ -127,19 +132,19 @@ def timed(step: Callable[[], object]) -> tuple[float, float, object]:
 
     sampler = threading.Thread(target=sample)
     sampler.start()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     result = step()
-    took = time.perf_counter() - began
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
     done.set()
     sampler.join()
-    return took, max(peak[0], rss_mb()) - start, result
+    return took, cpu, max(peak[0], rss_mb()) - start, result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--claims", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
@@ -159,34 +164,43 @@ def main() -> None:
     connection.register("claims", baseline_claims.to_arrow())
     bare = f"SELECT * FROM claims LEFT JOIN read_parquet('{path}') USING (__id, __low__id)"
     valid = get_detector("CN_RESIDENT_ID").valid_expr
+    compacted = compact_expr(pl.col("identifier"))
+    identifiers = claims.lazy().select(halves(keyed_compact(compacted, KEY), ID))
     sides: dict[str, Callable[[], object]] = {
         "duckdb": lambda: connection.sql(bare).to_arrow_table(),
         "sluice": lambda: answer_claims(
             claims, pl.scan_parquet(path), rules=RULES, key=KEY, valid=valid
         ),
+        "keying": lambda: identifiers.collect(engine="streaming"),
     }
-    times: dict[str, list[float]] = {"duckdb": [], "sluice": []}
-    peaks: dict[str, float] = {"duckdb": 0.0, "sluice": 0.0}
+    times: dict[str, list[float]] = {side: [] for side in sides}
+    cpus: dict[str, list[float]] = {side: [] for side in sides}
+    peaks: dict[str, float] = dict.fromkeys(sides, 0.0)
     results: dict[str, object] = {}
     for turn in range(args.repeat):
-        for side in ("duckdb", "sluice") if turn % 2 == 0 else ("sluice", "duckdb"):
-            took, peak, results[side] = timed(sides[side])
+        for side in list(sides) if turn % 2 == 0 else list(sides)[::-1]:
+            took, cpu, peak, results[side] = timed(sides[side])
             times[side].append(took)
+            cpus[side].append(cpu)
             peaks[side] = max(peaks[side], peak)
-    ratios = [s / d for d, s in zip(times["duckdb"], times["sluice"], strict=True)]
+    ratios = {
+        side: [s / d for d, s in zip(times["duckdb"], times[side], strict=True)]
+        for side in ("sluice", "keying")
+    }
     answers = results["sluice"]
     assert isinstance(answers, pl.DataFrame)
     counts = answers["status"].value_counts().sort("status").rows()
     joined = getattr(results["duckdb"], "num_rows", 0)
 
     print(f"index {args.rows:,} rows built in {indexed:.1f} s; claims {args.claims:,}")
-    for side in ("duckdb", "sluice"):
+    for side in sides:
         listed = ", ".join(f"{t:.2f}" for t in times[side])
         print(
             f"{side:6} median {statistics.median(times[side]):.2f} s  [{listed}]  "
-            f"peak +{peaks[side]:,.0f} MB"
+            f"cpu median {statistics.median(cpus[side]):.2f} s  peak +{peaks[side]:,.0f} MB"
         )
-    print(f"sluice / duckdb: min x{min(ratios):.2f}, median x{statistics.median(ratios):.2f}")
+    for side, paired in ratios.items():
+        print(f"{side} / duckdb: min x{min(paired):.2f}, median x{statistics.median(paired):.2f}")
     print(f"duckdb rows {joined:,}; answers:", ", ".join(f"{s} {n:,}" for s, n in counts))
     folder.cleanup()
 

@@ -26,8 +26,8 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "local": (["--repeat", "3", "--scale"], ["--repeat", "1"]),
     "anonymize_scale": ([], ["--rows-list", "100000,200000"]),
     "verify": (
-        ["--rows", "10000000", "--claims", "1000000"],
-        ["--rows", "200000", "--claims", "20000"],
+        ["--rows", "10000000", "--claims", "1000000", "--repeat", "9"],
+        ["--rows", "200000", "--claims", "20000", "--repeat", "2"],
     ),
     "enumeration": (
         ["--rows", "10000000", "--claims", "1000000"],

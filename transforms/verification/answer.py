@@ -63,7 +63,8 @@ def answer_claims(
     """
     rules = list(rules)
     records = _records(index, rules)
-    values = {ID: Keyed(IDENTIFIER, compacted=_COMPACT)}
+    valid_only = pl.col(REASON).is_null()  # an invalid claim is never looked up
+    values = {ID: Keyed(IDENTIFIER, only=valid_only, compacted=_COMPACT)}
     for field in dict.fromkeys(f for r in rules for f in r.match.values()):
         if field in claims.columns:
             users = [i for i, r in enumerate(rules) if field in r.match.values()]
