@@ -154,7 +154,8 @@ def _pairs(
     """Every (claim, record of its identifier) pair: the claim's row, whether the record
     holds every part of the claim and, with `reveal`, each part."""
     schema = records.collect_schema()
-    joined = records.join(good.sort(ID).lazy(), on=ID, how="inner")
+    by_key = good.lazy().sort(ID).with_columns(pl.col(ID).set_sorted())  # sorted: a merge
+    joined = records.join(by_key, on=ID, how="inner")
     same = pl.col(LOW_PREFIX + ID) == pl.col(LOW_PREFIX + ID + "_right")
     parts = {i: _parts(r, schema) for i, r in rules.items()}
     every = {i: pl.all_horizontal(p.values()) if p else pl.lit(True) for i, p in parts.items()}
