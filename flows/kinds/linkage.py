@@ -88,8 +88,7 @@ def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
         if not known:
             continue
         frame = published_records(job.context.paths.publish, part["product_id"], part["version"])
-        qis = list(about.get("qi_columns") or [q.split("@")[0] for q in about["quasi_identifiers"]])
-        limit = float(about.get("threshold") or DEFAULT_THRESHOLD)
+        qis, limit = recorded_promise(about)
         risk = linked_risk(frame, qis, known, threshold=limit).prosecutor_max_risk
         if risk > limit + 1e-12:
             told = ", ".join(k.describe() for k in known.values())
@@ -98,6 +97,12 @@ def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
                 f"answers, a record's risk is {risk:.4f}, above its {limit:.4f}"
             )
     return found
+
+
+def recorded_promise(about: Mapping[str, Any]) -> tuple[list[str], float]:
+    """A ledger record set's quasi-identifiers and the highest risk it promises a record."""
+    named = about.get("qi_columns") or [q.split("@")[0] for q in about["quasi_identifiers"]]
+    return list(named), float(about.get("threshold") or DEFAULT_THRESHOLD)
 
 
 def published_records(publish: Path, product: str, version: int) -> pl.DataFrame:

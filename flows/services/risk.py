@@ -17,11 +17,11 @@ from typing import Any
 import polars as pl
 
 from flows.errors import BuildError
-from flows.kinds.linkage import published_records, recorded_reveals
+from flows.kinds.linkage import published_records, recorded_promise, recorded_reveals
 from flows.settings import Paths
 from governance.audience import EVERYONE, readers, sees
 from governance.ledger import ReleaseLedger
-from transforms.anonymize.risk import DEFAULT_THRESHOLD, RiskProfile, risk_profile
+from transforms.anonymize.risk import RiskProfile, risk_profile
 from transforms.linkage import Knowledge, linked_risk, merge
 
 RECORD_LEVEL = ("records", "claims")
@@ -113,8 +113,7 @@ def resource_risk(paths: Paths, resource: str) -> list[ReaderRisk]:
 def _judge(
     reader: str, release: Release, frame: pl.DataFrame, others: Sequence[Release]
 ) -> ReleaseRisk:
-    qis = list(release.summary.get("qi_columns") or _qi_names(release.summary))
-    threshold = float(release.summary.get("threshold") or DEFAULT_THRESHOLD)
+    qis, threshold = recorded_promise(release.summary)
     alone = _measure(frame, qis, {}, threshold)
     known = merge(k for r in others for k in r.reveals if k.column in frame.columns)
     linked = _measure(frame, qis, known, threshold)
@@ -154,7 +153,3 @@ def _releases(ledger: ReleaseLedger, resource: str) -> list[Release]:
         product, version = part["product_id"], part["version"]
         found.append(Release(name, product, version, part["form"], audience, reveals, about))
     return found
-
-
-def _qi_names(about: Mapping[str, Any]) -> list[str]:
-    return [q.split("@")[0] for q in about.get("quasi_identifiers", [])]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from transforms.detectors.normalize import compact_expr
 from transforms.detectors.registry import get_detector
-from transforms.verification import ClaimRule, answer_claims, enumeration_signals
+from transforms.verification import ClaimRule, answer_claims
 from transforms.verification import verification_index as build_index
 from transforms.verification.index import keyed, keyed_compact
 
@@ -111,24 +111,6 @@ def test_a_different_key_matches_nothing() -> None:
     frame = pl.DataFrame({"claim": ["identity"], "identifier": [IDS[0]], "name": ["张三"]})
     other = answer_claims(frame, index, rules=RULES[:1], key=b"another-key-of-thirty-two-bytes!")
     assert other["status"].to_list() == ["not_found"]
-
-
-def test_enumeration_is_seen_in_names_and_in_failures() -> None:
-    guesses = pl.DataFrame(
-        {"claim": ["identity"] * 5, "identifier": [IDS[0]] * 5, "name": list("abcde")}
-    )
-    no_matches = pl.DataFrame({"status": ["no_match"] * 5})
-    signals = enumeration_signals(
-        guesses, no_matches, rules=RULES, max_values=3, max_no_match_share=0.5, min_claims=20
-    )
-    assert signals == ["1 identifier(s) claimed with more than 3 different values of 'name'"]
-    many = pl.DataFrame({"status": ["no_match"] * 30 + ["match"] * 10})
-    spread = pl.DataFrame({"claim": ["identity"] * 40, "identifier": [str(i) for i in range(40)],
-                           "name": ["a"] * 40})  # fmt: skip
-    found = enumeration_signals(
-        spread, many, rules=RULES, max_values=3, max_no_match_share=0.5, min_claims=20
-    )
-    assert found == ["75% of 40 matchable claims are no_match (limit 50%)"]
 
 
 OTHER = "44030419800331206X"  # valid, unlike IDS[2]

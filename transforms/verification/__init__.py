@@ -3,6 +3,5 @@ is usable and the data invisible."""
 
 from transforms.verification.answer import answer_claims
 from transforms.verification.index import ClaimRule, verification_index
-from transforms.verification.probe import enumeration_signals
 
-__all__ = ["ClaimRule", "answer_claims", "enumeration_signals", "verification_index"]
+__all__ = ["ClaimRule", "answer_claims", "verification_index"]
