@@ -24,7 +24,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -35,11 +37,12 @@ import polars as pl  # noqa: E402
 from bench_verify import KEY, claim_batch, resource_rows  # noqa: E402
 
 from flows.kinds.verification import VerificationProduct, rules, validator  # noqa: E402
-from flows.services.enumeration import control, while_answering  # noqa: E402
+from flows.services.enumeration import Control, control, while_answering  # noqa: E402
 from flows.services.verify_records import commit  # noqa: E402
 from flows.settings import Paths  # noqa: E402
 from governance.audit import Entry  # noqa: E402
 from transforms.verification import answer_claims, verification_index  # noqa: E402
+from transforms.verification.answer import answer_keyed, keyed_claims  # noqa: E402
 
 THRESHOLDS = [3, 6, 12]
 PRODUCT = VerificationProduct.model_validate(
@@ -57,6 +60,7 @@ PRODUCT = VerificationProduct.model_validate(
     }
 )  # fmt: skip
 DAY = dt.date(2026, 7, 1)
+T = TypeVar("T")
 
 
 def batch(rng: np.random.Generator, data: pl.DataFrame, n: int) -> pl.DataFrame:
@@ -66,21 +70,43 @@ def batch(rng: np.random.Generator, data: pl.DataFrame, n: int) -> pl.DataFrame:
 
 
 def controlled(paths: Paths, claims: pl.DataFrame, index: pl.DataFrame, day: dt.date) -> dict:
-    """The batch answered as `sluice verify` answers it: judged before answering while the
-    answers are worked out, judged again with them, then charged, audited and recorded."""
+    """The batch answered as `sluice verify` answers it: keyed once, judged before answering
+    while the answers are worked out, judged again with them, then charged, audited and
+    recorded; with the wall time of each stage."""
+    stages: dict[str, float] = {}
+
+    def timed(name: str, work: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        out = work()
+        stages[name] = time.perf_counter() - started
+        return out
+
     started = time.perf_counter()
+    keyed = timed("keying the batch", lambda: keyed_claims(
+        claims, index.lazy(), rules=rules(PRODUCT), key=KEY, valid=validator(PRODUCT)
+    ))  # fmt: skip
+
+    def judging() -> Control:
+        return control(paths, PRODUCT, "operator", claims, KEY, day, keyed)
+
+    def answering() -> pl.DataFrame:
+        return answer_keyed(keyed, index.lazy(), rules=rules(PRODUCT))
+
     checked, answers = while_answering(
-        lambda: control(paths, PRODUCT, "operator", claims, KEY, day),
-        lambda: answer(claims, index),
+        lambda: timed("judging before answering", judging),
+        lambda: timed("answering beside it", answering),
     )
-    batch, breaches = checked.after(answers)
+    batch, breaches = timed("judging with the answers", lambda: checked.after(answers))
     entry = Entry(actor="operator", action="verify", counts={"claims": answers.height})
     manifest = {"product": PRODUCT.id, "kind": "verification"}
-    commit(paths, manifest, None, entry, checked, batch, Path("claims.csv"), day)
+    timed("the transaction", lambda: commit(
+        paths, manifest, None, entry, checked, batch, Path("claims.csv"), day
+    ))  # fmt: skip
     return {
         "time": time.perf_counter() - started,
         "breaches": [b.rule for b in [*checked.breaches, *breaches]],
         "window": sum(checked.verdict.told.values()),
+        "stages": stages,
     }
 
 
@@ -113,7 +139,7 @@ def main() -> None:
     index = verification_index(
         data.lazy(), identifier="sfzh", rules=rules(PRODUCT), key=KEY
     ).collect()
-    alone, control, last = [], [], {}
+    alone, control, last, stages = [], [], {}, []
     with tempfile.TemporaryDirectory() as tmp:
         paths = Paths(Path(tmp) / "domain", Path(tmp) / "published")
         for day in range(args.history):
@@ -129,6 +155,7 @@ def main() -> None:
                     answer(measured, index)
                 else:
                     last = controlled(copy, measured, index, DAY + dt.timedelta(days=args.history))
+                    stages.append(last["stages"])
                 taken = (time.perf_counter() - started, cpu() - spent)
                 (alone if side == "alone" else control).append(taken)
     walls = [c[0] / a[0] for a, c in zip(alone, control, strict=True)]
@@ -147,6 +174,9 @@ def main() -> None:
     for name, runs in (("alone", alone), ("under control", control)):
         print(f"{name}: " + ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in runs))
     print(f"limits crossed: {', '.join(last['breaches']) or 'none'}")
+    print("stages under control, wall median: " + ", ".join(
+        f"{name} {statistics.median(s[name] for s in stages):.2f} s" for name in stages[0]
+    ))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -143,10 +143,13 @@ class ProbeHistory:
         self, con: duckdb.DuckDBPyConnection, operator: str, product: str, before: dt.date
     ) -> None:
         """Drop what `operator` tried on `product` before `before`: outside every window."""
-        old = (
-            "batch IN (SELECT batch FROM verification_batches "
-            "WHERE operator_id = ? AND product_id = ? AND day < ?)"
+        mine = "WHERE operator_id = ? AND product_id = ? AND day < ?"
+        first = con.execute(
+            f"SELECT min(batch) FROM verification_batches {mine}", [operator, product, before]
         )
+        if first.fetchone()[0] is None:  # type: ignore[index]
+            return  # nothing to drop: no scan of the history's tables
+        old = f"batch IN (SELECT batch FROM verification_batches {mine})"
         for table in ("verification_claims", "verification_values", "verification_batches"):
             con.execute(f"DELETE FROM {table} WHERE {old}", [operator, product, before])
 

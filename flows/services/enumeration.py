@@ -16,6 +16,7 @@ import polars as pl
 from flows.kinds.verification import VerificationProduct, limits, rules, thresholds
 from flows.settings import Paths
 from governance.probes import ProbeHistory
+from transforms.verification.answer import KeyedClaims
 from transforms.verification.answered import Answered, answered, outcomes
 from transforms.verification.limits import (
     Breach,
@@ -75,10 +76,14 @@ def control(
     claims: pl.DataFrame,
     key: bytes,
     day: dt.date,
+    batch: KeyedClaims | None = None,
 ) -> Control:
-    """Key what the batch tries, read the window it is judged in, and judge it."""
+    """Key what the batch tries (with the keys answering made, when `batch` holds them), read
+    the window it is judged in, and judge it."""
     bounds = limits(product)
-    tried = tried_claims(claims, rules=rules(product), thresholds=thresholds(product), key=key)
+    tried = tried_claims(
+        claims, rules=rules(product), thresholds=thresholds(product), key=key, batch=batch
+    )
     since = day - dt.timedelta(days=bounds.window_days - 1)
     seen = ProbeHistory(paths.state).window(operator, product.id, since)
     empty = Window()

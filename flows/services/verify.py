@@ -36,8 +36,7 @@ from governance.audit import Entry
 from governance.authorization.store import AuthorizationStore, Held
 from governance.lock import held
 from governance.usage import UsageLedger
-from transforms.verification import answer_claims
-from transforms.verification.answer import CLAIM, FAILED, ROW, STATUS
+from transforms.verification.answer import CLAIM, FAILED, ROW, STATUS, answer_keyed, keyed_claims
 
 REQUEST_ID = "request_id"
 SERVICE = VerificationKind()
@@ -85,13 +84,14 @@ def _verify(
             f"rebuild it with `sluice build --product {product.id}`"
         )
     key = load_key(paths.keys, product.key_id)
+    records = pl.scan_parquet(index)
+    keyed = keyed_claims(claims, records, rules=rules(product), key=key, valid=validator(product))
     checked, answers = while_answering(
-        lambda: control(paths, product, operator, claims, key, day),
-        lambda: answer_claims(
-            claims, pl.scan_parquet(index), rules=rules(product), key=key,
-            valid=validator(product), reveal=product.reveal_failed_part,
+        lambda: control(paths, product, operator, claims, key, day, keyed),
+        lambda: answer_keyed(
+            keyed, records, rules=rules(product), reveal=product.reveal_failed_part
         ),
-    )  # fmt: skip
+    )
     if checked.breaches:
         tally = {"claims": claims.height, "rules": [b.rule for b in checked.breaches]}
         refuse(paths, manifest, operator, reason(checked.breaches), requests, counts=tally)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from tests.transforms.test_verification import IDS, KEY, RULES, claims, records
 from transforms.detectors.registry import get_detector
 from transforms.verification import answer_claims, verification_index
+from transforms.verification.answer import keyed_claims
 from transforms.verification.answered import (
     INVALID,
     MATCH,
@@ -98,6 +99,24 @@ def test_claims_written_alike_are_one_claim(rows, batch) -> None:
     valid = seen.filter(pl.col("status") != "invalid")
     groups = valid.group_by("key").agg(pl.col("status").n_unique())
     assert (groups["status"] == 1).all()
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=records, batch=claims)
+def test_keys_read_from_answering_are_the_keys_made_alone(rows, batch) -> None:
+    """Control reads the identifiers and names answering keyed (invalid claims' identifiers
+    it keys itself): what it records is the same as keying the batch on its own, so history
+    written either way is one history."""
+    raw = pl.LazyFrame(rows, schema=["id", "name", "year", "months", "status"], orient="row")
+    index = verification_index(raw, identifier="id", rules=RULES, key=KEY)
+    frame = pl.DataFrame(
+        batch, schema=["claim", "identifier", "name", "year", "months"], orient="row"
+    )
+    keyed = keyed_claims(frame, index, rules=RULES, key=KEY, valid=VALID)
+    shared = tried_claims(frame, rules=RULES, thresholds=THRESHOLDS, key=KEY, batch=keyed)
+    alone = tried(frame)
+    assert shared.claims.equals(alone.claims)
+    assert shared.values.equals(alone.values)
 
 
 def test_nothing_tried_is_raw() -> None:

@@ -15,6 +15,7 @@ type's parts, and a claim's status is whether any of its pairs exists and holds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -61,6 +62,30 @@ def answer_claims(
     >>> out[STATUS].to_list(), out[REASON].to_list()
     (['invalid', 'invalid'], ['identifier missing or failing its check', 'unknown claim type'])
     """
+    batch = keyed_claims(claims, index, rules=rules, key=key, valid=valid)
+    return answer_keyed(batch, index, rules=rules, reveal=reveal)
+
+
+@dataclass(frozen=True)
+class KeyedClaims:
+    """A batch checked and keyed, ready to answer: `frame` holds row, claim, reason (why a
+    claim is invalid), the keyed identifier of each valid claim (`ID`, `LOW_PREFIX + ID`), the
+    keyed values matched (`claimed_key`) and the values compared; `fields` are the batch's
+    columns. Enumeration control reads the same keys, so each value is keyed once."""
+
+    frame: pl.DataFrame
+    fields: frozenset[str]
+
+
+def keyed_claims(
+    claims: pl.DataFrame,
+    index: pl.LazyFrame,
+    *,
+    rules: Sequence[ClaimRule],
+    key: bytes,
+    valid: Callable[[pl.Expr], pl.Expr] | None = None,
+) -> KeyedClaims:
+    """The batch checked and keyed in one streaming pass (the HMACs on every core)."""
     rules = list(rules)
     records = _records(index, rules)
     valid_only = pl.col(REASON).is_null()  # an invalid claim is never looked up
@@ -68,16 +93,36 @@ def answer_claims(
     for field in dict.fromkeys(f for r in rules for f in r.match.values()):
         if field in claims.columns:
             users = [i for i, r in enumerate(rules) if field in r.match.values()]
-            values[_CLAIMED + field] = Keyed(field, only=pl.col(_RULE).is_in(users))
+            values[claimed_key(field)] = Keyed(field, only=pl.col(_RULE).is_in(users))
     compared = [*_where(claims, rules, records), *_numbers(claims, rules)]
     checked = _checked(claims, rules, valid)
     kept = [ROW, CLAIM, _RULE, REASON]
     frame = with_keys(checked, claims, values, key, also=compared, keep=kept)
+    return KeyedClaims(frame, frozenset(claims.columns))
+
+
+def answer_keyed(
+    batch: KeyedClaims,
+    index: pl.LazyFrame,
+    *,
+    rules: Sequence[ClaimRule],
+    reveal: bool = False,
+) -> pl.DataFrame:
+    """`answer_claims` of a batch already keyed against the same index."""
+    rules = list(rules)
+    records = _records(index, rules)
+    frame = batch.frame
     good = frame.drop(CLAIM, REASON).filter(frame[REASON].is_null())
     # a claim type whose fields the batch lacks has only invalid claims: nothing to test
-    answerable = {i: r for i, r in enumerate(rules) if set(r.fields()) <= set(claims.columns)}
+    answerable = {i: r for i, r in enumerate(rules) if set(r.fields()) <= batch.fields}
     pairs = _pairs(good, records, answerable, reveal) if good.height else None
     return _statuses(frame, pairs, answerable, reveal)
+
+
+def claimed_key(field: str) -> str:
+    """The column of a keyed batch holding the first 64 bits of a matched field's keyed value
+    (the next 64 are in `LOW_PREFIX` + it)."""
+    return _CLAIMED + field
 
 
 def _records(index: pl.LazyFrame, rules: list[ClaimRule]) -> pl.LazyFrame:

@@ -17,7 +17,8 @@ import polars as pl
 
 from transforms.verification.answer import CLAIM, ROW
 from transforms.verification.answered import INVALID, OUTCOME, PROBE
-from transforms.verification.tried import FIELD, FIRST, KEY, PAIR, SLOT, UNLISTED, Tried
+from transforms.verification.seen import new_claims, new_values
+from transforms.verification.tried import FIELD, KEY, PAIR, SLOT, UNLISTED, Tried
 
 
 @dataclass(frozen=True)
@@ -109,11 +110,17 @@ def before_answering(
             )
         )
     found.extend(_unlisted(tried, thresholds))
-    found.extend(_spread(tried, window, limits, days))
+    values, seen = tried.values, window.values
+    unseen, counts = new_values(
+        values[SLOT].to_numpy(),
+        values[PAIR].to_numpy(),
+        seen[SLOT].to_numpy(),
+        seen[PAIR].to_numpy(),
+    )
+    found.extend(_spread(values.with_columns(n=counts), tried.thresholds, limits, days))
     told = dict(window.claims[OUTCOME].value_counts().iter_rows())
-    novel = tried.claims[FIRST] & ~tried.claims[KEY].is_in(window.claims[KEY].implode())
-    unseen = ~tried.values[PAIR].is_in(window.values[PAIR].implode())
-    return Verdict(found, told, novel, unseen)
+    novel = new_claims(tried.claims[KEY].to_numpy(), window.claims[KEY].to_numpy())
+    return Verdict(found, told, pl.Series(novel), pl.Series(unseen))
 
 
 def after_answering(verdict: Verdict, told: pl.Series, limits: Limits) -> list[Breach]:
@@ -171,30 +178,25 @@ def _unlisted(tried: Tried, thresholds: Mapping[str, Mapping[str, Sequence[float
     return found
 
 
-def _spread(tried: Tried, window: Window, limits: Limits, days: str) -> list[Breach]:
-    """Identifiers claimed with more different values of a field than the limit allows,
-    counting the window's values too; a minimum's field against the lower threshold limit."""
+def _spread(
+    counted: pl.DataFrame, thresholds: frozenset[str], limits: Limits, days: str
+) -> list[Breach]:
+    """Identifiers claimed with more different values of a field than the limit allows
+    (`counted`: each value the batch names with its slot, field and n, how many different
+    values the slot has, the window's with the batch's); a minimum's field against the lower
+    threshold limit."""
     fewer = min(limits.max_thresholds, limits.max_values)
-    batch = tried.values.lazy().filter(pl.col(PAIR).is_first_distinct())
-    fields = batch.select(SLOT, FIELD).unique(SLOT)
-    before = (  # values of the batch's slots the window has and the batch does not repeat
-        window.values.lazy().join(fields, on=SLOT, how="semi").join(batch, on=PAIR, how="anti")
-    )
-    limit = pl.when(pl.col(FIELD).is_in(sorted(tried.thresholds))).then(fewer)
+    limit = pl.when(pl.col(FIELD).is_in(sorted(thresholds))).then(fewer)
     over = (
-        pl.concat([batch.select(SLOT), before.select(SLOT)])
-        .group_by(SLOT)
-        .agg(pl.len().alias("n"))
-        .join(fields, on=SLOT)
-        .filter(pl.col("n") > limit.otherwise(limits.max_values))
+        counted.filter(pl.col("n") > limit.otherwise(limits.max_values))
+        .unique(SLOT)
         .group_by(FIELD)
         .agg(pl.len())
         .sort(FIELD)
-        .collect()
     )
     found = []
     for name, n in over.iter_rows():
-        minimum = name in tried.thresholds
+        minimum = name in thresholds
         rule = "max_thresholds_per_identifier" if minimum else "max_values_per_identifier"
         limit_n, what = (fewer, "thresholds") if minimum else (limits.max_values, "values")
         found.append(

@@ -18,11 +18,10 @@ from functools import reduce
 
 import polars as pl
 
-from transforms.verification.answer import CLAIM, IDENTIFIER, ROW
-from transforms.verification.index import ClaimRule, keyed
+from transforms.verification.answer import CLAIM, IDENTIFIER, ROW, KeyedClaims, claimed_key
+from transforms.verification.index import ID, ClaimRule, keyed
 
 KEY = "key"
-FIRST = "first"
 UNLISTED = "unlisted"
 FIELD = "field"
 SLOT = "slot"
@@ -39,8 +38,8 @@ class Tried:
     """A batch as enumeration control sees it.
 
     `claims`: one row per claim, in order: row, claim (type), key (the same for the same claim,
-    however written), first (the first claim of its key in the batch), unlisted (the at_least
-    field whose minimum is not a declared one, else null). `values`: for each field a claim of
+    however written), unlisted (the at_least field whose minimum is not a declared one, else
+    null). `values`: for each field a claim of
     a known type names (a minimum only when it is a number): row, field, slot (its identifier
     and field), pair (slot and value). `thresholds`: the fields that name minimums."""
 
@@ -55,10 +54,13 @@ def tried_claims(
     rules: Sequence[ClaimRule],
     thresholds: Mapping[str, Mapping[str, Sequence[float]]],
     key: bytes,
+    batch: KeyedClaims | None = None,
 ) -> Tried:
     """Key what `claims` tries; `thresholds` holds each claim type's declared minimums by
     field. A claim's key is the same whenever the same claim is sent again, however it is
-    written (spaces in a number, 6 or 6.0), so repeats count once.
+    written (spaces in a number, 6 or 6.0), so repeats count once. With `batch` (the same
+    claims keyed for answering) the identifiers and matched values are read from it, not
+    keyed again.
 
     >>> rule = ClaimRule("m", where={"y": "year"}, at_least={"n": "months"})
     >>> batch = pl.DataFrame({"claim": ["m", "m", "m"], "identifier": ["1", "1 ", "1"],
@@ -71,14 +73,23 @@ def tried_claims(
     """
     numeric = {f for r in rules for f in r.at_least.values()}
     fields = [f for f in dict.fromkeys(f for r in rules for f in r.fields()) if f in claims.columns]
+    known = batch.frame if batch is not None else None
+    matched = {f for r in rules for f in r.match.values()}
+    reused = [f for f in fields if known is not None and f in matched]
     plan = claims.lazy().select(
         pl.col(CLAIM).cast(pl.String),
-        _bits(keyed(pl.col(IDENTIFIER), key)).fill_null(0).alias(_SUBJECT),
         _unlisted(rules, thresholds, claims.columns).alias(UNLISTED),
-        *(_form(f, numeric=f in numeric).alias(_FORM + f) for f in fields),
+        *(_form(f, numeric=f in numeric).alias(_FORM + f) for f in fields if f not in reused),
+        *([] if known is not None else [_bits(keyed(pl.col(IDENTIFIER), key)).alias(_SUBJECT)]),
     )
     frame = plan.collect(engine="streaming")  # the keying runs on every core
-    frame = frame.with_columns(_keyed_values(frame[_FORM + f], key).alias(_KEY + f) for f in fields)
+    if known is not None:
+        frame = frame.with_columns(
+            _subject(claims, known[ID], key).alias(_SUBJECT),
+            *(known[claimed_key(f)].alias(_KEY + f) for f in reused),
+        )
+    keys = [_keyed_values(frame[_FORM + f], key).alias(_KEY + f) for f in fields if f not in reused]
+    frame = frame.with_columns(*keys, pl.col(_SUBJECT).fill_null(0))
     frame = frame.with_row_index(ROW).with_columns(_claim_key(rules, fields).alias(KEY))
     subject = pl.col(_SUBJECT)
     values = [
@@ -91,8 +102,18 @@ def tried_claims(
     ]
     schema = {ROW: pl.UInt32, FIELD: pl.String, SLOT: pl.UInt64, PAIR: pl.UInt64}
     named = pl.concat([pl.LazyFrame(schema=schema), *values]).collect()
-    out = frame.select(ROW, CLAIM, KEY, pl.col(KEY).is_first_distinct().alias(FIRST), UNLISTED)
+    out = frame.select(ROW, CLAIM, KEY, UNLISTED)
     return Tried(out, named, frozenset(numeric))
+
+
+def _subject(claims: pl.DataFrame, found: pl.Series, key: bytes) -> pl.Series:
+    """The identifiers' first 64 bits as answering keyed them; those of invalid claims, which
+    answering does not key, keyed here."""
+    missing = found.is_null() & claims[IDENTIFIER].is_not_null()
+    if not missing.any():
+        return found
+    rest = claims.filter(missing).select(_bits(keyed(pl.col(IDENTIFIER), key))).to_series()
+    return found.scatter(missing.arg_true(), rest)
 
 
 def _claim_key(rules: Sequence[ClaimRule], fields: Sequence[str]) -> pl.Expr:
