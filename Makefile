@@ -6,7 +6,7 @@ SLUICE := $(BIN)/sluice
 export SLUICE_HOME ?= domain
 export SLUICE_PUBLISH_DIR ?= published
 
-.PHONY: demo test lint format schema bench clean install install-dev
+.PHONY: demo test test-reliability lint format schema bench clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sluice needs Python 3.11 or newer")'
@@ -42,6 +42,10 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+# The reliability suite in full: more crash trials and every bad input (make test runs a few).
+test-reliability: install-dev
+	SLUICE_RELIABILITY=full $(BIN)/python -m pytest -m reliability tests/reliability
 
 lint: install-dev
 	$(BIN)/ruff check --fix .
