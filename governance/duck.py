@@ -2,10 +2,14 @@
 
 Writers open the file, make sure their tables exist, and close it at once, so the CLI can read
 the state while nothing else holds it. Readers never create the file: looking writes nothing.
+DuckDB lets one process at a time hold the file: a session that finds it held by another
+(a reader beside a writer) waits for it, briefly, and then says so in words rather than with
+DuckDB's own error.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,12 +17,43 @@ from typing import Any
 
 import duckdb
 
+from governance.errors import GovernanceError
+
+BUSY_SECONDS = 30.0
+"""How long a session waits for another process to let go of the file."""
+_POLL = 0.02
+
+
+STATE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error,)
+"""What DuckDB raises when the state file is damaged, full or unreadable."""
+
+
+class StateBusy(GovernanceError):
+    """Another process held state.duckdb for longer than a session waits."""
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection to the state file, waiting while another process holds it."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise GovernanceError(f"{path}: cannot open the domain's state ({exc})") from None
+            if time.monotonic() >= deadline:
+                raise StateBusy(
+                    f"{path}: another process kept the domain's state open for more than "
+                    f"{BUSY_SECONDS:g} s; try again when it ends"
+                ) from None
+            time.sleep(_POLL)
+
 
 @contextmanager
 def writing(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with ``schema`` applied."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
+    con = connect(path)
     try:
         con.execute(schema)
         yield con
@@ -43,7 +78,7 @@ def transaction(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
 def reading(path: Path, schema: str, tables: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; an empty in-memory copy of ``schema`` when the file or its
     ``tables`` do not exist yet."""
-    con = duckdb.connect(str(path), read_only=True) if path.is_file() else None
+    con = connect(path, read_only=True) if path.is_file() else None
     if con is None or not _has(con, tables):
         if con is not None:
             con.close()

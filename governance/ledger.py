@@ -77,25 +77,39 @@ class ReleaseLedger:
         table cells (columns `part` and CELL_COLUMNS), and retire the product's older
         versions."""
         with transaction(self.path, SCHEMA) as con:
-            _retire(con, product, at, f"superseded by v{version}", before=version)
-            for p in parts:
-                con.execute(
-                    "INSERT OR REPLACE INTO release_parts "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-                    [p["resource"], product, version, p["part"], p["form"], p.get("basis", ""),
-                     json.dumps(p["summary"], ensure_ascii=False, default=str), at],
-                )  # fmt: skip
-            con.execute("DELETE FROM release_cells WHERE product_id = ? AND version = ?",
-                        [product, version])  # fmt: skip
-            if cells is not None and cells.num_rows:
-                con.register("incoming", cells)
-                columns = ", ".join(f'"{c}"' for c in ("part", *CELL_COLUMNS))
-                con.execute(
-                    f"INSERT INTO release_cells (product_id, version, {columns}) "
-                    f"SELECT ?, ?, {columns} FROM incoming",
-                    [product, version],
-                )
-                con.unregister("incoming")
+            self.record_on(con, product, version, parts, cells, at)
+
+    def record_on(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        product: str,
+        version: int,
+        parts: list[dict[str, Any]],
+        cells: pa.Table | None,
+        at: dt.datetime,
+    ) -> None:
+        """`record` on the caller's connection, inside the transaction that publishes the
+        version."""
+        con.execute(SCHEMA)
+        _retire(con, product, at, f"superseded by v{version}", before=version)
+        for p in parts:
+            con.execute(
+                "INSERT OR REPLACE INTO release_parts "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                [p["resource"], product, version, p["part"], p["form"], p.get("basis", ""),
+                 json.dumps(p["summary"], ensure_ascii=False, default=str), at],
+            )  # fmt: skip
+        con.execute("DELETE FROM release_cells WHERE product_id = ? AND version = ?",
+                    [product, version])  # fmt: skip
+        if cells is not None and cells.num_rows:
+            con.register("incoming", cells)
+            columns = ", ".join(f'"{c}"' for c in ("part", *CELL_COLUMNS))
+            con.execute(
+                f"INSERT INTO release_cells (product_id, version, {columns}) "
+                f"SELECT ?, ?, {columns} FROM incoming",
+                [product, version],
+            )
+            con.unregister("incoming")
 
     def retire(self, product: str, why: str, at: dt.datetime) -> int:
         """Retire every live part of a product (withdrawal); returns how many."""

@@ -1,15 +1,22 @@
 """One writer at a time: an OS file lock (flock) on a file in the domain.
 
 DuckDB lets one process at a time open state.duckdb for writing; another that tries fails at
-once. Work that reads the state, decides and then writes (a quota checked and then charged)
-must also not interleave with its twin in another process. Holding this lock around the whole
-of it does both. The lock is the kernel's: it is released when the holder exits, even killed.
+once. Work that reads the state, decides and then writes (a quota checked and then charged, a
+version numbered and then recorded) must also not interleave with its twin in another process.
+Holding this lock around the whole of it does both. The lock is the kernel's: it is released
+when the holder exits, even killed. The lock file names its holder (what, pid, since when), so
+a second writer that gives up can say who it waited for.
+
+Within one process the lock is re-entrant: a command that holds it can call work that takes it
+again (a build publishing, `sluice verify` answering) without waiting for itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +25,8 @@ from pathlib import Path
 from governance.errors import GovernanceError
 
 POLL_SECONDS = 0.05
+_HELD: dict[Path, int] = {}
+_GUARD = threading.Lock()
 
 
 class LockTimeout(GovernanceError):
@@ -26,21 +35,52 @@ class LockTimeout(GovernanceError):
 
 @contextmanager
 def held(path: Path, *, timeout: float, what: str, hint: str = "") -> Iterator[None]:
-    """Hold the exclusive lock on `path` (created if needed) while the block runs, waiting up
-    to `timeout` seconds for another holder; `what` names the work and `hint` how to wait
-    longer, for the error."""
+    """Hold the exclusive lock on `path` (created if needed, mode 0600) while the block runs,
+    waiting up to `timeout` seconds for another holder; `what` names the work and `hint` how
+    to wait longer, for the error."""
+    path = path.absolute()
+    with _GUARD:
+        if path in _HELD:
+            _HELD[path] += 1
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _GUARD:
+                _HELD[path] -= 1
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _acquire(fd, path, timeout, what, hint)
+        since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
+        os.pwrite(fd, f"{what}\t{os.getpid()}\t{since}\n".encode(), 0)
+        with _GUARD:
+            _HELD[path] = 1
         try:
             yield
         finally:
+            with _GUARD:
+                del _HELD[path]
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def holder(path: Path) -> str:
+    """Who holds (or last held) the lock, in words: what, pid and since when."""
+    try:
+        text = path.read_text("utf-8", errors="replace").strip()
+    except OSError:
+        return "unknown"
+    parts = text.split("\t")
+    if len(parts) == 3:
+        return f"{parts[0]} (pid {parts[1]}, since {parts[2]})"
+    return f"pid {text}" if text else "unknown"
 
 
 def _acquire(fd: int, path: Path, timeout: float, what: str, hint: str) -> None:
@@ -51,9 +91,8 @@ def _acquire(fd: int, path: Path, timeout: float, what: str, hint: str) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
                 raise LockTimeout(
-                    f"{path}: another process (pid {holder}) held the lock for {what} for "
-                    f"more than {timeout:g} s; try again when it ends{hint}"
+                    f"{path}: {holder(path)} held the domain for more than {timeout:g} s, so "
+                    f"{what} did not start; try again when it ends{hint}"
                 ) from None
             time.sleep(POLL_SECONDS)

@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from governance.duck import select, writing
+from governance.duck import reading, select, writing
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS resources (
@@ -78,11 +78,36 @@ class State:
     def record_version(self, row: dict[str, Any]) -> None:
         """Append one published version."""
         with self.connect() as con:
-            cols = ", ".join(row)
-            marks = ", ".join("?" for _ in row)
-            con.execute(
-                f"INSERT INTO product_versions ({cols}) VALUES ({marks})", list(row.values())
+            self.record_version_on(con, row)
+
+    def record_version_on(self, con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
+        """Append one published version on the caller's connection (SCHEMA applied), inside
+        the transaction that publishes it."""
+        cols = ", ".join(row)
+        marks = ", ".join("?" for _ in row)
+        con.execute(f"INSERT INTO product_versions ({cols}) VALUES ({marks})", list(row.values()))
+
+    def record_product_on(self, con: duckdb.DuckDBPyConnection, row: dict[str, Any]) -> None:
+        """`record_product` on the caller's connection, inside its transaction."""
+        _upsert_on(con, "products", "product_id", {**row, "updated_at": _now()})
+
+    def version(self, product: str, version: int) -> dict[str, Any] | None:
+        """The recorded version of a product, if the state holds it."""
+        with reading(self.path, SCHEMA, ["product_versions"]) as con:
+            rows = select(
+                con,
+                "SELECT * FROM product_versions WHERE product_id = ? AND version = ?",
+                [product, version],
             )
+        return rows[0] if rows else None
+
+    def latest_versions(self) -> dict[str, int]:
+        """The newest version the state records of each product."""
+        with reading(self.path, SCHEMA, ["product_versions"]) as con:
+            rows = con.execute(
+                "SELECT product_id, max(version) FROM product_versions GROUP BY product_id"
+            ).fetchall()
+        return {product: int(version) for product, version in rows}
 
     def record_key(self, key_id: str, fingerprint: str) -> None:
         """Remember that a key was created (its fingerprint, never the key)."""
@@ -98,15 +123,18 @@ class State:
             return select(con, f"SELECT * FROM {table} ORDER BY 1")
 
     def _upsert(self, table: str, key: str, row: dict[str, Any]) -> None:
-        cols = ", ".join(row)
-        marks = ", ".join("?" for _ in row)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != key)
-        sql = (
-            f"INSERT INTO {table} ({cols}) VALUES ({marks}) "
-            f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
-        )
         with self.connect() as con:
-            con.execute(sql, list(row.values()))
+            _upsert_on(con, table, key, row)
+
+
+def _upsert_on(con: duckdb.DuckDBPyConnection, table: str, key: str, row: dict[str, Any]) -> None:
+    cols = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in row if c != key)
+    sql = (
+        f"INSERT INTO {table} ({cols}) VALUES ({marks}) ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    con.execute(sql, list(row.values()))
 
 
 def _now() -> dt.datetime:

@@ -4,6 +4,8 @@ is done by the pipeline and the services, and the commands render what they retu
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import typer
 
@@ -13,6 +15,7 @@ from flows.cli import (
     authorization,
     build,
     classify,
+    keys,
     ledger,
     published,
     registry,
@@ -22,6 +25,10 @@ from flows.cli import (
     verify,
 )
 from flows.errors import user_errors
+from flows.services.recovery import reconcile
+from flows.services.writer import exclusive
+from flows.settings import Paths
+from governance.duck import STATE_ERRORS
 
 app = typer.Typer(
     help="Sluice: raw public data in, only products that passed the privacy gate out.",
@@ -31,15 +38,50 @@ app = typer.Typer(
 )
 for group in (sample, classify, registry, authorization, build, verify, anonymize, published):
     group.attach(app)
-for group in (ledger, risk, audit, schema):
+for group in (ledger, risk, audit, schema, keys):
     group.attach(app)
+
+
+READERS = {
+    "plan", "schema", "sample", "classify", "catalog", "quarantine", "ledger", "risk",
+    "anonymize", "audit show", "audit verify", "registry list", "registry show",
+    "registry history", "registry export",
+}  # fmt: skip
+"""Commands that change nothing in the domain; every other one holds the writer lock."""
 
 
 def main() -> None:
     """Entry point: user errors print a message and exit non-zero, never a traceback."""
     try:
-        app()
+        with _writer(sys.argv[1:]):
+            app()
     except (*user_errors(), OSError) as exc:  # OSError: unwritable folder, missing file, full disk
         for line in str(exc).splitlines():
             sys.stderr.write(f"error: {line}\n")
         sys.exit(2)
+    except STATE_ERRORS as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        sys.stderr.write(
+            f"error: the domain's state could not be read or written ({first}); "
+            "run `sluice doctor` to check it\n"
+        )
+        sys.exit(4)
+
+
+def _writer(args: list[str]) -> AbstractContextManager[None]:
+    """The domain's writer lock for a command that writes, else nothing."""
+    words = [a for a in args if not a.startswith("-")][:2]
+    if not words or "--help" in args or "--version" in args:
+        return nullcontext()
+    if words[0] in READERS or " ".join(words) in READERS:
+        return nullcontext()
+    return _recovered(Paths.from_env(), "sluice " + " ".join(words))
+
+
+@contextmanager
+def _recovered(paths: Paths, what: str) -> Iterator[None]:
+    """Hold the writer lock, and first finish or undo what a crash left under way."""
+    with exclusive(paths, what):
+        for line in reconcile(paths):
+            sys.stderr.write(f"recovered: {line}\n")
+        yield

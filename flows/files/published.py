@@ -26,6 +26,7 @@ MANIFEST = "manifest.json"
 DATA = "data.parquet"
 CATALOG = "catalog.parquet"
 STALE_TMP_SECONDS = 3600
+TMP_PREFIX = ".tmp-"
 
 
 @dataclass(frozen=True)
@@ -50,18 +51,49 @@ def publish(
     release: Release, *, product: str, meta: dict[str, Any], publish_dir: Path
 ) -> Published:
     """Write a cleared release as the product's next version, then refresh the catalog."""
+    pending = stage_version(release, product=product, meta=meta, publish_dir=publish_dir)
+    try:
+        return place_version(write_manifest(pending))
+    except BaseException:
+        discard_version(pending)
+        raise
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A version written into its hidden folder and not yet in place: `manifest` is what
+    `write_manifest` writes there."""
+
+    product: str
+    version: int
+    tmp: Path
+    final: Path
+    manifest: dict[str, Any]
+
+
+def stage_version(
+    release: Release,
+    *,
+    product: str,
+    meta: dict[str, Any],
+    publish_dir: Path,
+    after: int = 0,
+) -> Pending:
+    """Write a cleared release's data into a hidden folder of the product, numbered after the
+    newest version on disk and `after` (the newest the domain's state records, so a version
+    number is never used twice, even when published/ was removed)."""
     if not isinstance(release, Release):
         raise TypeError("only a Release cleared by the egress gate can be published")
     product_dir = publish_dir / product
     product_dir.mkdir(parents=True, exist_ok=True)
     _sweep_stale(product_dir)
-    tmp = product_dir / f".tmp-{uuid.uuid4().hex}"
+    tmp = product_dir / f"{TMP_PREFIX}{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
         data_path = tmp / DATA
         release.frame.write_parquet(data_path, statistics=True)
         _fsync(data_path)
-        version = (max(_versions(product_dir), default=0)) + 1
+        version = max(max(_versions(product_dir), default=0), after) + 1
         manifest = {
             **meta,
             "version": version,
@@ -74,16 +106,35 @@ def publish(
             ],
             "data": {"file": DATA, "sha256": _sha256(data_path)},
         }
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
-        _fsync(tmp / MANIFEST)
-        final = product_dir / f"v{version}"
-        os.rename(tmp, final)
-        _fsync_dir(product_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    write_catalog(publish_dir)
-    return Published(product, version, final, manifest)
+    return Pending(product, version, tmp, product_dir / f"v{version}", manifest)
+
+
+def write_manifest(pending: Pending, extra: dict[str, Any] | None = None) -> Pending:
+    """Write the manifest (with `extra` sections) into the hidden folder, durably."""
+    manifest = {**pending.manifest, **(extra or {})}
+    path = pending.tmp / MANIFEST
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+    _fsync(path)
+    _fsync_dir(pending.tmp)
+    return Pending(pending.product, pending.version, pending.tmp, pending.final, manifest)
+
+
+def place_version(pending: Pending) -> Published:
+    """Rename the hidden folder into place (one step) and refresh the catalog; a version
+    already in place (placed before a crash) is left as it is."""
+    if not pending.final.exists():
+        os.rename(pending.tmp, pending.final)
+        _fsync_dir(pending.final.parent)
+    write_catalog(pending.final.parent.parent)
+    return Published(pending.product, pending.version, pending.final, pending.manifest)
+
+
+def discard_version(pending: Pending) -> None:
+    """Remove a version that will not be published."""
+    shutil.rmtree(pending.tmp, ignore_errors=True)
 
 
 def write_catalog(publish_dir: Path) -> pl.DataFrame:
@@ -155,7 +206,7 @@ def _versions(product_dir: Path) -> list[int]:
 def _sweep_stale(product_dir: Path) -> None:
     """Remove temporary folders left by a crashed publish (old enough not to be in progress)."""
     now = time.time()
-    for p in product_dir.glob(".tmp-*"):
+    for p in product_dir.glob(f"{TMP_PREFIX}*"):
         if now - p.stat().st_mtime > STALE_TMP_SECONDS:
             shutil.rmtree(p, ignore_errors=True)
 

@@ -25,6 +25,8 @@ from flows.pipeline.publication import publish_release
 from flows.pipeline.resources import Resources
 from flows.pipeline.results import BuildResult, ProductOutcome, Status
 from flows.services.audit_trail import record_refusal
+from flows.services.recovery import reconcile
+from flows.services.writer import exclusive
 from flows.settings import Paths
 from governance.budget import BudgetLedger
 from governance.ledger import ReleaseLedger
@@ -83,6 +85,14 @@ def build(
     """Build every product of the policies at `target` (a file or a folder), or only
     `products`; from `plan` when the caller has planned already (the CLI does)."""
     paths = Paths.from_env()
+    with exclusive(paths, "sluice build"):  # held already when the CLI started it
+        reconcile(paths)
+        return _build(target, products, plan, paths)
+
+
+def _build(
+    target: str, products: list[str] | None, plan: BuildPlan | None, paths: Paths
+) -> BuildResult:
     if plan is None:  # a run started from a deployment has had no planning
         plan = plan_build(Path(target), products, paths, strict=False)
     for problem in plan.problems:
@@ -139,28 +149,6 @@ def _build_one(
             message=str(refused), authorization=spec.authorization, clause=clause,
         )  # fmt: skip
     published = publish(planned, job, built, cleared)
-    state.record_version(
-        {
-            "product_id": spec.id,
-            "version": published.version,
-            "fingerprint": planned.fingerprint,
-            "rows": published.manifest["rows"],
-            "path": str(published.path),
-            "created_at": published.manifest["created_at"],
-        }
-    )
-    state.record_product(
-        {
-            "product_id": spec.id,
-            "resource_id": ",".join(planned.declared.resources),
-            "kind": spec.kind,
-            "title": spec.title,
-            "supply_mode": spec.supply_mode,
-            "purpose": spec.purpose,
-            "authorization_id": spec.authorization,
-            "latest_version": published.version,
-        }
-    )
     return ProductOutcome.from_manifest(
         published.manifest, Status.PUBLISHED, paths.publish, kind=spec.kind,
         resources=planned.declared.resources,

@@ -1,32 +1,80 @@
-"""Publishing a cleared release: the kind keeps inside the domain what the release needs, the
-version is written with the manifest the kind describes, and the publication is audited."""
+"""Publishing a cleared release as one transaction: the kind keeps inside the domain what the
+release needs, the version is written into a hidden folder with the manifest the kind
+describes, and then, under a write-ahead intent, one state transaction records the version,
+the product's latest version, the ledger footprint and the audit record together. Only after
+it commits is the folder renamed into place and the catalog rewritten; a crash before the
+commit leaves nothing, and one after it is finished by the next command (flows/services/
+recovery.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flows.clock import now
-from flows.files.published import Published, publish
+from flows.files.intents import clear_intent, write_intent
+from flows.files.published import (
+    Published,
+    discard_version,
+    place_version,
+    stage_version,
+    write_manifest,
+)
 from flows.kinds import Job
 from flows.kinds.audience import audience
 from flows.pipeline.plan import PlannedProduct
-from flows.services.audit_trail import record_publication
-from flows.services.releases import record_footprint
+from flows.services.audit_trail import publication_entry
+from flows.services.releases import footprint_rows
+from governance import audit, ledger, state
+from governance.audit import AuditLog
+from governance.duck import transaction
+from governance.state import State
 from transforms.egress import Release
+
+SCHEMAS = state.SCHEMA + ledger.SCHEMA + audit.SCHEMA
 
 
 def publish_release(
     planned: PlannedProduct, job: Job[Any], built: Any, cleared: Release
 ) -> Published:
-    """Publish one cleared release as the product's next version."""
-    kind, fingerprint = planned.kind, str(planned.fingerprint)
+    """Publish one cleared release as the product's next version, all of it or nothing."""
+    kind, fingerprint, spec = planned.kind, str(planned.fingerprint), job.spec
+    paths = job.context.paths
     kind.keep_inside(job, built, fingerprint)
     meta = kind.manifest(job, built, cleared, fingerprint)
-    published = publish(
-        cleared, product=job.spec.id, meta=meta, publish_dir=job.context.paths.publish
+    records = State(paths.state)
+    after = records.latest_versions().get(spec.id, 0)
+    pending = stage_version(
+        cleared, product=spec.id, meta=meta, publish_dir=paths.publish, after=after
     )
-    record_publication(job.context.paths, published, planned.declared.sha256, job.inputs)
-    footprint = kind.footprint(job, built, cleared)
-    readers = audience(job.spec, job.context.paths)
-    record_footprint(job.context.releases, footprint, published.version, now(), readers)
+    parts, cells = footprint_rows(kind.footprint(job, built, cleared), audience(spec, paths))
+    intent = write_intent(paths.home, pending)
+    log = AuditLog(paths.state)
+    try:
+        pending = write_manifest(pending)
+        manifest = pending.manifest
+        at = now()
+        with transaction(paths.state, SCHEMAS) as con:
+            entry = publication_entry(
+                spec.id, pending.version, manifest, planned.declared.sha256, job.inputs
+            )
+            stored = log.append_on(con, entry, at)
+            job.context.releases.record_on(con, spec.id, pending.version, parts, cells, at)
+            records.record_version_on(con, {
+                "product_id": spec.id, "version": pending.version, "fingerprint": fingerprint,
+                "rows": manifest["rows"], "path": str(pending.final),
+                "created_at": manifest["created_at"],
+            })  # fmt: skip
+            records.record_product_on(con, {
+                "product_id": spec.id, "resource_id": ",".join(planned.declared.resources),
+                "kind": spec.kind, "title": spec.title, "supply_mode": spec.supply_mode,
+                "purpose": spec.purpose, "authorization_id": spec.authorization,
+                "latest_version": pending.version,
+            })  # fmt: skip
+    except BaseException:
+        discard_version(pending)
+        clear_intent(intent)
+        raise
+    log.write_head(stored)
+    published = place_version(pending)
+    clear_intent(intent)
     return published

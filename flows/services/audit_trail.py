@@ -50,11 +50,24 @@ def record_publication(
     paths: Paths, published: Published, policy_sha256: str, inputs: list[dict[str, Any]]
 ) -> None:
     """Audit one published version: its inputs' hashes, its data's hash, its rows."""
-    manifest = published.manifest
-    record(
-        paths, "publish", subject=published.product,
+    m = published.manifest
+    entry = publication_entry(published.product, published.version, m, policy_sha256, inputs)
+    AuditLog(paths.state).append(entry, now())
+
+
+def publication_entry(
+    product: str,
+    version: int,
+    manifest: dict[str, Any],
+    policy_sha256: str,
+    inputs: list[dict[str, Any]],
+) -> Entry:
+    """The audit record of one published version: its inputs' hashes, its data's hash, its
+    rows."""
+    return Entry(
+        actor=actor(), action="publish", subject=product,
         authorization_id=manifest.get("authorization"), policy_sha256=policy_sha256,
         inputs=[{"path": i["path"], "sha256": i["sha256"]} for i in inputs],
-        outputs=[{"version": published.version, "data_sha256": manifest["data"]["sha256"]}],
+        outputs=[{"version": version, "data_sha256": manifest["data"]["sha256"]}],
         counts={"rows": manifest["rows"], "kind": manifest["kind"]},
     )  # fmt: skip

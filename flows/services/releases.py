@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import polars as pl
+import pyarrow as pa
 
 from governance.audience import EVERYONE
 from governance.ledger import CELL_COLUMNS, ReleaseLedger
@@ -25,6 +26,15 @@ def record_footprint(
 ) -> None:
     """Record one published version's footprint, and who reads it; older versions of the
     product retire."""
+    parts, table = footprint_rows(footprint, audience)
+    ledger.record(footprint.product, version, parts, table, at)
+
+
+def footprint_rows(
+    footprint: Footprint, audience: frozenset[str] = frozenset({EVERYONE})
+) -> tuple[list[dict[str, Any]], pa.Table | None]:
+    """A footprint as the ledger records it: its parts, each with a summary and its readers,
+    and its table cells with their exact values."""
     parts, cells = [], []
     for number, part in enumerate(footprint.parts):
         basis = part.basis if isinstance(part, CellTable) else ""
@@ -36,7 +46,7 @@ def record_footprint(
     table = None
     if cells:
         table = pl.concat(cells).select("part", *CELL_COLUMNS).to_arrow()
-    ledger.record(footprint.product, version, parts, table, at)
+    return parts, table
 
 
 def summary(part: Part) -> dict[str, Any]:

@@ -7,7 +7,6 @@ Every batch is audited with its counts, never its contents."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +30,16 @@ from flows.services.claims_file import read_claims
 from flows.services.delivery import deliver, discard_parts, write_part
 from flows.services.enumeration import control, reason, suspended, while_answering
 from flows.services.verify_records import commit, counts, over_quota, refuse, suspend
+from flows.services.writer import exclusive
 from flows.settings import Paths
 from governance.audit import Entry
 from governance.authorization.store import AuthorizationStore, Held
-from governance.lock import held
 from governance.usage import UsageLedger
 from transforms.verification.answer import CLAIM, FAILED, ROW, STATUS, answer_keyed, keyed_claims
 
 REQUEST_ID = "request_id"
 SERVICE = VerificationKind()
 """The verification kind, whose services this answers for."""
-LOCK = "verify.lock"
-"""The lock file in the domain that every `sluice verify` holds while it works."""
-LOCK_TIMEOUT = 120.0
-"""Seconds a batch waits for another to finish, unless SLUICE_LOCK_TIMEOUT says."""
 
 
 def verify_batch(
@@ -55,8 +50,7 @@ def verify_batch(
     answer."""
     if out.is_dir():
         raise BuildError(f"{out}: is a folder; --out names the answers file (CSV or Parquet)")
-    hint = " (SLUICE_LOCK_TIMEOUT sets how many seconds to wait)"
-    with held(paths.home / LOCK, timeout=_lock_timeout(), what="sluice verify", hint=hint):
+    with exclusive(paths, "sluice verify"):
         return _verify(product_id, requests, operator, out, paths)
 
 
@@ -167,16 +161,6 @@ def _shown(answers: pl.DataFrame, product: VerificationProduct) -> pl.DataFrame:
     if "not_found" in answered(product):
         return answers
     return answers.with_columns(pl.col(STATUS).replace("not_found", "no_match"))
-
-
-def _lock_timeout() -> float:
-    text = os.environ.get("SLUICE_LOCK_TIMEOUT")
-    if not text:
-        return LOCK_TIMEOUT
-    try:
-        return float(text)
-    except ValueError:
-        raise BuildError(f"SLUICE_LOCK_TIMEOUT='{text}' is not a number of seconds") from None
 
 
 def _table(answers: pl.DataFrame, claims: pl.DataFrame, reveal: bool) -> pl.DataFrame:

@@ -6,6 +6,8 @@ rolled-back transaction left behind."""
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -99,8 +101,12 @@ def test_a_rolled_back_batch_leaves_no_charge_no_record_no_history(tmp_path: Pat
 
 
 def test_a_held_lock_is_refused_after_the_wait_naming_its_holder(tmp_path: Path) -> None:
-    lock = tmp_path / "domain" / "verify.lock"
-    with held(lock, timeout=1, what="sluice verify"):
+    lock = tmp_path / "domain" / "writer.lock"
+    holding = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holding.stdout is not None and holding.stdout.readline().strip() == "held"
         with (
             pytest.raises(LockTimeout) as refused,
             held(lock, timeout=0.2, what="sluice verify", hint=" (wait longer: X)"),
@@ -108,6 +114,21 @@ def test_a_held_lock_is_refused_after_the_wait_naming_its_holder(tmp_path: Path)
             pass  # pragma: no cover
         message = str(refused.value)
         assert str(lock) in message and "for more than 0.2 s" in message
-        assert "(wait longer: X)" in message and "pid" in message
-    with held(lock, timeout=0.2, what="sluice verify"):  # released: free again
+        assert f"sluice build (pid {holding.pid}, since " in message
+        assert "(wait longer: X)" in message
+    finally:
+        holding.kill()
+        holding.wait()
+    # released when its holder died, and re-entrant in one process
+    with held(lock, timeout=0.2, what="a"), held(lock, timeout=0.2, what="b"):
         pass
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from governance.lock import held
+with held(Path(sys.argv[1]), timeout=5, what="sluice build"):
+    print("held", flush=True)
+    time.sleep(60)
+"""
