@@ -99,6 +99,11 @@ class ProductKind(ABC, Generic[SpecT, BuiltT]):
         """The resources a product declared in an index file draws on (None: its policy's)."""
         return None
 
+    def keys(self, spec: SpecT) -> tuple[str, ...]:
+        """Keys the product itself is built with, beside its resources' (a verification
+        index's keyed pseudonyms)."""
+        return ()
+
     # identity and authorization
 
     def identity(self, spec: SpecT, declared: Declared) -> dict[str, Any]:

@@ -22,9 +22,11 @@ from flows.kinds import KINDS, Declared, ProductKind
 from flows.pipeline.results import ProductOutcome, Status
 from flows.services.audit_trail import record_refusal
 from flows.services.authorizations import check, sweep
+from flows.services.key_use import product_keys, rekeyed
 from flows.services.registration_check import registration_problems
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
+from governance.key_rotations import KeyRotations
 from governance.policy.load import LoadedPolicy
 from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.resource import Column
@@ -107,8 +109,10 @@ def plan_build(
     sweep(paths)  # authorizations whose term ended withdraw their products first
     hashed = _Hashes(policies, paths)
     grades = registered_grades(paths)
+    rotated = KeyRotations(paths.state).current()
     planned = [
-        _settle(spec, kind, where, problems, hashed, paths, grades) for spec, kind, where in chosen
+        _settle(spec, kind, where, problems, hashed, paths, grades, rotated)
+        for spec, kind, where in chosen
     ]
     flat = tuple(e for found in problems.values() for e in found)
     return BuildPlan(Path(target), tuple(planned), flat)
@@ -166,7 +170,11 @@ def _source_problems(
     problems: dict[str, list[PolicyError]] = {}
     for rid, lp in policies.items():
         resource = lp.policy.resource
-        source = paths.source(resource.source)
+        try:
+            source = paths.source(resource.source)
+        except BuildError as exc:
+            problems.setdefault(rid, []).append(lp.error(str(exc), "resource", "source"))
+            continue
         if not source.is_file():
             hint = "run `sluice sample --out domain/raw` for sample data, or fix the path"
             error = lp.error(f"file {source} not found; {hint}", "resource", "source")
@@ -228,9 +236,10 @@ def _settle(
     hashed: _Hashes,
     paths: Paths,
     grades: Mapping[str, Registered],
+    rotated: Mapping[str, str],
 ) -> PlannedProduct:
     """Refused by a problem of its resources, by the release matrix or by its authorization, up
-    to date, or to build."""
+    to date (same inputs, policy and keys), or to build."""
     planned = PlannedProduct(spec, kind, declared)
     blocked = [e for r in declared.resources for e in problems.get(r, [])]
     if blocked:
@@ -248,6 +257,7 @@ def _settle(
             message = f"release matrix rule '{WITHIN_SCOPE}': {refused}"
             return replace(planned, status=Status.REFUSED, message=message, clause=refused.clause)
     fingerprint = kind.fingerprint(spec, declared, hashed.of(declared.resources))
+    fingerprint = rekeyed(fingerprint, product_keys(spec, kind, declared), rotated)
     manifest = latest_manifest(paths.publish, spec.id)
     if manifest and not manifest.get("withdrawn") and manifest.get("fingerprint") == fingerprint:
         return replace(planned, status=Status.UP_TO_DATE, fingerprint=fingerprint,

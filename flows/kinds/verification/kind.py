@@ -50,6 +50,9 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
     name = "verification"
     spec = VerificationProduct
 
+    def keys(self, spec: VerificationProduct) -> tuple[str, ...]:
+        return (spec.key_id,)
+
     def use(self, spec: VerificationProduct, declared: Declared) -> Use:
         return product_use(spec, declared, {declared.resources[0]: spec.source_columns()})
 
