@@ -1,11 +1,19 @@
 """The audit log (审计日志): use can be traced (使用过程可追溯).
 
-An append-only, hash-chained record in domain/state.duckdb of every build, publication,
-refusal, verification batch, key creation, authorization change and withdrawal: who, what,
-under which authorization and policy, which inputs (content hashes), outputs, counts, result.
-Each record's hash covers its fields and the previous record's hash, so altering or removing a
-record breaks the chain from there on; the newest record's number and hash are also written to
-``audit.head`` beside the database, so cutting records off the end shows too.
+An append-only, chained record in domain/state.duckdb of every build, publication, refusal,
+verification batch, key creation, authorization change and withdrawal: who, what, under which
+authorization and policy, which inputs (content hashes), outputs, counts, result.
+
+Each record carries two chains. Its `hash` is an HMAC, under the domain's chain key
+(keys/audit-chain.key), of its fields and the previous record's hash: altering, removing or
+adding a record breaks it, and nobody without the key can forge one that verifies. Its `digest`
+is a plain SHA-256 of its fields and the previous digest, which anyone can recompute from a
+copy of the log: signed checkpoints of it (governance/checkpoints.py), published outside the
+domain, show a rewritten or shortened log even to someone who holds only the public key. The
+newest record's number and hash are also written to ``audit.head`` beside the database.
+
+Records written before the log was keyed carry a plain SHA-256 hash and no digest; they are
+checked as they were written, and may only come before every keyed record.
 
 Records hold counts and hashes, never row contents.
 """
@@ -14,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +31,8 @@ from typing import Any, Literal
 
 import duckdb
 
+from governance.audit_keys import CHAIN_KEY, chain_key, signing_key
+from governance.checkpoints import Checkpoint, genuine
 from governance.duck import reading, select, transaction
 
 SCHEMA = """
@@ -39,8 +50,10 @@ CREATE TABLE IF NOT EXISTS audit_log (
     result TEXT NOT NULL,
     detail TEXT,
     prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    digest TEXT
 );
+ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS digest TEXT;
 """
 GENESIS = "0" * 64
 
@@ -94,10 +107,17 @@ class Record:
     detail: str | None
     prev_hash: str
     hash: str
+    digest: str | None = None
 
-    def digest(self) -> str:
-        """The hash this record must carry, from its fields and its predecessor's hash."""
-        return record_hash({k: v for k, v in self.__dict__.items() if k != "hash"})
+    def fields(self) -> dict[str, Any]:
+        """What the record's hash and digest cover: every field and the previous hash."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("hash", "digest")}
+
+    def expected_hash(self, key: bytes | None) -> str:
+        """The hash this record must carry: keyed, or plain for a record from before keys."""
+        if key is None or self.digest is None:
+            return record_hash(self.fields())
+        return keyed_hash(self.fields(), key)
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,7 @@ class AuditLog:
     def __init__(self, path: Path):
         self.path = path
         self.head = path.with_name("audit.head")
+        self.keys = path.parent / "keys"
 
     def append(self, entry: Entry, at: dt.datetime) -> Record:
         """Number, chain and store ``entry``; returns the stored record."""
@@ -129,9 +150,15 @@ class AuditLog:
         committed together with what it records, or not at all. Call `write_head` after the
         commit."""
         con.execute(SCHEMA)
-        last = con.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        found = last.fetchone()
-        seq, prev = (found[0] + 1, found[1]) if found else (1, GENESIS)
+        last = con.execute(
+            "SELECT seq, hash, digest FROM audit_log ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        first_keyed = last is None or last[2] is None  # an empty log, or one from before keys
+        key = chain_key(self.keys, create=first_keyed)
+        if first_keyed:
+            signing_key(self.keys, create=True)
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        prev_digest = GENESIS if last is None else last[2] or self._digest_of(con)
         fields = {
             "seq": seq,
             "occurred_at": at.replace(tzinfo=None, microsecond=0),
@@ -147,13 +174,23 @@ class AuditLog:
             "detail": entry.detail,
             "prev_hash": prev,
         }
-        record = Record(**fields, hash=record_hash(fields))
+        record = Record(
+            **fields, hash=keyed_hash(fields, key), digest=chain_digest(prev_digest, fields)
+        )
         row = _encode(record)
         marks = ", ".join("?" for _ in row)
         con.execute(
             f"INSERT INTO audit_log ({', '.join(row)}) VALUES ({marks})", list(row.values())
         )
         return record
+
+    def _digest_of(self, con: duckdb.DuckDBPyConnection) -> str:
+        """The digest up to the newest record of a log kept from before it was keyed."""
+        rows = select(con, "SELECT * FROM audit_log ORDER BY seq")
+        digest = GENESIS
+        for row in rows:
+            digest = chain_digest(digest, _decode(row).fields())
+        return digest
 
     def write_head(self, record: Record) -> None:
         """Note the newest committed record beside the database, so cutting records off the
@@ -194,39 +231,52 @@ class AuditLog:
             rows = select(con, sql, params)
         return [_decode(r) for r in reversed(rows)]
 
-    def verify(self) -> Verdict:
-        """Recompute the chain; name the first record that was altered or removed."""
+    def verify(
+        self,
+        checkpoints: Sequence[Checkpoint] = (),
+        public_pem: bytes | None = None,
+        *,
+        keyed: bool = True,
+    ) -> Verdict:
+        """Recompute both chains, check the head and every signed checkpoint; name the first
+        record altered, removed or added. Without `keyed` (someone holding only the public
+        key) the hashes are not recomputed, and the digests and checkpoints decide."""
         records = self.records()
-        prev, expected = GENESIS, 1
-        for record in records:
-            if record.seq != expected:
-                gap = (
-                    f"{expected}" if record.seq == expected + 1 else f"{expected}-{record.seq - 1}"
-                )
-                return Verdict(False, len(records), f"record {gap} was removed", expected)
-            if record.prev_hash != prev:
-                return Verdict(
-                    False,
-                    len(records),
-                    f"record {record.seq} does not follow record {record.seq - 1}: one of them "
-                    "was altered or replaced",
-                    record.seq - 1 if record.seq > 1 else 1,
-                )
-            if record.digest() != record.hash:
-                return Verdict(False, len(records), f"record {record.seq} was altered", record.seq)
-            prev, expected = record.hash, expected + 1
-        head = self._head()
-        if head is not None:
-            seq, digest = head
-            if seq > len(records):
-                first = len(records) + 1
-                return Verdict(
-                    False, len(records), f"records {first}-{seq} were removed from the end", first
-                )
-            if records and seq == records[-1].seq and digest != records[-1].hash:
-                return Verdict(False, len(records), f"record {seq} was altered", seq)
+        key = None
+        if keyed and any(r.digest is not None for r in records):
+            key = chain_key(self.keys, create=False)
+        elif keyed and records and (self.keys / CHAIN_KEY).is_file():
+            message = "the log was keyed, but no record carries its key: it was rewritten"
+            return Verdict(False, len(records), message, 1)
+        found = _chain(records, key)
+        if found is None:
+            found = self._check_head(records) if keyed else None
+        if found is None:
+            found = _against(records, checkpoints, public_pem)
+        if found is not None:
+            message, first = found
+            return Verdict(False, len(records), message, first)
         last = f", newest {records[-1].seq} {records[-1].hash[:16]}" if records else ""
-        return Verdict(True, len(records), f"audit log intact: {len(records)} record(s){last}")
+        vouched = f", {len(checkpoints)} signed checkpoint(s) agree" if checkpoints else ""
+        return Verdict(
+            True, len(records), f"audit log intact: {len(records)} record(s){last}{vouched}"
+        )
+
+    def _check_head(self, records: list[Record]) -> tuple[str, int] | None:
+        if not records:
+            return None
+        if not self.head.is_file():
+            return f"{self.head} is missing while the log has {len(records)} record(s)", 1
+        head = self._head()
+        if head is None:
+            return f"{self.head} is malformed (expected: number and hash)", 1
+        seq, digest = head
+        if seq > len(records):
+            first = len(records) + 1
+            return f"records {first}-{seq} were removed from the end", first
+        if digest != records[seq - 1].hash:
+            return f"record {seq} was altered (it differs from {self.head.name})", seq
+        return None
 
     def _head(self) -> tuple[int, str] | None:
         if not self.head.is_file():
@@ -237,14 +287,90 @@ class AuditLog:
         return int(parts[0]), parts[1]
 
 
+def _chain(records: list[Record], key: bytes | None) -> tuple[str, int] | None:
+    """The first break in the chain: a gap, a broken link, an altered record, or a record
+    from before keys after a keyed one. With no key, links and digests only."""
+    prev, expected, digest, keyed_seen = GENESIS, 1, GENESIS, False
+    for record in records:
+        if record.seq != expected:
+            gap = f"{expected}" if record.seq == expected + 1 else f"{expected}-{record.seq - 1}"
+            return f"record {gap} was removed", expected
+        if record.prev_hash != prev:
+            return (
+                f"record {record.seq} does not follow record {record.seq - 1}: one of them "
+                "was altered or replaced",
+                record.seq - 1 if record.seq > 1 else 1,
+            )
+        digest = chain_digest(digest, record.fields())
+        if record.digest is None and keyed_seen:
+            return f"record {record.seq} was added without the log's key", record.seq
+        keyed_seen = keyed_seen or record.digest is not None
+        altered = record.digest is not None and record.digest != digest
+        if altered or ((key is not None or record.digest is None) and
+                       record.expected_hash(key) != record.hash):  # fmt: skip
+            return f"record {record.seq} was altered", record.seq
+        prev, expected = record.hash, expected + 1
+    return None
+
+
+def _against(
+    records: list[Record], checkpoints: Sequence[Checkpoint], public_pem: bytes | None
+) -> tuple[str, int] | None:
+    """The first signed checkpoint the log does not agree with."""
+    digests, digest = [], GENESIS
+    for record in records:
+        digest = chain_digest(digest, record.fields())
+        digests.append(digest)
+    ordered = sorted(checkpoints, key=lambda c: c.seq)
+    for point in ordered:
+        if public_pem is None or not genuine(point, public_pem):
+            return f"checkpoint {point.seq} is not signed by the domain's audit key", point.seq
+    if ordered and ordered[-1].seq > len(records):
+        first, newest = len(records) + 1, ordered[-1]
+        return (
+            f"records {first}-{newest.seq} were removed: the log ends before the signed "
+            f"checkpoint {newest.seq} ({newest.at})",
+            first,
+        )
+    for point in ordered:
+        if digests[point.seq - 1] != point.digest or records[point.seq - 1].hash != point.hash:
+            return (
+                f"the log up to record {point.seq} was rewritten: it differs from the signed "
+                f"checkpoint {point.seq} ({point.at})",
+                point.seq,
+            )
+    return None
+
+
+def keyed_hash(fields: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 of the fields in canonical JSON, under the chain key."""
+    return hmac.new(key, _blob(fields), hashlib.sha256).hexdigest()
+
+
+def chain_digest(prev: str, fields: Mapping[str, Any]) -> str:
+    """The public digest of the log up to a record: SHA-256 of the previous digest and the
+    record's fields, which anyone with a copy of the log can recompute."""
+    return hashlib.sha256(prev.encode() + b"\n" + _blob(fields)).hexdigest()
+
+
+def head_checkpoint(record: Record, at: str) -> Checkpoint:
+    """The (unsigned) checkpoint of the log as it stands at `record`."""
+    if record.digest is None:
+        raise ValueError("a checkpoint is of a keyed record")
+    return Checkpoint(record.seq, record.hash, record.digest, at)
+
+
+def _blob(fields: Mapping[str, Any]) -> bytes:
+    return json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_plain).encode()
+
+
 def record_hash(fields: Mapping[str, Any]) -> str:
     """SHA-256 of the fields in canonical JSON (sorted keys, timestamps in ISO form).
 
     >>> record_hash({"seq": 1, "prev_hash": GENESIS})[:12]
     '65230ba5b61d'
     """
-    blob = json.dumps(fields, sort_keys=True, ensure_ascii=False, default=_plain)
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return hashlib.sha256(_blob(fields)).hexdigest()
 
 
 def _plain(value: Any) -> str:

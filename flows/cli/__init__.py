@@ -25,6 +25,7 @@ from flows.cli import (
     verify,
 )
 from flows.errors import user_errors
+from flows.services.checkpoints import publish_head
 from flows.services.recovery import reconcile
 from flows.services.writer import exclusive
 from flows.settings import Paths
@@ -80,8 +81,12 @@ def _writer(args: list[str]) -> AbstractContextManager[None]:
 
 @contextmanager
 def _recovered(paths: Paths, what: str) -> Iterator[None]:
-    """Hold the writer lock, and first finish or undo what a crash left under way."""
+    """Hold the writer lock, first finish or undo what a crash left under way, and last
+    publish the audit log's newest signed checkpoint."""
     with exclusive(paths, what):
         for line in reconcile(paths):
             sys.stderr.write(f"recovered: {line}\n")
-        yield
+        try:
+            yield
+        finally:
+            publish_head(paths)  # whatever the command audited is vouched for outside

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -77,11 +78,39 @@ def show(
 
 
 @audit_app.command()
-def verify() -> None:
-    """Recompute the hash chain; name the first record altered or removed (exit 1)."""
+def verify(
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoints",
+            help="Check a copy of the log against these signed checkpoints with only the "
+            "public key (audit-public-key.pem beside them, or --public-key).",
+        ),
+    ] = None,
+    public_key: Annotated[
+        Path | None, typer.Option("--public-key", help="The domain's audit public key (PEM).")
+    ] = None,
+) -> None:
+    """Recompute the chains and check the head and the signed checkpoints; name the first
+    record altered, removed or added (exit 1)."""
+    from flows.services.checkpoints import CHECKPOINTS, PUBLIC_KEY, manifest_checkpoints
     from governance.audit import AuditLog
+    from governance.checkpoints import read_checkpoints
 
-    verdict = AuditLog(Paths.from_env().state).verify()
+    paths = Paths.from_env()
+    outside = checkpoints is not None
+    source = checkpoints if checkpoints is not None else paths.publish / CHECKPOINTS
+    points = read_checkpoints(source.read_text("utf-8"), str(source)) if source.is_file() else []
+    if not outside:  # every manifest vouches for the log up to its own record, too
+        points += manifest_checkpoints(paths.publish)
+    if outside and not source.is_file():
+        raise typer.BadParameter(f"{source}: no such file", param_hint="--checkpoints")
+    pem_path = public_key or source.with_name(PUBLIC_KEY)
+    pem = pem_path.read_bytes() if pem_path.is_file() else None
+    if points and pem is None:
+        sys.stderr.write(f"error: {pem_path}: the audit public key is missing\n")
+        raise typer.Exit(1)
+    verdict = AuditLog(paths.state).verify(points, pem, keyed=not outside)
     if verdict.intact:
         out.print(verdict.message, highlight=False)
         return

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import time
 import uuid
 from dataclasses import dataclass
@@ -160,6 +161,9 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
                 "created_at": manifest["created_at"],
                 "privacy_checks": ", ".join(c["name"] for c in manifest["privacy_checks"]),
                 "path": f"{product_dir.name}/v{manifest['version']}/{DATA}",
+                "audit_checkpoint": json.dumps(manifest.get("audit_checkpoint"), sort_keys=True)
+                if manifest.get("audit_checkpoint")
+                else None,
             }
         )
     catalog = pl.DataFrame(rows, schema=_CATALOG_SCHEMA)
@@ -167,7 +171,19 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
     catalog.write_parquet(tmp)
     _fsync(tmp)
     os.replace(tmp, publish_dir / CATALOG)
+    products = [p for p in publish_dir.iterdir() if p.is_dir() and _versions(p)]
+    share(publish_dir, [publish_dir / CATALOG, *products])
     return catalog
+
+
+def share(publish_dir: Path, published: list[Path]) -> None:
+    """Make what was published readable by all (files 0644, folders 0755), whatever the
+    process's umask: inside the domain files are created private, and what leaves must not be."""
+    os.chmod(publish_dir, stat.S_IMODE(publish_dir.stat().st_mode) | 0o755)
+    for top in published:
+        for path in (top, *top.rglob("*")) if top.is_dir() else (top,):
+            if not path.is_symlink():
+                os.chmod(path, 0o755 if path.is_dir() else 0o644)
 
 
 _CATALOG_SCHEMA = {
@@ -185,6 +201,7 @@ _CATALOG_SCHEMA = {
     "created_at": pl.String,
     "privacy_checks": pl.String,
     "path": pl.String,
+    "audit_checkpoint": pl.String,
 }
 
 

@@ -1,7 +1,8 @@
 """Publishing a cleared release as one transaction: the kind keeps inside the domain what the
 release needs, the version is written into a hidden folder with the manifest the kind
 describes, and then, under a write-ahead intent, one state transaction records the version,
-the product's latest version, the ledger footprint and the audit record together. Only after
+the product's latest version, the ledger footprint and the audit record together (the manifest
+carries the signed checkpoint of that record). Only after
 it commits is the folder renamed into place and the catalog rewritten; a crash before the
 commit leaves nothing, and one after it is finished by the next command (flows/services/
 recovery.py)."""
@@ -23,6 +24,7 @@ from flows.kinds import Job
 from flows.kinds.audience import audience
 from flows.pipeline.plan import PlannedProduct
 from flows.services.audit_trail import publication_entry
+from flows.services.checkpoints import append, sign
 from flows.services.releases import footprint_rows
 from governance import audit, ledger, state
 from governance.audit import AuditLog
@@ -50,7 +52,6 @@ def publish_release(
     intent = write_intent(paths.home, pending)
     log = AuditLog(paths.state)
     try:
-        pending = write_manifest(pending)
         manifest = pending.manifest
         at = now()
         with transaction(paths.state, SCHEMAS) as con:
@@ -58,6 +59,8 @@ def publish_release(
                 spec.id, pending.version, manifest, planned.declared.sha256, job.inputs
             )
             stored = log.append_on(con, entry, at)
+            point = sign(paths, stored)  # the manifest vouches for the log up to its record
+            pending = write_manifest(pending, {"audit_checkpoint": point.to_json()})
             job.context.releases.record_on(con, spec.id, pending.version, parts, cells, at)
             records.record_version_on(con, {
                 "product_id": spec.id, "version": pending.version, "fingerprint": fingerprint,
@@ -76,5 +79,6 @@ def publish_release(
         raise
     log.write_head(stored)
     published = place_version(pending)
+    append(paths, point)
     clear_intent(intent)
     return published

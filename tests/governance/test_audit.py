@@ -8,7 +8,8 @@ import itertools
 import duckdb
 import pytest
 
-from governance.audit import AuditLog, Entry
+from governance.audit import AuditLog, Entry, chain_digest
+from governance.audit_keys import chain_key
 
 AT = dt.datetime(2026, 7, 1, 9, 30)
 
@@ -60,13 +61,25 @@ def test_an_altered_record_is_named(log: AuditLog) -> None:
     assert "record 3 was altered" in verdict.message
 
 
-def test_a_rehashed_record_breaks_the_next_link(log: AuditLog) -> None:
+def test_a_record_rehashed_with_the_key_breaks_the_next_link(log: AuditLog) -> None:
     record = log.records()[1]
     forged = record.__class__(**{**record.__dict__, "actor": "intruder"})
-    _sql(log, f"UPDATE audit_log SET actor = 'intruder', hash = '{forged.digest()}' WHERE seq = 2")
+    key = chain_key(log.keys, create=False)
+    digest = chain_digest(log.records()[0].digest or "", forged.fields())
+    _sql(log, f"UPDATE audit_log SET actor = 'intruder', hash = '{forged.expected_hash(key)}', "
+              f"digest = '{digest}' WHERE seq = 2")  # fmt: skip
     verdict = log.verify()
     assert not verdict.intact
     assert "record 3 does not follow record 2" in verdict.message
+
+
+def test_a_record_rehashed_without_the_key_is_named(log: AuditLog) -> None:
+    record = log.records()[1]
+    forged = record.__class__(**{**record.__dict__, "actor": "intruder", "digest": None})
+    _sql(log, f"UPDATE audit_log SET actor = 'intruder', hash = '{forged.expected_hash(None)}' "
+              "WHERE seq = 2")  # fmt: skip
+    verdict = log.verify()
+    assert not verdict.intact and verdict.first_bad == 2
 
 
 def test_a_removed_record_is_named(log: AuditLog) -> None:
