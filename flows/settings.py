@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from flows.errors import BuildError
+from flows.private import enter_domain
+
 
 @dataclass(frozen=True)
 class Paths:
@@ -16,9 +19,12 @@ class Paths:
 
     @classmethod
     def from_env(cls) -> Paths:
-        home = Path(os.environ.get("SLUICE_HOME", "domain"))
+        """The domain a command works on; locating it is entering it, so from here on the
+        process creates files in it private (0600, folders 0700)."""
+        home = Path(os.environ.get("SLUICE_HOME", "domain")).absolute()
         publish = Path(os.environ.get("SLUICE_PUBLISH_DIR", "published"))
-        return cls(home.absolute(), publish.absolute())
+        enter_domain(home)
+        return cls(home, publish.absolute())
 
     @property
     def raw(self) -> Path:
@@ -41,6 +47,16 @@ class Paths:
         return self.home / "state.duckdb"
 
     def source(self, declared: str) -> Path:
-        """A resource's source path: absolute as written, else relative to SLUICE_HOME."""
+        """A resource's source path: absolute as written, else relative to SLUICE_HOME. Raw
+        data is read only from inside the domain's raw/ folder, so a policy (symlinks and `..`
+        resolved) cannot make a build read, and quote in its errors, any other file."""
         path = Path(declared)
-        return path if path.is_absolute() else self.home / path
+        path = path if path.is_absolute() else self.home / path
+        raw, resolved = self.raw.resolve(), path.resolve()
+        if not resolved.is_relative_to(raw):
+            raise BuildError(
+                f"'{declared}' (resolving to {resolved}) is outside the domain's raw folder "
+                f"{raw}; sources are read only from there: copy the file into it and name it "
+                "relative to SLUICE_HOME, e.g. raw/<file>"
+            )
+        return path

@@ -64,8 +64,18 @@ def anonymize(
 ) -> None:
     """Optimal generalisation of a file under k, l, t or a release environment, with a report
     of loss, achieved guarantees and risk."""
+    from flows.files.outputs import check_output
+    from flows.private import as_user_would
     from flows.services.anonymize import Settings, anonymize_file, write_report
+    from flows.settings import Paths
     from transforms.anonymize import METRICS
+
+    paths = Paths.from_env()
+    hierarchies = {f"--qi {q}": Path(q.split("=", 1)[1]) for q in qi if "=" in q}
+    check_output(
+        paths, "--out", out_file, inputs={"SOURCE": source, "--report": report, **hierarchies}
+    )
+    check_output(paths, "--report", report, inputs={"SOURCE": source, **hierarchies})
 
     if metric not in METRICS:
         raise typer.BadParameter(f"--metric must be one of {', '.join(METRICS)}, not '{metric}'")
@@ -78,6 +88,8 @@ def anonymize(
         metric=metric, separator=sep,
     )  # fmt: skip
     write_report(result, report)
+    as_user_would(out_file)
+    as_user_would(report)
     levels = ", ".join(f"{col}={lv}" for col, lv in result["levels"].items())
     if "local_recoding" in result:
         levels = f"local recoding from {levels}; DM {result['local_recoding']['dm']:,}"

@@ -68,16 +68,19 @@ def _emit_policy(
 ) -> None:
     import datetime as dt
 
+    from flows.files.outputs import check_output
+    from flows.private import as_user_would
     from flows.services.draft import draft_policy, write_draft
 
+    paths = Paths.from_env()
+    check_output(paths, "--emit-policy", target, inputs={"FILE": file})
     try:
         when = dt.date.fromisoformat(reference_date) if reference_date else dt.date.today()
     except ValueError:
         raise typer.BadParameter(f"'{reference_date}' is not a date (YYYY-MM-DD)") from None
-    text, result = draft_policy(
-        file, home=Paths.from_env().home, sample_rows=sample, reference_date=when
-    )
+    text, result = draft_policy(file, home=paths.home, sample_rows=sample, reference_date=when)
     write_draft(text, target, force=force)
+    as_user_would(target)
     out.print(
         f"wrote draft policy {target} ({len(result['columns'])} columns, table grade "
         f"{result['table_grade']}); review it, then `sluice plan {target}`"

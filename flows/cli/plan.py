@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from rich.console import Console
 from rich.table import Table
 
+from flows.errors import BuildError
 from flows.kinds import KINDS
 from flows.pipeline.plan import registered_grades, release_rule
 from flows.services.registration_check import budget_state
@@ -24,7 +25,10 @@ def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
     what the registry holds of the resource's grade."""
     policy = loaded.policy
     res = policy.resource
-    source = paths.source(res.source)
+    try:
+        source = paths.source(res.source)
+    except BuildError as exc:
+        raise loaded.error(str(exc), "resource", "source") from None
     found = "found" if source.is_file() else "[red]missing[/red]"
     console.print(f"[bold]{res.id}[/bold] {res.title} ({res.department}) — {loaded.path}")
     encoding = f", encoding {res.encoding}" if res.format == "csv" else ""

@@ -188,9 +188,14 @@ def export(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the registry files.")],
 ) -> None:
     """Write registry.parquet and registry.json: current registrations and their events."""
+    from flows.files.outputs import check_output
+    from flows.private import as_user_would
     from flows.services.registry_export import export_registry
 
-    for path in export_registry(_store(Paths.from_env()), out_dir):
+    paths = Paths.from_env()
+    check_output(paths, "--out", out_dir)
+    for path in export_registry(_store(paths), out_dir):
+        as_user_would(path)
         out.print(f"wrote {path}", highlight=False)
 
 

@@ -22,8 +22,12 @@ def sample(
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 20240901,
 ) -> None:
     """Generate deterministic raw sample data from four departments, with ground truth."""
+    from flows.files.outputs import check_output
+    from flows.settings import Paths
     from sample_data.generate import generate
 
+    paths = Paths.from_env()
+    check_output(paths, "--out", out_dir, allowed=[paths.raw])
     report = generate(out_dir, rows=rows, seed=seed)
     table = Table(
         "resource", "file", "format", "encoding", "rows", title=f"Sample data in {out_dir}"

@@ -38,5 +38,11 @@ def schema(
     if out_file is None:
         sys.stdout.write(text)
     else:
+        from flows.files.outputs import check_output
+        from flows.private import as_user_would
+        from flows.settings import Paths
+
+        check_output(Paths.from_env(), "--out", out_file)
         out_file.write_text(text, "utf-8")
+        as_user_would(out_file)
         out.print(f"wrote {out_file}")

@@ -6,7 +6,7 @@ import logging
 import os
 import warnings
 
-from flows.errors import user_errors
+from flows.errors import BuildError, user_errors
 
 _DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -18,7 +18,9 @@ _DEFAULTS = {
 
 
 def configure_prefect(*, verbose: bool = False) -> None:
-    """Set offline defaults before Prefect is imported (the user's own settings win)."""
+    """Set offline defaults before Prefect is imported (the user's own settings win), and make
+    sure a server named by PREFECT_API_URL answers before a flow depends on it."""
+    check_api(os.environ.get("PREFECT_API_URL", ""))
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)
     if verbose:
@@ -26,6 +28,26 @@ def configure_prefect(*, verbose: bool = False) -> None:
     os.environ.setdefault("PYTHONWARNINGS", "ignore:::beartype._util.error.utilerrwarn")
     warnings.filterwarnings("ignore", module="beartype")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def check_api(url: str, timeout: float = 3.0) -> None:
+    """Ask the Prefect API at `url` (if any) for its health, so that a server that is down
+    gives one line saying what to do rather than Prefect's retries and a long traceback."""
+    if not url.strip():
+        return
+    import httpx
+
+    fix = "start it with `prefect server start`, or unset PREFECT_API_URL to build without a server"
+    try:
+        answer = httpx.get(f"{url.rstrip('/')}/health", timeout=timeout)
+    except httpx.HTTPError as exc:
+        reason = type(exc).__name__
+        raise BuildError(f"the Prefect API at {url} cannot be reached ({reason}); {fix}") from None
+    if answer.status_code != 200:
+        raise BuildError(
+            f"the Prefect API at {url} answered HTTP {answer.status_code} to a health check; "
+            f"check PREFECT_API_URL (it ends in /api), or {fix}"
+        )
 
 
 class HideUserTracebacks(logging.Filter):

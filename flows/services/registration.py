@@ -47,7 +47,10 @@ def submission(lp: LoadedPolicy, paths: Paths, previous: Submission | None = Non
     hash and grade, read from the file as delivered."""
     policy = lp.policy
     resource = policy.resource
-    source = paths.source(resource.source)
+    try:
+        source = paths.source(resource.source)
+    except BuildError as exc:
+        raise lp.error(str(exc), "resource", "source") from None
     if not source.is_file():
         raise lp.error(f"file {source} not found; {SAMPLE_HINT}", "resource", "source")
     sha = file_sha256(source)
