@@ -33,15 +33,24 @@ def load_or_create_key(folder: Path, key_id: str, state: Path | None = None) -> 
     return _read(path), created
 
 
-def load_key(folder: Path, key_id: str) -> bytes:
-    """An existing key; a missing one is an error (answering must never create a new key)."""
+def load_key(folder: Path, key_id: str, built_with: str | None = None) -> bytes:
+    """An existing key; a missing one is an error (answering must never create a new key), and
+    so is one whose fingerprint is not `built_with`, the key an index was built with (after a
+    rotation every claim would come back not_found until the product is rebuilt)."""
     if not (folder / f"{key_id}.key").is_file():
         raise BuildError(
             f"key '{key_id}' is missing from {folder}; the product was built with it, so "
             "restore it from backup, or rotate it (`sluice keys rotate "
             f"{key_id} --reason ...`) and rebuild the products that use it"
         )
-    return load_or_create_key(folder, key_id)[0]
+    key = load_or_create_key(folder, key_id)[0]
+    if built_with is not None and key_fingerprint(key) != built_with:
+        raise BuildError(
+            f"key '{key_id}' is not the key the product was built with (fingerprint "
+            f"{key_fingerprint(key)}, built with {built_with}): it was rotated since, so "
+            "rebuild the product (`sluice build`) before answering with it"
+        )
+    return key
 
 
 def rotate_key(

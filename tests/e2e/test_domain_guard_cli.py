@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from governance.audit import AuditLog
 from tests.conftest import MINIMAL
 from tests.e2e.conftest import Workspace
 
@@ -169,5 +170,6 @@ def test_key_rotation_is_audited_and_rebuilds_what_uses_the_key(tiny: Workspace)
     assert again.returncode == 0, again.stderr
     assert list(tiny.published.glob("visits_by_age/v2/data.parquet"))
     assert "up to date" in tiny.sluice("build", "policies").stdout
-    audit = tiny.sluice("audit", "show", "--action", "key_create").stdout
-    assert "copied to a laptop" in audit and "second thoughts" in audit
+    rotations = AuditLog(tiny.home / "state.duckdb").records(action="key_create")
+    reasons = [r.detail for r in rotations if r.counts.get("rotation")]
+    assert reasons == ["rotated: copied to a laptop", "rotated: second thoughts"]

@@ -107,3 +107,11 @@ def test_only_products_using_a_rotated_key_change_fingerprint():
     assert rekeyed("f", {"default"}, {"default": "aa"}) != rekeyed(
         "f", {"default"}, {"default": "bb"}
     )
+
+
+def test_answering_with_a_key_rotated_since_the_build_is_refused(paths):
+    built_with = key_fingerprint(_created(paths, "verification-ids"))
+    assert load_key(paths.keys, "verification-ids", built_with=built_with)
+    rotate(paths, "verification-ids", "scheduled")
+    with pytest.raises(BuildError, match="rotated since, so rebuild the product"):
+        load_key(paths.keys, "verification-ids", built_with=built_with)
