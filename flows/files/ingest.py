@@ -21,10 +21,22 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from flows.errors import BuildError
+from flows.files.encodings import (
+    GBK,
+    detect_encoding,
+    first_undecodable_line,
+    first_utf8_line,
+    mixed_encoding_error,
+    nul_error,
+    refuse_nul,
+)
+from flows.files.lines import LineAccount, LineCounter, Rejected, account
+from flows.files.scan import MAX_LINE_BYTES, FileFacts, scan
 from governance.policy.resource import Resource
 from transforms.validation import LINE
 
 SAMPLE_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 23
 QUARANTINE_SCHEMA = {"line": pl.Int64, "stage": pl.String, "reason": pl.String, "raw": pl.String}
 
 
@@ -38,6 +50,8 @@ class Staged:
     path: Path
     rows: int
     rejected: pl.DataFrame
+    lines: LineAccount | None = None
+    """The file's data lines against the lines the parsed records account for (CSV only)."""
 
     def scan(self) -> pl.LazyFrame:
         """The staged rows, lazily."""
@@ -46,35 +60,11 @@ class Staged:
 
 def file_sha256(path: Path) -> str:
     """Content hash of an input file, recorded in manifests for traceability."""
-    return _read_facts(path)[0]
-
-
-def _read_facts(path: Path) -> tuple[str, bool]:
-    """Content hash, and whether the file has any double quote (without one, no value can
-    span lines, so line numbers need no newline counting)."""
     digest = hashlib.sha256()
-    quoted = False
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 22):
             digest.update(chunk)
-            quoted = quoted or b'"' in chunk
-    return digest.hexdigest(), quoted
-
-
-def detect_encoding(path: Path) -> str:
-    """utf-8 (with or without BOM) when the first megabyte decodes as UTF-8, else gb18030
-    (a superset of GBK, which real department exports use)."""
-    with path.open("rb") as handle:
-        sample = handle.read(SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    raise BuildError(f"{path}: neither UTF-8 nor GBK/GB18030; set resource.encoding in the policy")
+    return digest.hexdigest()
 
 
 def stage_header_check(resource: Resource, source: Path, columns: list[str]) -> None:
@@ -108,10 +98,27 @@ def _parquet_columns(source: Path) -> list[str]:
 def stage(resource: Resource, source: Path, columns: list[str], work: Path) -> Staged:
     """Read the source into work/ (CSV) or check it in place (Parquet)."""
     require_file(source, f"source file of resource '{resource.id}'")
-    sha, quoted = _read_facts(source)
     if resource.format == "parquet":
-        return _stage_parquet(source, sha, columns)
-    return _stage_csv(resource, source, sha, columns, work, quoted=quoted)
+        return _stage_parquet(source, file_sha256(source), columns)
+    facts = scan(source)
+    _refuse_damage(source, facts)
+    encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
+    if encoding in GBK and (line := first_utf8_line(source)) is not None:
+        raise mixed_encoding_error(source, line, "UTF-8", "GBK")
+    return _stage_csv(resource, source, facts, encoding, columns, work)
+
+
+def _refuse_damage(source: Path, facts: FileFacts) -> None:
+    """NUL bytes and overlong lines are named before parsing, by their line."""
+    if facts.nul_line is not None:
+        raise nul_error(source, facts.nul_line)
+    if facts.long_line is not None:
+        line, size = facts.long_line
+        raise BuildError(
+            f"{source}: line {line} is {size / (1 << 20):.1f} MB long, above the "
+            f"{MAX_LINE_BYTES >> 20} MB a row may take (a document or binary data pasted into "
+            "a cell, or a quote left open); remove the value from the source"
+        )
 
 
 def _stage_parquet(source: Path, sha: str, columns: list[str]) -> Staged:
@@ -122,12 +129,16 @@ def _stage_parquet(source: Path, sha: str, columns: list[str]) -> Staged:
 
 
 def _stage_csv(
-    resource: Resource, source: Path, sha: str, columns: list[str], work: Path, *, quoted: bool
+    resource: Resource,
+    source: Path,
+    facts: FileFacts,
+    encoding: str,
+    columns: list[str],
+    work: Path,
 ) -> Staged:
-    encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
     header = read_header(source, encoding, resource.delimiter)
     _check_header(source, header, columns)
-    rejected: list[tuple[int, str, str]] = []
+    rejected: Rejected = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
         if row.text.strip():
@@ -140,7 +151,7 @@ def _stage_csv(
     reader_opts = pacsv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         use_threads=False,
-        block_size=1 << 23,
+        block_size=BLOCK_BYTES,
     )
     parse_opts = pacsv.ParseOptions(
         delimiter=resource.delimiter,
@@ -157,77 +168,66 @@ def _stage_csv(
     # Plain Parquet (no compression, dictionaries or statistics): encoding them cost more than
     # parsing the CSV itself, and this file lives only for the build.
     out = work / f"{resource.id}.staged.parquet"
-    lines = _LineCounter(quoted)
+    lines = LineCounter(facts.quoted)
     rows = 0
+    plain = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     try:
-        reader = pacsv.open_csv(source, reader_opts, parse_opts, convert_opts)
-        schema = reader.schema.append(pa.field(LINE, pa.int64()))
-        plain = {"compression": "none", "use_dictionary": False, "write_statistics": False}
-        with pq.ParquetWriter(out, schema, **plain) as writer:
-            for batch in reader:
-                line = lines.assign(batch, rejected)
-                writer.write_batch(batch.append_column(LINE, pa.array(line, pa.int64())))
-                rows += batch.num_rows
+        if facts.lines <= 1:  # a header alone, perhaps without its newline: no rows to parse
+            schema = pa.schema([(name, pa.string()) for name in header] + [(LINE, pa.int64())])
+            pq.write_table(schema.empty_table(), out, **plain)
+        else:
+            reader = pacsv.open_csv(source, reader_opts, parse_opts, convert_opts)
+            schema = reader.schema.append(pa.field(LINE, pa.int64()))
+            with pq.ParquetWriter(out, schema, **plain) as writer:
+                for batch in reader:
+                    line = lines.assign(batch, rejected)
+                    if facts.quoted:  # else a value is never longer than its line
+                        _refuse_huge_values(source, batch, line)
+                    writer.write_batch(batch.append_column(LINE, pa.array(line, pa.int64())))
+                    rows += batch.num_rows
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        msg = str(exc).splitlines()[0]
-        raise BuildError(
-            f"{source}: cannot read as {encoding} CSV ({msg}); check resource.encoding "
-            "and resource.delimiter in the policy"
-        ) from None
+        raise _unreadable(source, encoding, exc) from None
     lines.finish(rejected)
     bad = [(lines.line_of(n), "parse", reason, text) for n, reason, text in rejected if reason]
     frame = pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row")
-    return Staged(source, sha, encoding, out, rows, frame)
+    counted = account(max(facts.lines - 1, 0), rows, rejected, lines)
+    return Staged(source, facts.sha256, encoding, out, rows, frame, counted)
 
 
-class _LineCounter:
-    """Maps pyarrow record numbers to physical line numbers, counting newlines inside quoted
-    values, and numbers the valid records (pyarrow skips invalid ones without a number)."""
+def _refuse_huge_values(source: Path, batch: pa.RecordBatch, lines: np.ndarray) -> None:
+    """A quoted value may span many short lines; it may still not exceed MAX_LINE_BYTES."""
+    for name, column in zip(batch.schema.names, batch.columns, strict=True):
+        sizes = pc.binary_length(column).fill_null(0).to_numpy(zero_copy_only=False)
+        over = np.flatnonzero(sizes > MAX_LINE_BYTES)
+        if over.size:
+            first = int(over[0])
+            raise BuildError(
+                f"{source}: line {int(lines[first])} starts a value of "
+                f"{sizes[first] / (1 << 20):.1f} MB in column '{name}', above the "
+                f"{MAX_LINE_BYTES >> 20} MB a value may take (a document or binary data in a "
+                "cell, or a quote left open); remove it from the source"
+            )
 
-    def __init__(self, quoted: bool = True) -> None:
-        self.quoted = quoted
-        self.next_record = 2  # record 1 is the header
-        self.extra = 0  # newlines inside values seen so far
-        self.invalid_lines: dict[int, int] = {}
 
-    def assign(self, batch: pa.RecordBatch, rejected: list[tuple[int, str, str]]) -> np.ndarray:
-        """Physical line of every row of `batch`, vectorised (no loop over rows)."""
-        pending = {n: t.count("\n") for n, _, t in rejected if n not in self.invalid_lines}
-        skip = np.array(sorted(pending), dtype=np.int64)
-        start = self.next_record
-        candidates = np.arange(start, start + batch.num_rows + len(skip), dtype=np.int64)
-        numbers = candidates[~np.isin(candidates, skip)][: batch.num_rows]
-        end = int(numbers[-1]) + 1 if batch.num_rows else start
-        newlines = np.zeros(end - start, dtype=np.int64)
-        for column in batch.columns if self.quoted else ():
-            counted = pc.count_substring(column, "\n").fill_null(0)
-            newlines[numbers - start] += counted.to_numpy(zero_copy_only=False)
-        inside = [n for n in skip.tolist() if n < end]
-        for n in inside:
-            newlines[n - start] = pending[n]
-        before = self.extra + np.concatenate(([0], np.cumsum(newlines)[:-1]))
-        lines_all = np.arange(start, end, dtype=np.int64) + before
-        for n in inside:
-            self.invalid_lines[n] = int(lines_all[n - start])
-        self.extra += int(newlines.sum())
-        self.next_record = end
-        return lines_all[numbers - start]
-
-    def finish(self, rejected: list[tuple[int, str, str]]) -> None:
-        """Place invalid records that came after the last valid one."""
-        for n, _, text in sorted(rejected):
-            if n not in self.invalid_lines:
-                self.invalid_lines[n] = n + self.extra
-                self.extra += text.count("\n")
-
-    def line_of(self, record: int) -> int:
-        return self.invalid_lines.get(record, record)
+def _unreadable(source: Path, encoding: str, exc: Exception) -> BuildError:
+    """Why pyarrow stopped, in the user's terms: a line in another encoding, or else its own
+    words."""
+    msg = str(exc).splitlines()[0]
+    if isinstance(exc, UnicodeDecodeError) or "invalid UTF8" in msg:
+        line = first_undecodable_line(source, encoding)
+        if line is not None:
+            return mixed_encoding_error(source, line, f"not valid {encoding}", encoding)
+    return BuildError(
+        f"{source}: cannot read as {encoding} CSV ({msg}); check resource.encoding "
+        "and resource.delimiter in the policy"
+    )
 
 
 def read_header(source: Path, encoding: str, delimiter: str) -> list[str]:
     """Column names from line 1, decoded strictly so a wrong encoding is named, not garbled."""
     with source.open("rb") as handle:
         head = handle.read(SAMPLE_BYTES)
+    refuse_nul(source, head)
     try:
         text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError as exc:

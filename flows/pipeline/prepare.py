@@ -15,6 +15,7 @@ from flows.files.ingest import LINE, QUARANTINE_SCHEMA, Staged, stage
 from flows.files.keys import key_fingerprint, load_or_create_key
 from flows.files.streaming import streaming
 from flows.kinds.base import Prepared
+from flows.pipeline.admission import Intake, admit, previous_rows
 from flows.pipeline.binding import column_rules, treatments
 from flows.services.audit_trail import record
 from flows.settings import Paths
@@ -81,7 +82,8 @@ def deidentify(
     loaded: LoadedPolicy, staged: Staged, checked: Checked, paths: Paths, load_key: KeyLoader
 ) -> Prepared:
     """De-identify every row in one streaming pass over the staged file and sink it once; then
-    move the rows that failed (both stages) to quarantine."""
+    move the rows that failed (both stages) to quarantine, and refuse to go on when what was
+    read may not be published from (IngestRefused; the quarantine is kept)."""
     resource = loaded.policy.resource
     subject_key = load_key("default") if resource.subject else None
     deidentified = apply_treatments(
@@ -111,6 +113,11 @@ def deidentify(
         }
     ]
     rows = pq.read_metadata(out).num_rows - rejected.height
+    intake = Intake(
+        staged.source, staged.rows + staged.rejected.height, quarantine.height, rows, qfile,
+        staged.lines, staged.rejected.height,
+    )  # fmt: skip
+    admit(resource, intake, previous_rows(paths, resource.id))
     return Prepared(
         resource.id, inputs, out, deidentified.subject, list(checked.passthrough), rows,
         quarantine.height, qfile, checked.frame.filter(pl.col(OK)),

@@ -1,16 +1,18 @@
 """The resources of a build: each prepared once, when the first product that draws on it is
 built, recorded and audited then, and its work files removed as soon as no product left to
-build draws on it (or when the build ends, however it ends)."""
+build draws on it (or when the build ends, however it ends). A resource whose rows may not be
+published from refuses, audited, every product left to build that draws on it."""
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
 
+from flows.errors import IngestRefused
 from flows.kinds import Prepared
 from flows.pipeline.plan import BuildPlan, PlannedProduct
 from flows.pipeline.results import ResourceOutcome
-from flows.services.audit_trail import record
+from flows.services.audit_trail import record, record_refusal
 from flows.settings import Paths
 from governance.policy.load import LoadedPolicy
 from governance.state import State
@@ -66,7 +68,11 @@ class Resources:
 
     def _start(self, rid: str) -> Prepared:
         loaded = self._policies[rid]
-        prepared = self._prepare(loaded)
+        try:
+            prepared = self._prepare(loaded)
+        except IngestRefused as refused:
+            self._refuse(loaded, refused)
+            raise
         self._read.append(prepared)
         resource = loaded.policy.resource
         self._state.record_resource(
@@ -92,6 +98,16 @@ class Resources:
                     "products": products},
         )  # fmt: skip
         return prepared
+
+    def _refuse(self, loaded: LoadedPolicy, refused: IngestRefused) -> None:
+        """Audit the refusal of every product left to build that draws on the resource."""
+        rid = loaded.policy.resource.id
+        for planned in [p for p in self._pending if rid in p.declared.resources]:
+            spec = planned.spec
+            record_refusal(
+                self._paths, spec.id, spec.kind, str(refused), clause=refused.clause,
+                authorization=spec.authorization, policy_sha256=planned.declared.sha256,
+            )  # fmt: skip
 
     def _release(self, rid: str) -> None:
         del self._ready[rid]

@@ -48,6 +48,21 @@ class Resource(StrictModel):
         None, description="The domain (领域) the resource belongs to, for authorizations by domain."
     )
     description: str | None = None
+    max_rejected_share: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="The largest share of rows read that may be rejected (to quarantine) for a "
+        "build to publish from the resource; above it the build refuses and publishes nothing.",
+    )
+    max_row_drop: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="The largest fall in rows that pass, as a share of the rows the previous "
+        "ingest of the resource passed; a larger fall (a truncated delivery) refuses the build. "
+        "1 allows any fall.",
+    )
 
 
 class Checks(StrictModel):

@@ -24,6 +24,7 @@ resource:
   format: csv
   update_frequency: daily
   subject: holder_id
+  max_rejected_share: 0.1   # one row in thirteen is malformed, on purpose
 columns:
   holder_id:
     category: direct_identifier
