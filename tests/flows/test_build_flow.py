@@ -99,6 +99,7 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
     assert {c["name"] for c in manifest["privacy_checks"]} == {
         "no_direct_identifiers",
         "pii_scan",
+        "dimension_values",
         "min_group_size",
         "linked_tables",
     }

@@ -91,7 +91,12 @@ def test_a_registered_kind_is_built_gated_and_published(harness, headcount, doma
     (outcome,) = result.published
     assert (outcome.kind, outcome.status, outcome.version) == ("headcount", "published", 1)
     assert result.refused == () and result.resources[0].rows == 40
-    assert outcome.checks == ("no_direct_identifiers", "pii_scan", "min_group_size")
+    assert outcome.checks == (
+        "no_direct_identifiers",
+        "pii_scan",
+        "dimension_values",
+        "min_group_size",
+    )
     assert pl.read_parquet(outcome.path).rows() == [(12, False)]  # 12 people, 40 rows
     manifest = json.loads((outcome.path.parent / "manifest.json").read_text("utf-8"))
     assert manifest["kind"] == "headcount" and manifest["parameters"]["min_group_size"] == 10

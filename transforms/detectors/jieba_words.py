@@ -112,3 +112,13 @@ def tagged_words(text: str) -> list[tuple[str, str, int]]:
             out = [w for w in out if w[2] < offset]
             out.extend((ch, "x", offset + i) for i, ch in enumerate(part))
     return out
+
+
+def dictionary_count(word: str) -> int:
+    """How often jieba's dictionary has seen `word` (0 when it does not know it): a very
+    common word (高峰, 康复) is rarely a person's name, whatever its tag says.
+
+    >>> dictionary_count("高峰") > 1000, dictionary_count("王芳")
+    (True, 0)
+    """
+    return int(_tokenizer().tokenizer.FREQ.get(word) or 0)

@@ -1,10 +1,11 @@
 """The egress gate (出域关口): the one function everything passes before it may leave the domain.
 
-Every release is checked for columns that carry a direct identifier, free text or a secret, and
-scanned for resident IDs, mobile numbers, unified social credit codes and bank card numbers;
-then each rule its product kind hands over is re-checked (cells recounted, privacy models
-re-measured, budgets re-added) from the data, not taken from the builder. One failed check
-refuses the release, and nothing is published.
+Every release is checked for columns that carry a direct identifier, free text or a secret,
+scanned for resident IDs, mobile numbers, unified social credit codes and bank card numbers,
+and the values of its dimensions, quasi-identifiers and record columns are read for any
+identifier and for person names (dimensions.py); then each rule its product kind hands over
+is re-checked (cells recounted, privacy models re-measured, budgets re-added) from the data,
+not taken from the builder. One failed check refuses the release, and nothing is published.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from transforms.detectors.scan import scan_frame
+from transforms.egress.dimensions import dimension_values
 from transforms.errors import TransformError
 from transforms.gate_check import GATE_ENTITIES, Check, GateRule, Origin
 
@@ -53,7 +55,11 @@ def egress_gate(
 
     `lineage` says where each published column comes from; `rules` are what the product's kind
     asks to be re-checked (see cells.py, records.py, index.py, private.py, verification.py)."""
-    checks = [_no_direct_identifiers(frame, lineage), _pii_scan(frame)]
+    checks = [
+        _no_direct_identifiers(frame, lineage),
+        _pii_scan(frame),
+        dimension_values(frame, lineage),
+    ]
     for rule in rules:
         checks.extend(rule.checks(frame, lineage))
     if not all(c.passed for c in checks):
