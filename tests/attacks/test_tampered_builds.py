@@ -153,3 +153,34 @@ def test_an_index_that_shows_a_score_of_a_hidden_value_is_refused(released):
     hidden = r.built.with_columns(pl.lit(None, pl.Float64).alias("insured_people"))
     failed = refused_by(r, hidden)
     assert "score(s) of hidden 'insured_people' are shown" in failed["index_min_group_size"]
+
+
+NAMES = ("王芳", "李秀英", "欧阳娜娜", "訾宏", "张伟", "陈静", "周海燕", "钭晨")
+
+
+def named(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """`column`'s values replaced by people's names, row by row; a total's null stays null."""
+    names = pl.Series([NAMES[i % len(NAMES)] for i in range(frame.height)])
+    return frame.with_columns(
+        pl.when(pl.col(column).is_null()).then(None).otherwise(pl.lit(names)).alias(column)
+    )
+
+
+@pytest.mark.parametrize(
+    ("product", "column", "field"),
+    [
+        ("employment_model", "industry", "table"),  # cells, suppressed cells and totals
+        ("insured_dp_by_city", "insurance_type", "table"),
+        ("regional_vitality", "city", None),
+        ("insured_microdata", "xzlx", "frame"),
+    ],
+)
+def test_people_s_names_in_what_describes_a_release_are_refused(released, product, column, field):
+    r = released[product]
+    if field is None:
+        tampered = named(r.built, column)
+    else:
+        tampered = replace(r.built, **{field: named(getattr(r.built, field), column)})
+    detail = refused_by(r, tampered)["dimension_values"]
+    assert f"column '{column}'" in detail and "holds PERSON" in detail
+    assert not [name for name in NAMES if name in detail]
