@@ -6,7 +6,7 @@ import logging
 import os
 import warnings
 
-from flows.errors import BuildError, user_errors
+from flows.errors import BuildError, IngestRefused, user_errors
 
 _DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -51,10 +51,14 @@ def check_api(url: str, timeout: float = 3.0) -> None:
 
 
 class HideUserTracebacks(logging.Filter):
-    """A user error (bad file, refused release) is reported by its message alone."""
+    """A user error (bad file, refused release) is reported by its message alone; a refused
+    ingest, which `sluice build` reports in full itself, by nothing more."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], user_errors()):
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, IngestRefused) or IngestRefused.__name__ in record.getMessage():
+            return False
+        if isinstance(error, user_errors()):
             record.exc_info = None
             record.exc_text = None
         return True
