@@ -179,11 +179,17 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
 def share(publish_dir: Path, published: list[Path]) -> None:
     """Make what was published readable by all (files 0644, folders 0755), whatever the
     process's umask: inside the domain files are created private, and what leaves must not be."""
-    os.chmod(publish_dir, stat.S_IMODE(publish_dir.stat().st_mode) | 0o755)
+    _readable(publish_dir, stat.S_IMODE(publish_dir.stat().st_mode) | 0o755)
     for top in published:
         for path in (top, *top.rglob("*")) if top.is_dir() else (top,):
             if not path.is_symlink():
-                os.chmod(path, 0o755 if path.is_dir() else 0o644)
+                _readable(path, 0o755 if path.is_dir() else 0o644)
+
+
+def _readable(path: Path, mode: int) -> None:
+    """Set `mode` only where it differs: a folder another operator made is left alone."""
+    if stat.S_IMODE(path.stat().st_mode) != mode:
+        os.chmod(path, mode)
 
 
 _CATALOG_SCHEMA = {
