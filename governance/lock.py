@@ -71,6 +71,25 @@ def held(path: Path, *, timeout: float, what: str, hint: str = "") -> Iterator[N
         os.close(fd)
 
 
+def hold_until_exit(path: Path, *, timeout: float, what: str, hint: str = "") -> None:
+    """Take the lock and keep it until this process ends (the kernel lets go then), so work
+    the process still does at exit (a library flushing its queues) is done before the next
+    holder starts."""
+    path = path.absolute()
+    with _GUARD:
+        if path in _HELD:
+            _HELD[path] += 1
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    _acquire(fd, path, timeout, what, hint)
+    since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{what}\t{os.getpid()}\t{since}\n".encode(), 0)
+    with _GUARD:
+        _HELD[path] = 1  # never released here: the descriptor stays open to the end
+
+
 def holder(path: Path) -> str:
     """Who holds (or last held) the lock, in words: what, pid and since when."""
     try:

@@ -15,6 +15,7 @@ from flows.cli import (
     authorization,
     build,
     classify,
+    doctor,
     keys,
     ledger,
     published,
@@ -27,7 +28,7 @@ from flows.cli import (
 from flows.errors import user_errors
 from flows.services.checkpoints import publish_head
 from flows.services.recovery import reconcile
-from flows.services.writer import exclusive
+from flows.services.writer import exclusive_until_exit
 from flows.settings import Paths
 from governance.duck import STATE_ERRORS
 
@@ -41,6 +42,7 @@ for group in (sample, classify, registry, authorization, build, verify, anonymiz
     group.attach(app)
 for group in (ledger, risk, audit, schema, keys):
     group.attach(app)
+doctor.attach(app)
 
 
 READERS = {
@@ -76,6 +78,8 @@ def _writer(args: list[str]) -> AbstractContextManager[None]:
         return nullcontext()
     if words[0] in READERS or " ".join(words) in READERS:
         return nullcontext()
+    if words[0] == "doctor" and "--check-only" in args:  # looks, and must not repair
+        return nullcontext()
     return _recovered(Paths.from_env(), "sluice " + " ".join(words))
 
 
@@ -83,10 +87,10 @@ def _writer(args: list[str]) -> AbstractContextManager[None]:
 def _recovered(paths: Paths, what: str) -> Iterator[None]:
     """Hold the writer lock, first finish or undo what a crash left under way, and last
     publish the audit log's newest signed checkpoint."""
-    with exclusive(paths, what):
-        for line in reconcile(paths):
-            sys.stderr.write(f"recovered: {line}\n")
-        try:
-            yield
-        finally:
-            publish_head(paths)  # whatever the command audited is vouched for outside
+    exclusive_until_exit(paths, what)  # held to the process's end, its exit work included
+    for line in reconcile(paths):
+        sys.stderr.write(f"recovered: {line}\n")
+    try:
+        yield
+    finally:
+        publish_head(paths)  # whatever the command audited is vouched for outside

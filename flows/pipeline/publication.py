@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flows.clock import now
+from flows.files.faults import crash_point
 from flows.files.intents import clear_intent, write_intent
 from flows.files.published import (
     Published,
@@ -49,7 +50,9 @@ def publish_release(
         cleared, product=spec.id, meta=meta, publish_dir=paths.publish, after=after
     )
     parts, cells = footprint_rows(kind.footprint(job, built, cleared), audience(spec, paths))
+    crash_point("publish:staged")
     intent = write_intent(paths.home, pending)
+    crash_point("publish:intent")
     log = AuditLog(paths.state)
     try:
         manifest = pending.manifest
@@ -73,12 +76,15 @@ def publish_release(
                 "purpose": spec.purpose, "authorization_id": spec.authorization,
                 "latest_version": pending.version,
             })  # fmt: skip
+            crash_point("publish:recorded")
     except BaseException:
         discard_version(pending)
         clear_intent(intent)
         raise
+    crash_point("publish:committed")
     log.write_head(stored)
     published = place_version(pending)
+    crash_point("publish:placed")
     append(paths, point)
     clear_intent(intent)
     return published

@@ -20,6 +20,8 @@ _DEFAULTS = {
 def configure_prefect(*, verbose: bool = False) -> None:
     """Set offline defaults before Prefect is imported (the user's own settings win), and make
     sure a server named by PREFECT_API_URL answers before a flow depends on it."""
+    if not os.environ.get("PREFECT_API_URL", "x").strip():
+        del os.environ["PREFECT_API_URL"]  # set but empty means no server: Prefect's own one
     check_api(os.environ.get("PREFECT_API_URL", ""))
     for name, value in _DEFAULTS.items():
         os.environ.setdefault(name, value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 from flows.files.atomic import write_atomically
@@ -50,10 +51,15 @@ def append(paths: Paths, point: Checkpoint) -> None:
     lines = [json.dumps(c.to_json(), sort_keys=True) for c in published(folder)]
     lines.append(json.dumps(point.to_json(), sort_keys=True))
     text = "\n".join(lines) + "\n"
-    write_atomically(folder / CHECKPOINTS, lambda tmp: tmp.write_text(text, "utf-8"))
+    write_atomically(folder / CHECKPOINTS, lambda tmp: _public(tmp.write_text(text, "utf-8"), tmp))
     pem = public_pem(signing_key(paths.keys, create=False))
     if not (folder / PUBLIC_KEY).is_file() or (folder / PUBLIC_KEY).read_bytes() != pem:
-        write_atomically(folder / PUBLIC_KEY, lambda tmp: tmp.write_bytes(pem))
+        write_atomically(folder / PUBLIC_KEY, lambda tmp: _public(tmp.write_bytes(pem), tmp))
+
+
+def _public(_: object, path: Path) -> None:
+    """Readable by everyone, whatever the process's umask: these are for the public."""
+    os.chmod(path, 0o644)
 
 
 def published(folder: Path) -> list[Checkpoint]:

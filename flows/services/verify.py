@@ -14,6 +14,7 @@ import polars as pl
 
 from flows.clock import today
 from flows.errors import BuildError, RequestRefused
+from flows.files.faults import crash_point
 from flows.files.ingest import file_sha256
 from flows.files.keys import load_key
 from flows.files.published import latest_manifest
@@ -104,7 +105,9 @@ def _verify(
         outputs=[{"path": str(out), "sha256": digest, "version": manifest["version"]}],
         counts=counts(answers),
     )  # fmt: skip
+    crash_point("verify:answered")
     commit(paths, manifest, held_by, entry, checked, batch, requests, day)
+    crash_point("verify:committed")
     deliver(part, out)
     return counts(shown, answered(product))
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flows.errors import BuildError
 from flows.settings import Paths
-from governance.lock import held
+from governance.lock import held, hold_until_exit
 
 WRITER_LOCK = "writer.lock"
 LOCK_TIMEOUT = 120.0
@@ -23,6 +23,12 @@ def exclusive(paths: Paths, what: str) -> Iterator[None]:
     """Hold the domain's writer lock while the block runs (re-entrant in one process)."""
     with held(paths.home / WRITER_LOCK, timeout=lock_timeout(), what=what, hint=_HINT):
         yield
+
+
+def exclusive_until_exit(paths: Paths, what: str) -> None:
+    """Take the domain's writer lock for the rest of this process (a command's whole run,
+    exit included)."""
+    hold_until_exit(paths.home / WRITER_LOCK, timeout=lock_timeout(), what=what, hint=_HINT)
 
 
 def lock_timeout() -> float:
