@@ -105,7 +105,7 @@ def test_names_are_found_whatever_the_surname():
     surnames = sorted(COMPOUND_SURNAMES) * 10
     compound = [s + g[1:] for s, g in zip(surnames[: len(given)], given, strict=True)]
     for names in (given, rare, compound):
-        assert sum(has_name(names)) >= 0.75 * len(names)
+        assert sum(has_name(names)) >= 0.9 * len(names)  # measured: 0.96-0.97
         assert count_names(pl.Series(names)).holds_names
 
 

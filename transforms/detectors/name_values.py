@@ -24,7 +24,7 @@ import polars as pl
 
 from transforms.detectors.jieba_words import dictionary_count
 from transforms.detectors.person_name import find_names, is_name_word
-from transforms.detectors.surnames import COMPOUND_SURNAMES
+from transforms.detectors.surnames import COMPOUND_SURNAMES, SURNAME_PATTERN
 
 NAME_SHARE = 0.5
 MIN_NAMES = 2
@@ -39,7 +39,10 @@ COMMON_WORD = 1_000
 """A dictionary count from which a word is ordinary vocabulary, not a name."""
 EVERYDAY_SURNAMES = frozenset({"东方", "第五", "西门", "百里"})
 """Compound surnames that are also everyday words (东方红, 第五届, 西门口, 百里香)."""
-_DOTS = str.maketrans(dict.fromkeys("•・‧∙•", "·"))
+_DOT_FORMS = "•・‧∙･"
+_DOTS = str.maketrans(dict.fromkeys(_DOT_FORMS, "·"))
+_CANDIDATE = f"(?:{SURNAME_PATTERN})[\u4e00-\u9fff·{_DOT_FORMS}]"
+"""What a value with a name holds: a surname, then a Han character or a middle dot."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -113,12 +116,19 @@ def has_name(values: list[str]) -> list[bool]:
 
 def count_names(values: pl.Series) -> NameCount:
     """Distinct values of a column with Han characters, and those holding a person name.
+    Only values with a surname followed by a Han character can hold one; when too few do to
+    make a column of names, jieba is not run and none is counted.
 
     >>> count_names(pl.Series(["王芳", "李娜", "张伟", None, "王芳"]))
     NameCount(checked=3, names=3)
+    >>> count_names(pl.Series(["咨询", "投诉", "男", "2025-Q1"]))
+    NameCount(checked=3, names=0)
     """
     text = values.cast(pl.String).drop_nulls().unique()
     text = text.filter(text.str.contains("[\u4e00-\u9fff]"))
     if text.len() > MAX_VALUES:
         text = text.sort().sample(MAX_VALUES, seed=0)
-    return NameCount(text.len(), sum(has_name(text.to_list())))
+    could = text.filter(text.str.replace_all(r"\s", "").str.contains(_CANDIDATE))
+    if not NameCount(text.len(), could.len()).holds_names:
+        return NameCount(text.len(), 0)
+    return NameCount(text.len(), sum(has_name(could.to_list())))
