@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e.conftest import AUTHORIZATION, SLUICE, TODAY
+from tests.e2e.conftest import AUTHORIZATION, SLUICE, TODAY, Workspace
 from tests.reliability.trials import FULL, trials
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -28,24 +28,15 @@ PUBLISH_POINTS = ["publish:staged", "publish:intent", "publish:recorded", "publi
 VERIFY_POINTS = ["verify:answered", "verify:committed"]
 
 
-class Domain:
+class Domain(Workspace):
     """A throwaway domain with the sample data, registrations and the sample authorization."""
 
     def __init__(self, root: Path):
-        self.root = root
-        self.env = {
+        super().__init__(root, {
             **os.environ, "SLUICE_HOME": str(root / "domain"),
             "SLUICE_PUBLISH_DIR": str(root / "published"), "PREFECT_API_URL": "",
             "PREFECT_HOME": str(root / "prefect"), "SLUICE_TODAY": TODAY, "SLUICE_ACTOR": "ops",
-        }  # fmt: skip
-
-    @property
-    def home(self) -> Path:
-        return self.root / "domain"
-
-    @property
-    def published(self) -> Path:
-        return self.root / "published"
+        })  # fmt: skip
 
     def run(self, *args: str, crash: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run `sluice args` to its end. Output goes to files, not pipes: a process killed
