@@ -147,7 +147,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sluice-bench-") as tmp:
         folder = Path(tmp)
-        src = folder / f"social_insurance.{args.format}"
+        src = folder / "domain" / "raw" / f"social_insurance.{args.format}"  # sources stay in raw/
+        src.parent.mkdir(parents=True)
         make_resource(src, args.rows, args.format)
         size_mb = src.stat().st_size / 2**20
         policy = bench_policy(folder, src, args.format)
