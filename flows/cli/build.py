@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,6 @@ import typer
 from rich.table import Table
 
 from flows.cli.console import err, out, relative
-from flows.errors import IngestRefused
 from flows.pipeline.results import BuildResult
 from flows.settings import Paths
 
@@ -55,13 +53,8 @@ def build(
         from flows.pipeline.flow import build as build_flow
 
         install_log_filter()
-        try:
-            with err.status("Building (starting Prefect)..."):
-                result = build_flow(str(policy), product or None, plan=planned)
-        except IngestRefused as refused:  # audited; nothing published from the resource
-            for line in str(refused).splitlines():
-                sys.stderr.write(f"error: {line}\n")
-            raise typer.Exit(3) from None
+        with err.status("Building (starting Prefect)..."):
+            result = build_flow(str(policy), product or None, plan=planned)
     render_result(result)
     if result.refused:
         raise typer.Exit(3)

@@ -61,7 +61,7 @@ def admit(resource: Resource, intake: Intake, previous: int | None) -> None:
     if found:
         lines = [f"{resource.id}: {p.message}" for p in found]
         lines.append(
-            f"{resource.id}: nothing was published from it, and the build stops here "
+            f"{resource.id}: nothing was published from it; the other resources still build "
             f"(`sluice quarantine {resource.id}` shows the rejected rows)"
         )
         clause = next((p.clause for p in found if p.clause), None)

@@ -15,6 +15,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows.errors import IngestRefused
 from flows.files.ingest import Staged
 from flows.files.published import Published
 from flows.files.streaming import streaming
@@ -104,7 +105,12 @@ def _build(
     resources = Resources(plan, paths, state, lambda lp: _prepare(lp, paths, load_key))
     try:
         for planned in resources.order():
-            sources = resources.prepared(planned)
+            try:
+                sources = resources.prepared(planned)
+            except IngestRefused as refused:  # audited; the other resources still build
+                outcomes[planned.spec.id] = _not_read(planned, refused)
+                resources.done(planned)
+                continue
             job = Job(planned.spec, planned.declared, sources, context)
             outcomes[planned.spec.id] = _build_one(planned, job, paths, state)
             resources.done(planned)
@@ -127,6 +133,15 @@ def _prepare(loaded: LoadedPolicy, paths: Paths, load_key: prepare.KeyLoader) ->
             prepared.quarantine_file,
         )
     return prepared
+
+
+def _not_read(planned: PlannedProduct, refused: IngestRefused) -> ProductOutcome:
+    """A product whose resource may not be published from this time."""
+    spec = planned.spec
+    return ProductOutcome(
+        spec.id, spec.kind, Status.REFUSED, planned.declared.resources, message=str(refused),
+        authorization=spec.authorization, clause=refused.clause,
+    )  # fmt: skip
 
 
 def _build_one(

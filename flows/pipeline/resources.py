@@ -33,6 +33,7 @@ class Resources:
         self._pending = list(plan.to_build)
         self._ready: dict[str, Prepared] = {}
         self._read: list[Prepared] = []
+        self._refused: dict[str, IngestRefused] = {}
 
     def order(self) -> list[PlannedProduct]:
         """The products to build, in declaration order (products of one resource before
@@ -40,8 +41,11 @@ class Resources:
         return list(self._pending)
 
     def prepared(self, planned: PlannedProduct) -> dict[str, Prepared]:
-        """The prepared resources a product draws on, preparing those not ready yet."""
+        """The prepared resources a product draws on, preparing those not ready yet; raises
+        IngestRefused for a product drawing on a resource that may not be published from."""
         for rid in planned.declared.resources:
+            if rid in self._refused:  # refused once, audited once
+                raise self._refused[rid]
             if rid not in self._ready:
                 self._ready[rid] = self._start(rid)
         return {rid: self._ready[rid] for rid in planned.declared.resources}
@@ -72,6 +76,7 @@ class Resources:
             prepared = self._prepare(loaded)
         except IngestRefused as refused:
             self._refuse(loaded, refused)
+            self._refused[rid] = refused
             raise
         self._read.append(prepared)
         resource = loaded.policy.resource
