@@ -27,6 +27,8 @@ def doctor(
     found = examine(Paths.from_env(), repair=not check_only)
     for line in found.repaired:
         out.print(f"[yellow]repaired[/yellow]: {line}", highlight=False)
+    for line in found.notes:
+        out.print(f"note: {line}", highlight=False)
     for line in found.problems:
         err.print(f"[red]problem[/red]: {line}", highlight=False)
     if found.code == 0:

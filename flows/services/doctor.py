@@ -30,6 +30,7 @@ class Findings:
 
     repaired: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def code(self) -> int:
@@ -44,13 +45,17 @@ def examine(paths: Paths, *, repair: bool = True) -> Findings:
     found.problems += _stale_folders(paths, found, repair)
     versions = _recorded(paths)
     on_disk = _on_disk(paths)
+    newest = {p: max(v for q, v in versions if q == p) for p, _ in versions}
     for product, version in sorted(versions):
-        if (product, version) not in on_disk:
-            found.problems.append(
-                f"{product} v{version}: recorded in the state but missing from "
-                f"{paths.publish} (removed outside Sluice?); rebuild the product to publish "
-                "it again"
-            )
+        if (product, version) in on_disk:
+            continue
+        if version < newest[product] and (product, newest[product]) in on_disk:
+            found.notes.append(f"{product} v{version}: removed from {paths.publish}")
+            continue  # history removed outside Sluice (make clean); the product is served
+        found.problems.append(
+            f"{product} v{version}: recorded in the state but missing from {paths.publish} "
+            "(removed outside Sluice?); rebuild the product to publish it again"
+        )
     for (product, version), manifest in sorted(on_disk.items()):
         if (product, version) not in versions:
             found.problems.append(

@@ -229,3 +229,19 @@ def test_a_second_writer_gives_up_naming_the_holder(built: Domain, tmp_path) -> 
         assert "SLUICE_LOCK_TIMEOUT" in waited.stderr
         assert "Traceback" not in waited.stderr
     in_step(domain)
+
+
+def test_clean_then_build_publishes_the_next_versions(built: Domain, tmp_path) -> None:
+    """`make clean` removes published/, work and quarantine and keeps the state: the next
+    build publishes again, numbered after every version the state records."""
+    domain = built.copy(tmp_path / "d")
+    before = {p.parent.name for p in domain.published.glob("*/v*/manifest.json")}
+    for folder in ("published", "domain/work", "domain/quarantine"):
+        shutil.rmtree(domain.root / folder, ignore_errors=True)
+    again = domain.run("build", POLICY)
+    assert again.returncode == 0, again.stdout + again.stderr
+    after = {p.parent.name for p in domain.published.glob("*/v*/manifest.json")}
+    assert before == {"v1"} and after == {"v2"}
+    doctor = domain.run("doctor")
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    assert "v1: removed from" in doctor.stdout
