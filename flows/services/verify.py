@@ -78,7 +78,8 @@ def _verify(
             f"the index of '{product.id}' v{manifest['version']} is missing inside the domain; "
             f"rebuild it with `sluice build --product {product.id}`"
         )
-    key = load_key(paths.keys, product.key_id)
+    built_with = manifest.get("verification", {}).get("key_fingerprint")
+    key = load_key(paths.keys, product.key_id, built_with=built_with)  # not a rotated one
     records = pl.scan_parquet(index)
     keyed = keyed_claims(claims, records, rules=rules(product), key=key, valid=validator(product))
     checked, answers = while_answering(
