@@ -146,14 +146,16 @@ def test_a_build_killed_at_each_step_of_a_publication(base: Domain, tmp_path, po
     killed = domain.run("build", POLICY, crash=point)
     assert killed.returncode == -signal.SIGKILL
     recovered(domain)
-    rebuilt = domain.run("build", POLICY)
-    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
-    in_step(domain)
+    if FULL:
+        rebuilt = domain.run("build", POLICY)
+        assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+        in_step(domain)
 
 
+@pytest.mark.skipif(not FULL, reason="random kills run in make test-reliability")
 def test_builds_killed_at_random_moments(base: Domain, tmp_path) -> None:
     rng = random.Random(16)
-    for trial in range(trials(1, 20)):
+    for trial in range(trials(0, 20)):
         domain = base.copy(tmp_path / f"d{trial}")
         running = domain.start("build", POLICY)
         time.sleep(rng.uniform(1.0, 12.0))
@@ -183,7 +185,8 @@ def charged_audited_remembered(domain: Domain) -> tuple[int, int, int]:
     return int(charged), sum(audited), int(batches) if len(audited) == batches else -1
 
 
-@pytest.mark.parametrize("point", VERIFY_POINTS if FULL else ["verify:answered"])
+@pytest.mark.skipif(not FULL, reason="verification crashes run in make test-reliability")
+@pytest.mark.parametrize("point", VERIFY_POINTS)
 def test_a_verification_batch_killed_before_and_after_its_commit(
     built: Domain, tmp_path, point
 ) -> None:
@@ -200,6 +203,7 @@ def test_a_verification_batch_killed_before_and_after_its_commit(
     in_step(domain)
 
 
+@pytest.mark.skipif(not FULL, reason="make test runs the second writer that gives up")
 def test_two_builds_at_once_one_waits_or_stops_naming_the_other(base: Domain, tmp_path) -> None:
     domain = base.copy(tmp_path / "d")
     first = domain.start("build", POLICY)
@@ -215,8 +219,8 @@ def test_two_builds_at_once_one_waits_or_stops_naming_the_other(base: Domain, tm
     in_step(domain)
 
 
-def test_a_second_writer_gives_up_naming_the_holder(built: Domain, tmp_path) -> None:
-    domain = built.copy(tmp_path / "d")
+def test_a_second_writer_gives_up_naming_the_holder(base: Domain, tmp_path) -> None:
+    domain = base.copy(tmp_path / "d")
     first = domain.start("build", POLICY, "--product", "enterprises_by_district")
     time.sleep(0.5)
     waited = subprocess.run(
@@ -231,6 +235,7 @@ def test_a_second_writer_gives_up_naming_the_holder(built: Domain, tmp_path) -> 
     in_step(domain)
 
 
+@pytest.mark.skipif(not FULL, reason="runs in make test-reliability")
 def test_clean_then_build_publishes_the_next_versions(built: Domain, tmp_path) -> None:
     """`make clean` removes published/, work and quarantine and keeps the state: the next
     build publishes again, numbered after every version the state records."""
