@@ -2,8 +2,9 @@
 earlier build: a change to how Sluice is organised must not change what it publishes.
 
 Keys are pinned so keyed outputs repeat. What varies by nature is left out of the comparison:
-publication times and the signed audit checkpoint, the search's runtime, and the values a differentially private release draws
-(its noise decides which cells appear); its account, budget and parameters are still compared.
+publication times and the signed audit checkpoint, the search's runtime, and the values a
+differentially private release draws (its noise decides which cells appear); its account,
+budget and parameters are still compared.
 After an intended change of output, rewrite the reference with
 `SLUICE_WRITE_REFERENCE=1 .venv/bin/python -m pytest tests/e2e/test_demo_reference.py` and
 review its diff.
