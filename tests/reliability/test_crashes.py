@@ -203,6 +203,26 @@ def test_a_verification_batch_killed_before_and_after_its_commit(
     in_step(domain)
 
 
+@pytest.mark.skipif(not FULL, reason="random kills run in make test-reliability")
+def test_verification_batches_killed_at_random_moments(built: Domain, tmp_path) -> None:
+    rng = random.Random(17)
+    for trial in range(trials(0, 10)):
+        domain = built.copy(tmp_path / f"d{trial}")
+        running = domain.start(
+            "verify", "--product", "enterprise_verification", "--operator", "zj_data_ops",
+            "--requests", str(domain.home / "raw" / "claims" / "enterprise_verification.csv"),
+            "--out", str(domain.root / "answers.csv"),
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.5, 6.0))
+        running.send_signal(signal.SIGKILL)
+        domain.finish(running, ())
+        charged, audited, batches = charged_audited_remembered(domain)
+        assert charged == audited and batches >= 0
+        if (domain.root / "answers.csv").exists():  # answers are delivered only once charged
+            assert audited > 0
+        in_step(domain)
+
+
 @pytest.mark.skipif(not FULL, reason="make test runs the second writer that gives up")
 def test_two_builds_at_once_one_waits_or_stops_naming_the_other(base: Domain, tmp_path) -> None:
     domain = base.copy(tmp_path / "d")
