@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from flows.files.published import Pending
+from flows.files.published import Pending, fsync_dir
 
 FOLDER = "intents"
 
@@ -41,7 +41,7 @@ def write_intent(home: Path, pending: Pending) -> Intent:
         handle.write(json.dumps(body))
         handle.flush()
         os.fsync(handle.fileno())
-    _fsync_dir(folder)
+    fsync_dir(folder)
     return Intent(path, pending.product, pending.version, pending.tmp, pending.final)
 
 
@@ -64,12 +64,4 @@ def pending_intents(home: Path) -> list[Intent]:
 def clear_intent(intent: Intent) -> None:
     """The publication finished or was undone: forget it."""
     intent.path.unlink(missing_ok=True)
-    _fsync_dir(intent.path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(intent.path.parent)

@@ -119,7 +119,7 @@ def write_manifest(pending: Pending, extra: dict[str, Any] | None = None) -> Pen
     path = pending.tmp / MANIFEST
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
     _fsync(path)
-    _fsync_dir(pending.tmp)
+    fsync_dir(pending.tmp)
     return Pending(pending.product, pending.version, pending.tmp, pending.final, manifest)
 
 
@@ -128,7 +128,7 @@ def place_version(pending: Pending) -> Published:
     already in place (placed before a crash) is left as it is."""
     if not pending.final.exists():
         os.rename(pending.tmp, pending.final)
-        _fsync_dir(pending.final.parent)
+        fsync_dir(pending.final.parent)
     write_catalog(pending.final.parent.parent)
     return Published(pending.product, pending.version, pending.final, pending.manifest)
 
@@ -243,7 +243,8 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (a rename, a new file) durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
