@@ -52,15 +52,8 @@ def held(path: Path, *, timeout: float, what: str, hint: str = "") -> Iterator[N
             with _GUARD:
                 _HELD[path] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _take(path, timeout, what, hint)
     try:
-        _acquire(fd, path, timeout, what, hint)
-        since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{what}\t{os.getpid()}\t{since}\n".encode(), 0)
-        with _GUARD:
-            _HELD[path] = 1
         try:
             yield
         finally:
@@ -80,14 +73,24 @@ def hold_until_exit(path: Path, *, timeout: float, what: str, hint: str = "") ->
         if path in _HELD:
             _HELD[path] += 1
             return
+    _take(path, timeout, what, hint)  # never released here: the descriptor stays open
+
+
+def _take(path: Path, timeout: float, what: str, hint: str) -> int:
+    """Open and lock `path`, name this process as its holder, note it held; the descriptor."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    _acquire(fd, path, timeout, what, hint)
+    try:
+        _acquire(fd, path, timeout, what, hint)
+    except BaseException:
+        os.close(fd)
+        raise
     since = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"{what}\t{os.getpid()}\t{since}\n".encode(), 0)
     with _GUARD:
-        _HELD[path] = 1  # never released here: the descriptor stays open to the end
+        _HELD[path] = 1
+    return fd
 
 
 def holder(path: Path) -> str:

@@ -93,24 +93,22 @@ def verify(
 ) -> None:
     """Recompute the chains and check the head and the signed checkpoints; name the first
     record altered, removed or added (exit 1)."""
-    from flows.services.checkpoints import CHECKPOINTS, PUBLIC_KEY, manifest_checkpoints
+    from flows.services.checkpoints import PUBLIC_KEY, verify_published
     from governance.audit import AuditLog
     from governance.checkpoints import read_checkpoints
 
     paths = Paths.from_env()
-    outside = checkpoints is not None
-    source = checkpoints if checkpoints is not None else paths.publish / CHECKPOINTS
-    points = read_checkpoints(source.read_text("utf-8"), str(source)) if source.is_file() else []
-    if not outside:  # every manifest vouches for the log up to its own record, too
-        points += manifest_checkpoints(paths.publish)
-    if outside and not source.is_file():
-        raise typer.BadParameter(f"{source}: no such file", param_hint="--checkpoints")
-    pem_path = public_key or source.with_name(PUBLIC_KEY)
-    pem = pem_path.read_bytes() if pem_path.is_file() else None
-    if points and pem is None:
-        sys.stderr.write(f"error: {pem_path}: the audit public key is missing\n")
-        raise typer.Exit(1)
-    verdict = AuditLog(paths.state).verify(points, pem, keyed=not outside)
+    if checkpoints is None:
+        verdict = verify_published(paths)
+    else:  # an outsider's check: the public key, no chain key
+        if not checkpoints.is_file():
+            raise typer.BadParameter(f"{checkpoints}: no such file", param_hint="--checkpoints")
+        points = read_checkpoints(checkpoints.read_text("utf-8"), str(checkpoints))
+        pem_path = public_key or checkpoints.with_name(PUBLIC_KEY)
+        if not pem_path.is_file():
+            sys.stderr.write(f"error: {pem_path}: the audit public key is missing\n")
+            raise typer.Exit(1)
+        verdict = AuditLog(paths.state).verify(points, pem_path.read_bytes(), keyed=False)
     if verdict.intact:
         out.print(verdict.message, highlight=False)
         return

@@ -13,7 +13,7 @@ from pathlib import Path
 from flows.files.atomic import write_atomically
 from flows.files.published import MANIFEST
 from flows.settings import Paths
-from governance.audit import AuditLog, Record, head_checkpoint
+from governance.audit import AuditLog, Record, Verdict, head_checkpoint
 from governance.audit_keys import public_pem, signing_key
 from governance.checkpoints import Checkpoint, read_checkpoints, signed
 
@@ -78,3 +78,14 @@ def manifest_checkpoints(folder: Path) -> list[Checkpoint]:
         if body:
             found.append(Checkpoint.from_json(body))
     return found
+
+
+def verify_published(paths: Paths) -> Verdict:
+    """The audit log checked by its keys, its head and everything published that vouches for
+    it: the checkpoints file and every manifest's checkpoint, with the public key beside."""
+    points = published(paths.publish) + manifest_checkpoints(paths.publish)
+    key = paths.publish / PUBLIC_KEY
+    log = AuditLog(paths.state)
+    if points and not key.is_file():
+        return Verdict(False, len(log.records()), f"{key}: the audit public key is missing")
+    return log.verify(points, key.read_bytes() if points else None)

@@ -11,12 +11,13 @@ import json
 import shutil
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from flows.files.published import CATALOG, DATA, MANIFEST, TMP_PREFIX, write_catalog
-from flows.services.checkpoints import CHECKPOINTS, PUBLIC_KEY, manifest_checkpoints, publish_head
+from flows.services.checkpoints import publish_head, verify_published
 from flows.services.checkpoints import published as published_checkpoints
 from flows.services.recovery import reconcile
 from flows.settings import Paths
-from governance.audit import AuditLog
 from governance.state import State
 
 OK, REPAIRED, PROBLEMS = 0, 1, 2
@@ -42,7 +43,7 @@ def examine(paths: Paths, *, repair: bool = True) -> Findings:
     found = Findings()
     if repair:
         found.repaired += [f"publication {line}" for line in reconcile(paths)]
-    found.problems += _stale_folders(paths, found, repair)
+    _stale_folders(paths, found, repair)
     versions = _recorded(paths)
     on_disk = _on_disk(paths)
     newest = {p: max(v for q, v in versions if q == p) for p, _ in versions}
@@ -102,16 +103,14 @@ def _data_problems(paths: Paths, product: str, version: int, manifest: dict) -> 
     return []
 
 
-def _stale_folders(paths: Paths, found: Findings, repair: bool) -> list[str]:
+def _stale_folders(paths: Paths, found: Findings, repair: bool) -> None:
     stale = list(paths.publish.glob(f"*/{TMP_PREFIX}*")) if paths.publish.is_dir() else []
-    if not stale:
-        return []
-    if not repair:
-        return [f"{len(stale)} hidden folder(s) left by interrupted publications"]
-    for folder in stale:
-        shutil.rmtree(folder, ignore_errors=True)
-    found.repaired.append(f"removed {len(stale)} hidden folder(s) of interrupted publications")
-    return []
+    if stale and not repair:
+        found.problems.append(f"{len(stale)} hidden folder(s) left by interrupted publications")
+    elif stale:
+        for folder in stale:
+            shutil.rmtree(folder, ignore_errors=True)
+        found.repaired.append(f"removed {len(stale)} hidden folder(s) of interrupted publications")
 
 
 def _latest(
@@ -141,33 +140,16 @@ def _product_row(row: dict) -> dict:
 
 
 def _catalog(paths: Paths, found: Findings, repair: bool) -> None:
-    if not paths.publish.is_dir():
-        return
     path = paths.publish / CATALOG
-    before = path.read_bytes() if path.is_file() else None
-    if not repair:
+    if not repair or not paths.publish.is_dir():
         return
-    write_catalog(paths.publish)
-    if before is not None and _rows(before) != _rows(path.read_bytes()):
+    before = pl.read_parquet(path).rows() if path.is_file() else None
+    if before is not None and before != write_catalog(paths.publish).rows():
         found.repaired.append("the catalog did not match the manifests; rewritten")
 
 
-def _rows(parquet: bytes) -> list:
-    import io
-
-    import polars as pl
-
-    return pl.read_parquet(io.BytesIO(parquet)).rows()
-
-
 def _audit(paths: Paths, found: Findings, repair: bool) -> None:
-    from governance.checkpoints import read_checkpoints
-
-    source = paths.publish / CHECKPOINTS
-    points = read_checkpoints(source.read_text("utf-8"), str(source)) if source.is_file() else []
-    points += manifest_checkpoints(paths.publish) if paths.publish.is_dir() else []
-    key = paths.publish / PUBLIC_KEY
-    verdict = AuditLog(paths.state).verify(points, key.read_bytes() if key.is_file() else None)
+    verdict = verify_published(paths)
     if not verdict.intact:
         found.problems.append(f"audit log: {verdict.message}")
         return
