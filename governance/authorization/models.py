@@ -71,6 +71,15 @@ class PriceCap(StrictModel):
     currency: Literal["CNY"] = "CNY"
 
 
+class RevenueCap(StrictModel):
+    """The maximum allowed revenue per billing period (最高准许收入 = operating cost + allowed
+    profit + taxes). Revenue above it in one period is deducted from the next period's cap."""
+
+    period: Literal["month", "quarter", "year"] = "quarter"
+    amount: float = Field(ge=0)
+    currency: Literal["CNY"] = "CNY"
+
+
 class Quotas(StrictModel):
     """Verification claims the operator may submit per day and per calendar month."""
 
@@ -98,6 +107,9 @@ class Authorization(StrictModel):
     exit: ExitTerms = ExitTerms()
     security_duties: list[str] = Field(min_length=1)
     price_caps: list[PriceCap] = Field(default_factory=list)
+    revenue_cap: RevenueCap | None = Field(
+        None, description="Maximum allowed revenue per period, over all priced products."
+    )
     quotas: Quotas = Quotas()
 
     @model_validator(mode="after")

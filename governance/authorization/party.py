@@ -22,11 +22,23 @@ def uscc_valid(code: str) -> bool:
     return _ALPHABET[(31 - total % 31) % 31] == code[17]
 
 
+class Contact(StrictModel):
+    """How the public reaches an organisation about its public data (披露的联系方式): an office,
+    not a person, since it is disclosed."""
+
+    office: str = Field(min_length=1, description="The office that answers, e.g. 数据开放处.")
+    phone: str | None = Field(None, description="The office's public telephone number.")
+    email: str | None = Field(None, description="The office's public e-mail address.")
+
+
 class Party(StrictModel):
-    """An organisation: its name and unified social credit code."""
+    """An organisation: its name and unified social credit code, and the address and contact
+    that the annual disclosure (年度披露) names."""
 
     name: str = Field(min_length=1)
     uscc: str = Field(description="Unified social credit code (18 characters, GB 32100).")
+    address: str | None = Field(None, min_length=1, description="Registered address (disclosed).")
+    contact: Contact | None = Field(None, description="Public contact (disclosed).")
 
     @field_validator("uscc")
     @classmethod
