@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import browser, open_page  # noqa: F401  (fixtures for the page tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
 ADULT_DIR = ROOT / "bench" / "data" / "adult"
