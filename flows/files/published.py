@@ -48,6 +48,11 @@ def latest_manifest(publish_dir: Path, product: str) -> dict[str, Any] | None:
     return json.loads((publish_dir / product / f"v{versions[-1]}" / MANIFEST).read_text("utf-8"))
 
 
+def off_list(manifest: dict[str, Any]) -> bool:
+    """A product whose newest version was withdrawn or suspended leaves the capability list."""
+    return bool(manifest.get("withdrawn") or manifest.get("suspended"))
+
+
 def publish(
     release: Release, *, product: str, meta: dict[str, Any], publish_dir: Path
 ) -> Published:
@@ -143,8 +148,8 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
     rows = []
     for product_dir in sorted(p for p in publish_dir.iterdir() if p.is_dir()):
         manifest = latest_manifest(publish_dir, product_dir.name)
-        if manifest is None or manifest.get("withdrawn"):
-            continue  # a withdrawn product leaves the capability list
+        if manifest is None or off_list(manifest):
+            continue
         rows.append(
             {
                 "product": manifest["product"],
