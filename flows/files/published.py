@@ -15,12 +15,17 @@ import shutil
 import stat
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from flows.clock import now
+from flows.files.catalog import SCHEMA as CATALOG_SCHEMA
+from flows.files.catalog import catalog_row
+from flows.files.page import PAGE, render_page
 from transforms.egress import Release
 
 MANIFEST = "manifest.json"
@@ -144,41 +149,30 @@ def discard_version(pending: Pending) -> None:
 
 
 def write_catalog(publish_dir: Path) -> pl.DataFrame:
-    """Rebuild catalog.parquet from the newest manifest of every product (atomic replace)."""
+    """Rebuild the capability list from the newest manifest of every product: catalog.parquet
+    and its page, index.html, from the same rows (each replaced atomically)."""
     rows = []
     for product_dir in sorted(p for p in publish_dir.iterdir() if p.is_dir()):
         manifest = latest_manifest(publish_dir, product_dir.name)
         if manifest is None or off_list(manifest):
             continue
-        rows.append(
-            {
-                "product": manifest["product"],
-                "title": manifest["title"],
-                "kind": manifest["kind"],
-                "resource": manifest["resource"]["id"],
-                "department": manifest["resource"]["department"],
-                "supply_mode": manifest["supply_mode"],
-                "purpose": manifest["purpose"],
-                "authorization": manifest.get("authorization"),
-                "version": manifest["version"],
-                "versions": len(_versions(product_dir)),
-                "rows": manifest["rows"],
-                "created_at": manifest["created_at"],
-                "privacy_checks": ", ".join(c["name"] for c in manifest["privacy_checks"]),
-                "path": f"{product_dir.name}/v{manifest['version']}/{DATA}",
-                "audit_checkpoint": json.dumps(manifest.get("audit_checkpoint"), sort_keys=True)
-                if manifest.get("audit_checkpoint")
-                else None,
-            }
-        )
-    catalog = pl.DataFrame(rows, schema=_CATALOG_SCHEMA)
-    tmp = publish_dir / f".{CATALOG}.{uuid.uuid4().hex}.tmp"
-    catalog.write_parquet(tmp)
-    _fsync(tmp)
-    os.replace(tmp, publish_dir / CATALOG)
+        rows.append(catalog_row(manifest, product_dir.name, len(_versions(product_dir))))
+    catalog = pl.DataFrame(rows, schema=CATALOG_SCHEMA)
+    _replace(publish_dir / CATALOG, catalog.write_parquet)
+    present = {p.name for p in publish_dir.iterdir()}
+    page = render_page(catalog.to_dicts(), now(), present)
+    _replace(publish_dir / PAGE, lambda path: path.write_text(page, "utf-8"))
     products = [p for p in publish_dir.iterdir() if p.is_dir() and _versions(p)]
-    share(publish_dir, [publish_dir / CATALOG, *products])
+    share(publish_dir, [publish_dir / CATALOG, publish_dir / PAGE, *products])
     return catalog
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a file beside `path` and rename it over `path` in one step."""
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    write(tmp)
+    _fsync(tmp)
+    os.replace(tmp, path)
 
 
 def share(publish_dir: Path, published: list[Path]) -> None:
@@ -195,25 +189,6 @@ def _readable(path: Path, mode: int) -> None:
     """Set `mode` only where it differs: a folder another operator made is left alone."""
     if stat.S_IMODE(path.stat().st_mode) != mode:
         os.chmod(path, mode)
-
-
-_CATALOG_SCHEMA = {
-    "product": pl.String,
-    "title": pl.String,
-    "kind": pl.String,
-    "resource": pl.String,
-    "department": pl.String,
-    "supply_mode": pl.String,
-    "purpose": pl.String,
-    "authorization": pl.String,
-    "version": pl.Int64,
-    "versions": pl.Int64,
-    "rows": pl.Int64,
-    "created_at": pl.String,
-    "privacy_checks": pl.String,
-    "path": pl.String,
-    "audit_checkpoint": pl.String,
-}
 
 
 def _versions(product_dir: Path) -> list[int]:

@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Generic, TypeVar, get_args
 import polars as pl
 
 from flows.kinds.job import BuildContext, Declared, Job, Prepared, SpecT
+from flows.kinds.scenario import scenario_section
 from governance.authorization.scope import Use
 from governance.policy.product import ProductBase
 from transforms.egress import GateRule, Origin, Release
@@ -181,6 +182,7 @@ class ProductKind(ABC, Generic[SpecT, BuiltT]):
             **self.resource_section(declared),
             "policy": {"file": declared.path.name, "sha256": declared.sha256},
             "inputs": job.inputs,
+            **scenario_section(spec, job.context.paths),
             **self.method(spec, declared),
             "fingerprint": fingerprint,
             **self.account(job, built, cleared),
