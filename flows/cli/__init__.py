@@ -23,6 +23,7 @@ from flows.cli import (
     risk,
     sample,
     schema,
+    statement,
     verify,
 )
 from flows.errors import user_errors
@@ -40,7 +41,7 @@ app = typer.Typer(
 )
 for group in (sample, classify, registry, authorization, build, verify, anonymize, published):
     group.attach(app)
-for group in (ledger, risk, audit, schema, keys):
+for group in (ledger, risk, audit, schema, keys, statement):
     group.attach(app)
 doctor.attach(app)
 
@@ -48,7 +49,7 @@ doctor.attach(app)
 READERS = {
     "plan", "schema", "sample", "classify", "catalog", "quarantine", "ledger", "risk",
     "anonymize", "audit show", "audit verify", "registry list", "registry show",
-    "registry history", "registry export",
+    "registry history", "registry export", "statement",
 }  # fmt: skip
 """Commands that change nothing in the domain; every other one holds the writer lock."""
 

@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 
 from flows.errors import BuildError
-from flows.kinds import KINDS
-from flows.pipeline.plan import registered_grades, release_rule
+from flows.kinds import KINDS, Declared
+from flows.pipeline.plan import price_problem, registered_grades, release_rule
 from flows.services.registration_check import budget_state
 from flows.settings import Paths
 from governance.errors import PolicyErrors
@@ -22,7 +22,7 @@ from governance.release_matrix import Breach, Rule
 def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
     """Print the resource, a row per column (treatment and result) and a row per product;
     raises PolicyErrors, once all is shown, when the release matrix refuses a product given
-    what the registry holds of the resource's grade."""
+    what the registry holds of the resource's grade, or its authorization refuses its price."""
     policy = loaded.policy
     res = policy.resource
     try:
@@ -50,8 +50,15 @@ def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
         )
     console.print(columns)
     breaches = render_products(policy.products, "Products", console, {res.id: policy}, paths)
-    if breaches:
-        raise PolicyErrors([loaded.error(b.message, "products", i, *b.key) for i, b in breaches])
+    errors = [loaded.error(b.message, "products", i, *b.key) for i, b in breaches]
+    declared = Declared(loaded.path, loaded.sha256, {res.id: loaded})
+    for i, product in enumerate(policy.products):
+        problem = price_problem(product, KINDS.of(product), declared, paths)
+        if problem is not None:
+            console.print(f"  [red]{product.id}: refused: {problem}[/red]", highlight=False)
+            errors.append(loaded.error(problem, "products", i, "price"))
+    if errors:
+        raise PolicyErrors(errors)
 
 
 def render_products(

@@ -236,6 +236,8 @@ def product_use(spec: ProductBase, declared: Declared, columns: Mapping[str, lis
         scenario=spec.scenario,
         domains={r: declared.policies[r].policy.resource.domain for r in columns},
         price=spec.price.amount if spec.price else None,
+        unit=spec.price.unit if spec.price else None,
+        policy=declared.path.name,
     )
 
 

@@ -25,6 +25,8 @@ from flows.services.authorizations import check, sweep
 from flows.services.key_use import product_keys, rekeyed
 from flows.services.registration_check import registration_problems
 from flows.settings import Paths
+from governance.authorization.scope import Refusal, price_refusal
+from governance.authorization.store import AuthorizationStore
 from governance.errors import PolicyError, PolicyErrors
 from governance.key_rotations import KeyRotations
 from governance.policy.load import LoadedPolicy
@@ -228,6 +230,23 @@ def release_rule(
     return cell(flow), judge(flow)
 
 
+def within_scope(refused: Refusal) -> str:
+    """A refusal by the authorization, as the build and the plan both say it."""
+    return f"release matrix rule '{WITHIN_SCOPE}': {refused}"
+
+
+def price_problem(
+    spec: ProductBase, kind: ProductKind[Any, Any], declared: Declared, paths: Paths
+) -> str | None:
+    """The refusal a build would meet for the product's price alone (above its cap, without
+    one, in another unit, or priced for public welfare), for `sluice plan`."""
+    if spec.supply_mode != "authorized" or spec.price is None:
+        return None
+    held = AuthorizationStore(paths.state).get(str(spec.authorization))
+    refused = price_refusal(held, kind.use(spec, declared)) if held is not None else None
+    return within_scope(refused) if refused is not None else None
+
+
 def _settle(
     spec: ProductBase,
     kind: ProductKind[Any, Any],
@@ -254,7 +273,7 @@ def _settle(
     if spec.supply_mode == "authorized":
         refused = check(paths, str(spec.authorization), kind.use(spec, declared))
         if refused is not None:
-            message = f"release matrix rule '{WITHIN_SCOPE}': {refused}"
+            message = within_scope(refused)
             return replace(planned, status=Status.REFUSED, message=message, clause=refused.clause)
     fingerprint = kind.fingerprint(spec, declared, hashed.of(declared.resources))
     fingerprint = rekeyed(fingerprint, product_keys(spec, kind, declared), rotated)

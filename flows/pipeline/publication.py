@@ -1,11 +1,11 @@
 """Publishing a cleared release as one transaction: the kind keeps inside the domain what the
 release needs, the version is written into a hidden folder with the manifest the kind
 describes, and then, under a write-ahead intent, one state transaction records the version,
-the product's latest version, the ledger footprint and the audit record together (the manifest
-carries the signed checkpoint of that record). Only after
-it commits is the folder renamed into place and the catalog rewritten; a crash before the
-commit leaves nothing, and one after it is finished by the next command (flows/services/
-recovery.py)."""
+the product's latest version, the ledger footprint, the delivery's metering (when published
+under an authorization) and the audit record together (the manifest carries the signed
+checkpoint of that record). Only after it commits is the folder renamed into place and the
+catalog rewritten; a crash before the commit leaves nothing, and one after it is finished by
+the next command (flows/services/recovery.py)."""
 
 from __future__ import annotations
 
@@ -29,11 +29,14 @@ from flows.services.checkpoints import append, sign
 from flows.services.releases import footprint_rows
 from governance import audit, ledger, state
 from governance.audit import AuditLog
+from governance.authorization.store import AuthorizationStore
 from governance.duck import transaction
+from governance.pricing import metering
+from governance.pricing.metering import Delivery, Tariff
 from governance.state import State
 from transforms.egress import Release
 
-SCHEMAS = state.SCHEMA + ledger.SCHEMA + audit.SCHEMA
+SCHEMAS = state.SCHEMA + ledger.SCHEMA + audit.SCHEMA + metering.SCHEMA
 
 
 def publish_release(
@@ -54,6 +57,7 @@ def publish_release(
     intent = write_intent(paths.home, pending)
     crash_point("publish:intent")
     log = AuditLog(paths.state)
+    delivery = _delivery(job, pending.version, int(pending.manifest["rows"]))
     try:
         manifest = pending.manifest
         at = now()
@@ -62,6 +66,8 @@ def publish_release(
                 spec.id, pending.version, manifest, planned.declared.sha256, job.inputs
             )
             stored = log.append_on(con, entry, at)
+            if delivery is not None:
+                metering.record_on(con, delivery, stored.seq, at)
             point = sign(paths, stored)  # the manifest vouches for the log up to its record
             pending = write_manifest(pending, {"audit_checkpoint": point.to_json()})
             job.context.releases.record_on(con, spec.id, pending.version, parts, cells, at)
@@ -88,3 +94,17 @@ def publish_release(
     append(paths, point)
     clear_intent(intent)
     return published
+
+
+def _delivery(job: Job[Any], version: int, rows: int) -> Delivery | None:
+    """A version published under an authorization is delivered to its operator: metered with
+    its rows, at the policy's price and the authorization's cap."""
+    spec = job.spec
+    held = AuthorizationStore(job.context.paths.state).get(spec.authorization or "")
+    if spec.supply_mode != "authorized" or held is None:
+        return None
+    tariff = Tariff.of(held.authorization, spec.id, spec.price)
+    return Delivery(
+        held.authorization.operator.id, held.id, spec.id, version, spec.purpose, "version",
+        rows, tariff,
+    )  # fmt: skip

@@ -35,6 +35,7 @@ from flows.services.writer import exclusive
 from flows.settings import Paths
 from governance.audit import Entry
 from governance.authorization.store import AuthorizationStore, Held
+from governance.pricing.metering import Delivery, Tariff, version_tariff
 from governance.usage import UsageLedger
 from transforms.verification.answer import CLAIM, FAILED, ROW, STATUS, answer_keyed, keyed_claims
 
@@ -107,7 +108,8 @@ def _verify(
         counts=counts(answers),
     )  # fmt: skip
     crash_point("verify:answered")
-    commit(paths, manifest, held_by, entry, checked, batch, requests, day)
+    delivery = _delivery(held_by, manifest, product, operator, answers.height)
+    commit(paths, manifest, held_by, entry, checked, batch, requests, day, delivery)
     crash_point("verify:committed")
     deliver(part, out)
     return counts(shown, answered(product))
@@ -127,7 +129,34 @@ def _product(paths: Paths, product_id: str) -> tuple[dict[str, Any], Verificatio
             f"{product_id} was withdrawn on {manifest['withdrawn']['at'][:10]} "
             f"({manifest['withdrawn']['reason']})"
         )
-    return manifest, product
+    return manifest, _priced(paths, manifest, product)
+
+
+def _priced(
+    paths: Paths, manifest: dict[str, Any], product: VerificationProduct
+) -> VerificationProduct:
+    """The service at the price in force: the one metered when its version was published,
+    inside the domain (the manifest outside it is a copy anyone holding published/ could
+    edit)."""
+    tariff = version_tariff(paths.state, product.id, int(manifest["version"]))
+    return product if tariff is None else product.model_copy(update={"price": tariff.price})
+
+
+def _delivery(
+    held_by: Held | None,
+    manifest: dict[str, Any],
+    product: VerificationProduct,
+    operator: str,
+    claims: int,
+) -> Delivery | None:
+    """The batch as metered: its claims answered, at the price in force and its cap."""
+    if held_by is None:
+        return None
+    tariff = Tariff.of(held_by.authorization, product.id, product.price)
+    return Delivery(
+        operator, held_by.id, product.id, int(manifest["version"]), product.purpose, "claims",
+        claims, tariff,
+    )  # fmt: skip
 
 
 def _offered(paths: Paths) -> list[str]:
@@ -151,7 +180,8 @@ def _refusal(
     if operator not in known:
         return f"operator '{operator}' is not known to this domain (no authorization names it)"
     resource = manifest["resource"]["id"]
-    refused = check(paths, authorization, SERVICE.request_use(product, resource, operator))
+    policy = manifest.get("policy", {}).get("file")
+    refused = check(paths, authorization, SERVICE.request_use(product, resource, operator, policy))
     return str(refused) if refused else None
 
 

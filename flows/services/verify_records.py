@@ -22,13 +22,15 @@ from governance import audit, probes, usage
 from governance.audit import AuditLog, Entry
 from governance.authorization.store import Held
 from governance.duck import transaction
+from governance.pricing import metering
+from governance.pricing.metering import Delivery
 from governance.probes import ProbeHistory, Suspension
 from governance.usage import UsageLedger
 from transforms.verification.answer import REASON, STATUS
 from transforms.verification.answered import Answered
 from transforms.verification.limits import Breach
 
-SCHEMAS = usage.SCHEMA + audit.SCHEMA + probes.SCHEMA
+SCHEMAS = usage.SCHEMA + audit.SCHEMA + probes.SCHEMA + metering.SCHEMA
 
 
 def commit(
@@ -40,8 +42,10 @@ def commit(
     batch: Answered,
     requests: Path,
     day: dt.date,
+    delivery: Delivery | None = None,
 ) -> None:
-    """Charge the quota, remember what was tried and audit the batch, all or nothing."""
+    """Charge the quota, meter the claims answered (`delivery`, when the product is under an
+    authorization), remember what was tried and audit the batch, all or nothing."""
     operator, product, claims = entry.actor, manifest["product"], entry.counts["claims"]
     log, ledger, history = (
         AuditLog(paths.state),
@@ -54,7 +58,10 @@ def commit(
             if over is not None:
                 raise RequestRefused(over)
             ledger.add_on(con, operator, product, day, claims)
-            stored = log.append_on(con, entry, now())
+            at = now()
+            stored = log.append_on(con, entry, at)
+            if delivery is not None:
+                metering.record_on(con, delivery, stored.seq, at)
             history.record_on(
                 con, operator, product, day, stored.seq,
                 batch.claims.to_arrow(), batch.values.to_arrow(),

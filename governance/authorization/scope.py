@@ -23,6 +23,10 @@ class Use:
     domains: dict[str, str | None] | None = None
     """Each resource's domain (领域), for authorizations by domain."""
     price: float | None = None
+    unit: str | None = None
+    """The price's billing unit (per_call, per_period, per_volume, per_product)."""
+    policy: str | None = None
+    """The policy file that declares the product, named in price refusals."""
     operator: str | None = None
     """The operator making a request; None for builds, which the domain runs itself."""
 
@@ -132,14 +136,35 @@ def _resources(held: Held, use: Use, today: dt.date) -> tuple[str, str] | None:
     return None
 
 
+def price_refusal(held: Held, use: Use) -> Refusal | None:
+    """Only the price clause: for `sluice plan`, which shows a price problem whatever else the
+    authorization would say about a build that has not run yet."""
+    found = _price(held, use, held.authorization.term.valid_from)
+    return Refusal(held.id, *found) if found is not None else None
+
+
 def _price(held: Held, use: Use, today: dt.date) -> tuple[str, str] | None:
+    """Free for public welfare; otherwise at most the product's cap, in the cap's own unit."""
     if use.price is None or use.price == 0:
         return None
+    product = f"product '{use.product}'" + (f" of {use.policy}" if use.policy else "")
     if use.purpose == "public_welfare":
-        return "price_caps", "products for public governance and public welfare are free"
+        return "price_caps", (
+            f"{product} is for public governance and public welfare, which is free; "
+            f"remove its price ({use.price:g} {use.unit})"
+        )
     cap = held.authorization.cap(use.product)
     if cap is None:
-        return "price_caps", f"no price cap is set for '{use.product}', so it may not charge"
+        return "price_caps", f"no price cap is set for {product}, so it may not charge"
+    if use.unit is not None and use.unit != cap.unit:
+        return "price_caps", (
+            f"{product} is priced {use.unit} but its cap is {cap.unit}: a price and its cap "
+            f"must be in one unit; price it {cap.unit}, or have the authorization cap it "
+            f"{use.unit}"
+        )
     if use.price > cap.cap:
-        return "price_caps", f"price {use.price:g} is above the cap {cap.cap:g} {cap.currency}"
+        return "price_caps", (
+            f"{product}: price {use.price:g} {cap.currency} {cap.unit} is above the cap "
+            f"{cap.cap:g} {cap.currency} {cap.unit}"
+        )
     return None

@@ -155,12 +155,17 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
         }
         return VerificationProduct.model_validate(spec)
 
-    def request_use(self, spec: VerificationProduct, resource: str, operator: str) -> Use:
-        """What answering an operator's batch draws on, for its authorization."""
+    def request_use(
+        self, spec: VerificationProduct, resource: str, operator: str, policy: str | None = None
+    ) -> Use:
+        """What answering an operator's batch draws on, for its authorization, at the price in
+        force (`spec.price`)."""
+        price = spec.price
         return Use(
             product=spec.id, kind=spec.kind, purpose=spec.purpose,
             columns={resource: spec.source_columns()}, scenario=spec.scenario,
-            price=spec.price.amount if spec.price else None, operator=operator,
+            price=price.amount if price else None, unit=price.unit if price else None,
+            policy=policy, operator=operator,
         )  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Pricing (价格形成): billing periods, metering of deliveries and operators' statements."""
