@@ -68,6 +68,7 @@ Action = Literal[
     "authorization_expire",
     "withdraw",
     "budget_change",
+    "disclose",
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 Result = Literal["ok", "refused", "failed"]

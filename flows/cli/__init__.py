@@ -15,6 +15,7 @@ from flows.cli import (
     authorization,
     build,
     classify,
+    disclose,
     doctor,
     keys,
     ledger,
@@ -44,6 +45,7 @@ for group in (sample, classify, registry, authorization, build, verify, anonymiz
 for group in (ledger, risk, audit, schema, keys, statement):
     group.attach(app)
 doctor.attach(app)
+disclose.attach(app)
 
 
 READERS = {

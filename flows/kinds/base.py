@@ -82,6 +82,9 @@ class ProductKind(ABC, Generic[SpecT, BuiltT]):
 
     name: ClassVar[str]
     spec: ClassVar[type[ProductBase]]
+    delivery: ClassVar[str] = "data_file"
+    """How the product reaches its users (交付方式), as the annual disclosure lists it: a data
+    file, a verification service, or an index."""
     in_index_files: ClassVar[bool] = False
     """Declared in `indices/*.yaml` beside the policies, drawing on several resources, rather
     than in one resource's policy."""

@@ -33,6 +33,7 @@ from transforms.products.index_sources import IndicatorSource, index_table
 
 class IndexKind(ProductKind[IndexProduct, pl.DataFrame]):
     name = "index"
+    delivery = "index"
     spec = IndexProduct
     in_index_files = True
 

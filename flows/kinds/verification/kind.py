@@ -48,6 +48,7 @@ class Verification:
 
 class VerificationKind(ProductKind[VerificationProduct, Verification]):
     name = "verification"
+    delivery = "verification_service"
     spec = VerificationProduct
 
     def keys(self, spec: VerificationProduct) -> tuple[str, ...]:
