@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from flows.clock import now
+from flows.files.atomic import write_atomically
 from flows.files.catalog import SCHEMA as CATALOG_SCHEMA
 from flows.files.catalog import catalog_row
 from flows.files.page import PAGE, render_page
@@ -159,20 +160,11 @@ def write_catalog(publish_dir: Path) -> pl.DataFrame:
         rows.append(catalog_row(manifest, product_dir.name, len(_versions(product_dir))))
     catalog = pl.DataFrame(rows, schema=CATALOG_SCHEMA)
     _replace(publish_dir / CATALOG, catalog.write_parquet)
-    present = {p.name for p in publish_dir.iterdir()}
-    page = render_page(catalog.to_dicts(), now(), present)
+    page = render_page(catalog.to_dicts(), now(), {p.name for p in publish_dir.iterdir()})
     _replace(publish_dir / PAGE, lambda path: path.write_text(page, "utf-8"))
     products = [p for p in publish_dir.iterdir() if p.is_dir() and _versions(p)]
     share(publish_dir, [publish_dir / CATALOG, publish_dir / PAGE, *products])
     return catalog
-
-
-def _replace(path: Path, write: Callable[[Path], object]) -> None:
-    """Write a file beside `path` and rename it over `path` in one step."""
-    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
-    write(tmp)
-    _fsync(tmp)
-    os.replace(tmp, path)
 
 
 def share(publish_dir: Path, published: list[Path]) -> None:
@@ -189,6 +181,11 @@ def _readable(path: Path, mode: int) -> None:
     """Set `mode` only where it differs: a folder another operator made is left alone."""
     if stat.S_IMODE(path.stat().st_mode) != mode:
         os.chmod(path, mode)
+
+
+def _replace(target: Path, write: Callable[[Path], object]) -> None:
+    """Replace `target` in one step with what `write` wrote, durably."""
+    write_atomically(target, lambda tmp: (write(tmp), _fsync(tmp)))
 
 
 def _versions(product_dir: Path) -> list[int]:
