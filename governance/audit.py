@@ -69,6 +69,13 @@ Action = Literal[
     "withdraw",
     "budget_change",
     "disclose",
+    "feedback_add",
+    "objection_file",
+    "objection_suspend",
+    "objection_uphold",
+    "objection_reject",
+    "correction",
+    "objection_rebuild",
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 Result = Literal["ok", "refused", "failed"]

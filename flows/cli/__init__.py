@@ -17,8 +17,10 @@ from flows.cli import (
     classify,
     disclose,
     doctor,
+    feedback,
     keys,
     ledger,
+    objection,
     published,
     registry,
     risk,
@@ -46,12 +48,15 @@ for group in (ledger, risk, audit, schema, keys, statement):
     group.attach(app)
 doctor.attach(app)
 disclose.attach(app)
+for group in (feedback, objection):
+    group.attach(app)
 
 
 READERS = {
     "plan", "schema", "sample", "classify", "catalog", "quarantine", "ledger", "risk",
     "anonymize", "audit show", "audit verify", "registry list", "registry show",
-    "registry history", "registry export", "statement",
+    "registry history", "registry export", "statement", "objection list", "objection show",
+    "feedback list",
 }  # fmt: skip
 """Commands that change nothing in the domain; every other one holds the writer lock."""
 

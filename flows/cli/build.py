@@ -40,6 +40,14 @@ def build(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
 ) -> None:
     """Build products through the egress gate and publish them."""
+    result = run_build(policy, product, verbose=verbose)
+    render_result(result)
+    if result.refused:
+        raise typer.Exit(3)
+
+
+def run_build(policy: Path, product: list[str] | None, *, verbose: bool = False) -> BuildResult:
+    """Build the products of `policy` (or only those named) and return what happened."""
     from flows.pipeline.plan import plan_build, settle
     from flows.pipeline.runtime import configure_prefect, install_log_filter
 
@@ -47,17 +55,13 @@ def build(
     planned = plan_build(policy, product, paths)
     if not planned.to_build:  # nothing to build: no need to start Prefect
         settled = settle(planned, paths)
-        result = BuildResult(tuple(settled[p.spec.id] for p in planned.products))
-    else:
-        configure_prefect(verbose=verbose)
-        from flows.pipeline.flow import build as build_flow
+        return BuildResult(tuple(settled[p.spec.id] for p in planned.products))
+    configure_prefect(verbose=verbose)
+    from flows.pipeline.flow import build as build_flow
 
-        install_log_filter()
-        with err.status("Building (starting Prefect)..."):
-            result = build_flow(str(policy), product or None, plan=planned)
-    render_result(result)
-    if result.refused:
-        raise typer.Exit(3)
+    install_log_filter()
+    with err.status("Building (starting Prefect)..."):
+        return build_flow(str(policy), product or None, plan=planned)
 
 
 def render_result(result: BuildResult) -> None:

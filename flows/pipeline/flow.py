@@ -42,8 +42,10 @@ def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
 
 
 @task(name="validate", cache_policy=NO_CACHE)
-def validate(loaded: LoadedPolicy, staged: Staged) -> prepare.Checked:
-    return prepare.validate(loaded, staged)
+def validate(
+    loaded: LoadedPolicy, staged: Staged, corrections: list[prepare.Fix]
+) -> prepare.Checked:
+    return prepare.validate(loaded, staged, corrections)
 
 
 @task(name="de-identify", cache_policy=NO_CACHE)
@@ -123,7 +125,7 @@ def _build(
 
 def _prepare(loaded: LoadedPolicy, paths: Paths, load_key: prepare.KeyLoader) -> Prepared:
     staged = ingest(loaded, paths)
-    checked = validate(loaded, staged)
+    checked = validate(loaded, staged, prepare.fixes(loaded, paths))
     prepared = deidentify(loaded, staged, checked, paths, load_key)
     if prepared.quarantined:
         get_run_logger().info(

@@ -24,11 +24,14 @@ from flows.services.audit_trail import record_refusal
 from flows.services.authorizations import check, sweep
 from flows.services.key_use import product_keys, rekeyed
 from flows.services.registration_check import registration_problems
+from flows.services.suspension import suspension_refusal
 from flows.settings import Paths
 from governance.authorization.scope import Refusal, price_refusal
 from governance.authorization.store import AuthorizationStore
 from governance.errors import PolicyError, PolicyErrors
 from governance.key_rotations import KeyRotations
+from governance.objections import ObjectionStore
+from governance.objections.store import content_fingerprint
 from governance.policy.load import LoadedPolicy
 from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.resource import Column
@@ -263,6 +266,9 @@ def _settle(
     blocked = [e for r in declared.resources for e in problems.get(r, [])]
     if blocked:
         return replace(planned, status=Status.REFUSED, message=str(blocked[0]))
+    suspended = suspension_refusal(paths, spec.id)
+    if suspended is not None:
+        return replace(planned, status=Status.REFUSED, message=suspended)
     policies = {r: lp.policy for r, lp in declared.policies.items()}
     _, breaches = release_rule(spec, policies, grades)
     if breaches:
@@ -278,7 +284,8 @@ def _settle(
     fingerprint = kind.fingerprint(spec, declared, hashed.of(declared.resources))
     fingerprint = rekeyed(fingerprint, product_keys(spec, kind, declared), rotated)
     manifest = latest_manifest(paths.publish, spec.id)
-    if manifest and not manifest.get("withdrawn") and manifest.get("fingerprint") == fingerprint:
+    retired = manifest and (manifest.get("withdrawn") or manifest.get("suspended"))
+    if manifest and not retired and manifest.get("fingerprint") == fingerprint:
         return replace(planned, status=Status.UP_TO_DATE, fingerprint=fingerprint,
                         manifest=manifest)  # fmt: skip
     return replace(planned, fingerprint=fingerprint)
@@ -286,7 +293,7 @@ def _settle(
 
 class _Hashes:
     """Content hashes of the sources, each read once and only when a product needs it (a
-    product its authorization refuses needs none)."""
+    product its authorization refuses needs none), covering the corrections held for it."""
 
     def __init__(self, policies: dict[str, LoadedPolicy], paths: Paths):
         self._policies, self._paths = policies, paths
@@ -296,5 +303,7 @@ class _Hashes:
         for rid in resources:
             if rid not in self._known:
                 source = self._policies[rid].policy.resource.source
-                self._known[rid] = file_sha256(self._paths.source(source))
+                fixes = ObjectionStore(self._paths.state).corrections(rid)
+                raw = file_sha256(self._paths.source(source))
+                self._known[rid] = content_fingerprint(raw, fixes)
         return {rid: self._known[rid] for rid in resources}

@@ -3,7 +3,7 @@ once. Everything written here stays inside the domain (work/, quarantine/, keys/
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +19,10 @@ from flows.pipeline.admission import Intake, admit, previous_rows
 from flows.pipeline.binding import column_rules, treatments
 from flows.services.audit_trail import record
 from flows.settings import Paths
+from governance.objections import ObjectionStore
 from governance.policy.load import LoadedPolicy
 from governance.state import State
+from transforms.corrections import Fix, apply_corrections
 from transforms.deidentify import deidentify as apply_treatments
 from transforms.validation import (
     OK,
@@ -66,9 +68,16 @@ class Checked:
     passthrough = (LINE, OK)
 
 
-def validate(loaded: LoadedPolicy, staged: Staged) -> Checked:
-    """Parse every value into its declared type and apply the column checks (lazily)."""
-    raw = staged.scan()
+def fixes(loaded: LoadedPolicy, paths: Paths) -> list[Fix]:
+    """The corrections upheld objections made to the resource (异议处置), oldest first."""
+    held = ObjectionStore(paths.state).corrections(loaded.policy.resource.id)
+    return [Fix(c.key_column, c.key_value, c.column, c.value) for c in held]
+
+
+def validate(loaded: LoadedPolicy, staged: Staged, corrections: Sequence[Fix] = ()) -> Checked:
+    """Apply the corrections to the rows as delivered, then parse every value into its
+    declared type and apply the column checks (lazily)."""
+    raw = apply_corrections(staged.scan(), corrections)
     if LINE not in raw.collect_schema().names():
         raw = raw.with_row_index(LINE, offset=1)
     rules = column_rules(loaded.policy)

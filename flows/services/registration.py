@@ -16,6 +16,8 @@ from flows.files.ingest import detect_encoding, file_sha256, read_header, stage_
 from flows.services.classify import classify_resource
 from flows.settings import Paths
 from governance.errors import PolicyError, PolicyErrors
+from governance.objections import ObjectionStore
+from governance.objections.store import content_fingerprint
 from governance.policy.load import LoadedPolicy
 from governance.policy.resource import Resource
 from governance.registry import Budget, Submission
@@ -44,7 +46,8 @@ def submissions(
 
 def submission(lp: LoadedPolicy, paths: Paths, previous: Submission | None = None) -> Submission:
     """What a department registers for the resource of `lp`: owner, shape, scale, content
-    hash and grade, read from the file as delivered."""
+    hash and grade, read from the file as delivered; the content hash covers the corrections
+    upheld objections made to it."""
     policy = lp.policy
     resource = policy.resource
     try:
@@ -53,7 +56,9 @@ def submission(lp: LoadedPolicy, paths: Paths, previous: Submission | None = Non
         raise lp.error(str(exc), "resource", "source") from None
     if not source.is_file():
         raise lp.error(f"file {source} not found; {SAMPLE_HINT}", "resource", "source")
-    sha = file_sha256(source)
+    sha = content_fingerprint(
+        file_sha256(source), ObjectionStore(paths.state).corrections(resource.id)
+    )
     declared = resource.privacy_budget
     budget = Budget(declared.epsilon, declared.delta) if declared else None
     if previous and previous.content_sha256 == sha and previous.policy_sha256 == lp.sha256:

@@ -129,6 +129,12 @@ def _product(paths: Paths, product_id: str) -> tuple[dict[str, Any], Verificatio
             f"{product_id} was withdrawn on {manifest['withdrawn']['at'][:10]} "
             f"({manifest['withdrawn']['reason']})"
         )
+    if manifest.get("suspended"):
+        held = manifest["suspended"]
+        raise RequestRefused(
+            f"{product_id} v{manifest['version']} is suspended since {held['at'][:10]} under "
+            f"objection {held['objection']} until it is resolved; no claims are answered"
+        )
     return manifest, _priced(paths, manifest, product)
 
 

@@ -42,20 +42,30 @@ def withdraw(paths: Paths, authorization_id: str, reason: str) -> list[str]:
 
 
 def _withdraw_version(paths: Paths, manifest_path: Path, manifest: dict, reason: str) -> dict:
-    version_dir = manifest_path.parent
-    inside = paths.home / "withdrawn" / version_dir.parent.name / version_dir.name
-    data = version_dir / DATA
-    moved = None
-    if data.is_file():
-        inside.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(data), inside / DATA)
-        moved = str(inside / DATA)
+    moved = move_inside(paths, manifest_path.parent, "withdrawn")
     manifest["withdrawn"] = {
         "at": now().isoformat(timespec="seconds"),
         "reason": reason,
         "authorization": manifest.get("authorization"),
         "data": "moved back inside the data domain" if moved else "no data file",
     }
+    rewrite_manifest(manifest_path, manifest)
+    return {"version": manifest["version"], "data_sha256": manifest["data"]["sha256"]}
+
+
+def move_inside(paths: Paths, version_dir: Path, folder: str) -> Path | None:
+    """Move a published version's data file back inside the domain, to
+    domain/<folder>/<product>/v<N>/; where it went, or None when there was none."""
+    inside = paths.home / folder / version_dir.parent.name / version_dir.name
+    data = version_dir / DATA
+    if not data.is_file():
+        return None
+    inside.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(data), inside / DATA)
+    return inside / DATA
+
+
+def rewrite_manifest(manifest_path: Path, manifest: dict) -> None:
+    """Replace a version's manifest in one step."""
     text = json.dumps(manifest, ensure_ascii=False, indent=2)
     write_atomically(manifest_path, lambda tmp: tmp.write_text(text, "utf-8"))
-    return {"version": manifest["version"], "data_sha256": manifest["data"]["sha256"]}

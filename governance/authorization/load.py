@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from governance.authorization.models import Authorization
 from governance.errors import PolicyError, PolicyErrors
 from governance.policy.load import _dotted, _from_pydantic, _parse
-from governance.policy.yaml_lines import KeyPath, line_of
+from governance.policy.yaml_lines import KeyPath, line_of, read_utf8
 
 
 @dataclass(frozen=True)
@@ -33,17 +33,7 @@ def load_authorization(path: Path | str, model: type[Authorization]) -> LoadedAu
     """Load one authorization file with `model` (see `authorization_model`, which names the
     product kinds it may allow); raises PolicyErrors listing every problem found."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise PolicyError(path, "file not found") from None
-    except IsADirectoryError:
-        raise PolicyError(path, "is a folder; give one authorization file") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PolicyError(path, "authorization files must be UTF-8", line=line) from None
+    raw, text = read_utf8(path, "authorization")
     data, lines = _parse(path, text, "an authorization is a YAML mapping starting with "
                          "'sluice_authorization: 1'")  # fmt: skip
     try:

@@ -23,6 +23,19 @@ class PrivacyBudget(StrictModel):
     delta: float = Field(ge=0, lt=1)
 
 
+class ObjectionRules(StrictModel):
+    """How objections (异议) against the resource are handled."""
+
+    deadline_working_days: int = Field(
+        15, ge=1, le=365, description="Working days (Mon-Fri) to resolve an objection in."
+    )
+    suspend: bool = Field(
+        False,
+        description="Suspend the affected products as soon as an objection is filed (else "
+        "only when it is filed with --suspend).",
+    )
+
+
 class Resource(StrictModel):
     """A data resource (数据资源) as its owning department delivers it."""
 
@@ -62,6 +75,10 @@ class Resource(StrictModel):
         description="The largest fall in rows that pass, as a share of the rows the previous "
         "ingest of the resource passed; a larger fall (a truncated delivery) refuses the build. "
         "1 allows any fall.",
+    )
+    objections: ObjectionRules = Field(
+        default_factory=ObjectionRules,
+        description="Deadline and suspension of objections (数据异议可处置) against the resource.",
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from governance.errors import PolicyError
 
 KeyPath = tuple[str | int, ...]
 
@@ -68,3 +71,19 @@ def line_of(lines: dict[KeyPath, int], loc: tuple[Any, ...]) -> tuple[int | None
             best = lines[candidate]
             found = path
     return best, found
+
+
+def read_utf8(path: Path, what: str) -> tuple[bytes, str]:
+    """A YAML file's bytes and text, or a PolicyError: not found, a folder, or not UTF-8
+    (with the line of the first byte that is not)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PolicyError(path, "file not found") from None
+    except IsADirectoryError:
+        raise PolicyError(path, f"is a folder; give one {what} file") from None
+    try:
+        return raw, raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PolicyError(path, f"{what} files must be UTF-8", line=line) from None

@@ -77,6 +77,29 @@ def cancel(
     return cancelled
 
 
+def correct(
+    store: RegistryStore,
+    resource_id: str,
+    content_sha256: str,
+    corrections: int,
+    reason: str,
+    *,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Record a change (登记变更) of a resource's content by corrections, not by a new
+    delivery: a new version whose content hash covers the corrections, with the reason."""
+    current = store.get(resource_id)
+    if current is None or current.status == "cancelled":
+        raise NotRegistered(resource_id, [r.resource_id for r in store.registrations()])
+    now = now or utcnow()
+    submission = replace(current.submission, content_sha256=content_sha256)
+    changes = describe_changes(current.submission, submission)
+    changes.append(f"{corrections} value(s) corrected")
+    changed = replace(_next(current, submission, "changed", now, current.budget), reason=reason)
+    store.save([(changed, event_of(changed, changes))])
+    return changed
+
+
 def event_of(r: Registration, changes: list[str]) -> RegistrationEvent:
     """The history line that brought `r` about, with a snapshot of the registration after it."""
     s = r.submission
