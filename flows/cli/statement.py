@@ -54,7 +54,8 @@ def statement(
         for line in account.lines:
             table.add_row(
                 account.held.id, line.product, UNITS.get(line.unit or "", "免费"),
-                f"{line.metered:g} {MEASURES[line.measure]}", f"{line.unit_price:g}",
+                f"{line.metered:g} {MEASURES[line.measure]}",
+                f"{line.unit_price:g}" if line.unit else "免费",
                 f"{line.charge:.2f}", "—" if line.cap is None else f"{line.cap:g}",
             )  # fmt: skip
     out.print(table)
