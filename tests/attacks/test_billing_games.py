@@ -105,3 +105,25 @@ def test_a_price_raised_later_does_not_reprice_the_past(domain: Domain) -> None:
     lines = {line.unit_price: line.metered for line in account.lines}
     assert lines == {PRICE: 100, 0.45: 100}
     assert account.total == round(100 * PRICE + 100 * 0.45, 2) == before + 45.0
+
+
+@pytest.mark.parametrize("change", ["no cap", "public welfare"])
+def test_every_batch_checks_its_price_against_the_authorization(
+    domain: Domain, change: str
+) -> None:
+    if change == "no cap":  # the cap taken out of the authorization after publication
+        store = AuthorizationStore(domain.paths.state)
+        (held,) = store.all()
+        caps = [c for c in held.authorization.price_caps if c.product != PRODUCT]
+        store.add(held.authorization.model_copy(update={"price_caps": caps}), "x", "x", now())
+        said = f"no price cap is set for product '{PRODUCT}'"
+    else:  # a priced service published for a public-welfare scenario
+        manifest = domain.paths.publish / PRODUCT / "v1" / "manifest.json"
+        edited = json.loads(manifest.read_text("utf-8"))
+        edited["purpose"] = "public_welfare"
+        edited["parameters"]["scenario"] = "regional_assessment"
+        manifest.write_text(json.dumps(edited, ensure_ascii=False), "utf-8")
+        said = "public welfare, which is free"
+    refused = domain.verify(identity(domain, 0, 10))
+    assert refused.answers is None and said in refused.refusal
+    assert billed(domain, Q3) == 0.0
