@@ -37,6 +37,7 @@ demo: install
 	$(SLUICE) risk social_insurance
 	@echo "A build outside the authorization's scope is refused (exit code 3, nothing written):"
 	@$(SLUICE) build policies/examples/out_of_scope.yaml; test $$? -eq 3
+	$(SLUICE) disclose --year 2026 --out disclosure/
 
 test: install-dev
 	$(BIN)/ruff check .
@@ -60,7 +61,7 @@ bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR) answers
+	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR) answers disclosure
 
 # anjana pins its own numpy and pandas, so it runs from a venv of its own, never the project's.
 ANJANA_VENV ?= .venv-anjana

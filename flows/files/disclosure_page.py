@@ -7,6 +7,7 @@ from importlib import resources
 
 import jinja2
 
+from flows.files.page import PRICE_UNITS, PURPOSES
 from governance.disclosure.models import Disclosure
 
 MODES = {"whole": "整体授权", "domain": "分领域授权", "scenario": "依场景授权"}
@@ -14,10 +15,7 @@ STATUSES = {"active": "有效", "revoked": "已撤销", "expired": "已到期", 
             "withdrawn": "已下架"}  # fmt: skip
 EXITS = {"withdraw": "产品下架、数据回收域内", "keep": "保留已发布产品，停止新建"}
 DELIVERY = {"data_file": "数据文件", "verification_service": "核验服务", "index": "指数"}
-PURPOSES = {"public_welfare": "公益", "industry": "产业"}
-UNITS = {"per_call": "元/次", "per_period": "元/期", "per_volume": "元/数据量",
-         "per_product": "元/份", "month": "元/月", "quarter": "元/季度", "year": "元/年",
-         "free": "免费"}  # fmt: skip
+UNITS = {**PRICE_UNITS, "month": "元/月", "quarter": "元/季度", "year": "元/年", "free": "免费"}
 FIELDS = {"uscc": "统一社会信用代码", "phone": "联系电话", "email": "电子邮箱"}
 """Labels a reader recognises; a value not listed is shown as it is."""
 
