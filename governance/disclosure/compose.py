@@ -140,6 +140,7 @@ def _grant(held: Held) -> Grant:
         title=a.title,
         body=a.granting_body.uscc,
         operator=a.operator.id,
+        operator_name=a.operator.name,
         mode=a.mode,
         domains=list(a.domains),
         purposes=list(a.purposes),

@@ -45,6 +45,7 @@ class Grant(Row):
     title: str
     body: str = Field(description="The implementing body's credit code.")
     operator: str = Field(description="The operator's id (授权对象).")
+    operator_name: str
     mode: Literal["whole", "domain", "scenario"] = Field(
         description="运营模式: whole 整体授权, domain 分领域授权, scenario 依场景授权."
     )
