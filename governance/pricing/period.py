@@ -10,9 +10,14 @@ from typing import Literal
 
 from governance.errors import GovernanceError
 
-Kind = Literal["month", "quarter", "year"]
+Length = Literal["month", "quarter", "year"]
 MONTHS: dict[str, int] = {"month": 1, "quarter": 3, "year": 12}
 WRITTEN: dict[str, str] = {"month": "YYYY-MM", "quarter": "YYYY-QN", "year": "YYYY"}
+LABELS: dict[str, str] = {
+    "month": "{year}-{index:02d}",
+    "quarter": "{year}-Q{index}",
+    "year": "{year}",
+}
 _FORMS = (
     (re.compile(r"(\d{4})-(0[1-9]|1[0-2])"), "month"),
     (re.compile(r"(\d{4})-Q([1-4])"), "quarter"),
@@ -26,7 +31,7 @@ class Period:
 
     year: int
     index: int
-    kind: Kind
+    length: Length
 
     @classmethod
     def parse(cls, text: str) -> Period:
@@ -35,44 +40,40 @@ class Period:
         >>> Period.parse("2026-Q1").start, Period.parse("2026-Q1").end
         (datetime.date(2026, 1, 1), datetime.date(2026, 3, 31))
         """
-        for pattern, kind in _FORMS:
+        for pattern, length in _FORMS:
             found = pattern.fullmatch(text.strip())
             if found:
-                return cls(int(found[1]), int(found[2] or 1), kind)  # type: ignore[arg-type]
+                return cls(int(found[1]), int(found[2] or 1), length)  # type: ignore[arg-type]
         raise GovernanceError(
             f"period '{text}' is not a billing period: write a quarter as YYYY-QN (2026-Q1), "
             "a month as YYYY-MM (2026-03) or a year as YYYY (2026)"
         )
 
     @classmethod
-    def of(cls, kind: Kind, day: dt.date) -> Period:
-        """The period of `kind` that contains `day`."""
-        return cls(day.year, (day.month - 1) // MONTHS[kind] + 1, kind)
+    def of(cls, length: Length, day: dt.date) -> Period:
+        """The period of `length` that contains `day`."""
+        return cls(day.year, (day.month - 1) // MONTHS[length] + 1, length)
 
     @property
     def start(self) -> dt.date:
-        return dt.date(self.year, (self.index - 1) * MONTHS[self.kind] + 1, 1)
+        return dt.date(self.year, (self.index - 1) * MONTHS[self.length] + 1, 1)
 
     @property
     def end(self) -> dt.date:
         return self.next().start - dt.timedelta(days=1)
 
     def next(self) -> Period:
-        per_year = 12 // MONTHS[self.kind]
+        per_year = 12 // MONTHS[self.length]
         if self.index < per_year:
-            return Period(self.year, self.index + 1, self.kind)
-        return Period(self.year + 1, 1, self.kind)
+            return Period(self.year, self.index + 1, self.length)
+        return Period(self.year + 1, 1, self.length)
 
     def __str__(self) -> str:
-        if self.kind == "month":
-            return f"{self.year}-{self.index:02d}"
-        if self.kind == "quarter":
-            return f"{self.year}-Q{self.index}"
-        return str(self.year)
+        return LABELS[self.length].format(year=self.year, index=self.index)
 
     def since(self, first: dt.date) -> list[Period]:
-        """The periods of this kind from the one containing `first` up to this one."""
-        periods, at = [], Period.of(self.kind, first)
+        """The periods of this length from the one containing `first` up to this one."""
+        periods, at = [], Period.of(self.length, first)
         while at <= self:
             periods.append(at)
             at = at.next()

@@ -17,7 +17,7 @@ from governance.pricing.charges import Line, lines
 from governance.pricing.metering import deliveries
 from governance.pricing.period import WRITTEN, Period
 
-DEFAULT_KIND = "quarter"
+DEFAULT_LENGTH = "quarter"
 """The billing period of an authorization without a revenue cap."""
 
 
@@ -49,8 +49,8 @@ class Statement:
 
 def statement(state: Path, operator: str, written: str) -> Statement:
     """The statement of `operator` for the period `written` (2026-Q1, 2026-03, 2026); a
-    GovernanceError for an unknown operator, a malformed period, a period of another kind than
-    its authorizations bill by, or one in which none of them is in force."""
+    GovernanceError for an unknown operator, a malformed period, a period of another length
+    than its authorizations bill by, or one in which none of them is in force."""
     held = [h for h in AuthorizationStore(state).all() if h.authorization.operator.id == operator]
     if not held:
         known = sorted({h.authorization.operator.id for h in AuthorizationStore(state).all()})
@@ -70,11 +70,11 @@ def statement(state: Path, operator: str, written: str) -> Statement:
             f"no authorization of operator '{operator}' is in force in {period} ({terms})"
         )
     for h in in_force:
-        kind = _kind(h)
-        if period.kind != kind:
+        length = _length(h)
+        if period.length != length:
             raise GovernanceError(
-                f"period {period} is a {period.kind}, but {h.id} bills operator '{operator}' "
-                f"by the {kind}: write the period as {WRITTEN[kind]}"
+                f"period {period} is a {period.length}, but {h.id} bills operator '{operator}' "
+                f"by the {length}: write the period as {WRITTEN[length]}"
             )
     name = in_force[0].authorization.operator.name
     return Statement(operator, name, period, [_account(state, h, period) for h in in_force])
@@ -95,9 +95,9 @@ def _account(state: Path, held: Held, period: Period) -> Account:
     return Account(held, found[-1], caps)
 
 
-def _kind(held: Held) -> str:
+def _length(held: Held) -> str:
     cap = held.authorization.revenue_cap
-    return cap.period if cap is not None else DEFAULT_KIND
+    return cap.period if cap is not None else DEFAULT_LENGTH
 
 
 def _in_force(held: Held, period: Period) -> bool:
