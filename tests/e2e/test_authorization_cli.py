@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from tests.e2e.conftest import AUTHORIZATION, Workspace, make_workspace
+from tests.e2e.test_capability_list import listed
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +178,7 @@ def test_verification_quotas_refuse_the_batch_that_would_pass_them(authorized: W
 
 
 def test_revocation_withdraws_the_products_and_refuses_new_builds(authorized: Workspace) -> None:
+    assert "employment_model" in listed(authorized)
     result = authorized.sluice("authorization", "revoke", "AUTH-2026-001", "--reason", "违约")
     assert result.returncode == 0, result.stderr
     assert (
@@ -190,6 +192,8 @@ def test_revocation_withdraws_the_products_and_refuses_new_builds(authorized: Wo
     assert manifest["withdrawn"]["authorization"] == "AUTH-2026-001"
     catalog = pl.read_parquet(authorized.published / "catalog.parquet")
     assert "employment_model" not in catalog["product"].to_list()
+    assert "employment_model" not in listed(authorized)  # the capability list's page too
+    assert listed(authorized) == catalog["product"].to_list()
     build = authorized.sluice("build", "policies", "--product", "employment_model")
     assert build.returncode == 3 and "clause 'status': revoked" in build.stderr
     actions = [r["action"] for r in audit(authorized)]
