@@ -100,8 +100,10 @@ def _delivery(job: Job[Any], version: int, rows: int) -> Delivery | None:
     """A version published under an authorization is delivered to its operator: metered with
     its rows, at the policy's price and the authorization's cap."""
     spec = job.spec
-    held = AuthorizationStore(job.context.paths.state).get(spec.authorization or "")
-    if spec.supply_mode != "authorized" or held is None:
+    if spec.supply_mode != "authorized" or spec.authorization is None:
+        return None
+    held = AuthorizationStore(job.context.paths.state).get(spec.authorization)
+    if held is None:
         return None
     tariff = Tariff.of(held.authorization, spec.id, spec.price)
     return Delivery(
