@@ -70,7 +70,8 @@ def _shown(row: Mapping[str, Any]) -> dict[str, Any]:
         "supply_label": SUPPLY_MODES.get(row["supply_mode"], row["supply_mode"]),
         "purpose_label": PURPOSES.get(row["purpose"], row["purpose"]),
         "price_label": _price(row["price"], row["price_unit"]),
-        "suppressed_label": _share(row["suppressed_share"], checks),
+        "suppressed_label": _share(row["suppressed_share"]),
+        "suppressed_note": "差分隐私：加噪，不抑制" if "differential_privacy" in checks else None,
         "checks": [(c, CHECKS.get(c, c)) for c in checks],
         "resources": row["resource"].split(","),
         "manifest": row["path"].rsplit("/", 1)[0] + "/manifest.json",
@@ -84,10 +85,8 @@ def _price(amount: float | None, unit: str | None) -> str:
     return f"{amount:g} {PRICE_UNITS.get(unit, unit)}"
 
 
-def _share(share: float | None, checks: list[str]) -> str:
-    if share is not None:
-        return f"{share:.1%}"
-    return "—（差分隐私，加噪而不抑制）" if "differential_privacy" in checks else "—"
+def _share(share: float | None) -> str:
+    return "—" if share is None else f"{share:.1%}"
 
 
 def _template() -> jinja2.Template:
