@@ -12,7 +12,7 @@ from governance.disclosure.models import Disclosure
 
 MODES = {"whole": "整体授权", "domain": "分领域授权", "scenario": "依场景授权"}
 STATUSES = {"active": "有效", "revoked": "已撤销", "expired": "已到期", "live": "在售",
-            "withdrawn": "已下架"}  # fmt: skip
+            "suspended": "暂停（异议处理中）", "withdrawn": "已下架"}  # fmt: skip
 EXITS = {"withdraw": "产品下架、数据回收域内", "keep": "保留已发布产品，停止新建"}
 DELIVERY = {"data_file": "数据文件", "verification_service": "核验服务", "index": "指数"}
 UNITS = {**PRICE_UNITS, "month": "元/月", "quarter": "元/季度", "year": "元/年", "free": "免费"}

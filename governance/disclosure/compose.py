@@ -258,10 +258,24 @@ def _products(
                 price=0.0 if free else float(fact.price or 0),
                 price_unit="free" if free else (fact.unit or NOT_PROVIDED),
                 versions_in_year=in_year,
-                status="withdrawn" if withdrawn else "live",
+                status="withdrawn" if withdrawn else _suspended(con, product, end),
             )
         )
     return found
+
+
+def _suspended(con: duckdb.DuckDBPyConnection, product: str, end: dt.date) -> str:
+    """'suspended' while an objection that suspended one of the product's versions was open
+    at the end of the period, else 'live'."""
+    if not (_has(con, "objections") and _has(con, "objection_products")):
+        return "live"
+    row = con.execute(
+        "SELECT count(*) FROM objections o JOIN objection_products p USING (objection_id) "
+        "WHERE p.product_id = ? AND p.suspended AND CAST(o.filed_at AS DATE) <= ? "
+        "AND (o.resolved_at IS NULL OR CAST(o.resolved_at AS DATE) > ?)",
+        [product, end, end],
+    ).fetchone()
+    return "suspended" if row and row[0] else "live"
 
 
 def _head(con: duckdb.DuckDBPyConnection, checkpoint: Checkpoint | None) -> AuditHead:

@@ -104,7 +104,9 @@ class Product(Row):
     price: float = Field(description="实际价格; 0 when free.")
     price_unit: str = Field(description="per_call, per_period, ...; 'free' when free.")
     versions_in_year: int
-    status: Literal["live", "withdrawn"] = Field(description="At the end of the period.")
+    status: Literal["live", "suspended", "withdrawn"] = Field(
+        description="At the end of the period: suspended while an objection against it was open."
+    )
 
 
 class Usage(Row):

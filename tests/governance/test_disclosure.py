@@ -29,6 +29,17 @@ BASE = {
 }  # fmt: skip
 
 
+OBJECTIONS = """
+CREATE TABLE objections (objection_id TEXT PRIMARY KEY, filed_at TIMESTAMP, filer_kind TEXT,
+    resource_id TEXT, product_id TEXT NULL, status TEXT, due DATE, resolved_at TIMESTAMP NULL);
+CREATE TABLE objection_products (objection_id TEXT, product_id TEXT, version INTEGER,
+    suspended BOOLEAN);
+CREATE TABLE feedback (feedback_id TEXT PRIMARY KEY, filed_at TIMESTAMP, product_id TEXT,
+    version INTEGER, status TEXT);
+"""
+"""The objection and feedback tables as the disclosure reads them."""
+
+
 def domain(*held: tuple[str, str, str, str | None]) -> duckdb.DuckDBPyConnection:
     """An in-memory domain holding authorizations (id, valid_from, valid_until, ended_at)."""
     con = duckdb.connect()
@@ -80,15 +91,7 @@ def test_a_year_with_nothing_in_force_is_refused():
 
 def test_objections_and_feedback_per_product_and_month():
     con = duckdb.connect()
-    con.execute(
-        "CREATE TABLE objections (objection_id TEXT PRIMARY KEY, filed_at TIMESTAMP, "
-        "filer_kind TEXT, resource_id TEXT, product_id TEXT NULL, status TEXT, due DATE, "
-        "resolved_at TIMESTAMP NULL);"
-        "CREATE TABLE objection_products (objection_id TEXT, product_id TEXT, version INTEGER, "
-        "suspended BOOLEAN);"
-        "CREATE TABLE feedback (feedback_id TEXT PRIMARY KEY, filed_at TIMESTAMP, "
-        "product_id TEXT, version INTEGER, status TEXT);" + AUDIT
-    )
+    con.execute(OBJECTIONS + AUDIT)
     rows = [  # filed, product named, status, due, resolved
         ("o1", "2025-01-05", "p", "upheld", "2025-01-20", "2025-02-03"),
         ("o2", "2025-01-10", None, "rejected", "2025-01-25", "2025-01-12"),  # via products
@@ -125,3 +128,42 @@ def test_the_document_round_trips_through_json():
     document = disclosed(domain(("A", "2025-01-01", "2025-12-31", None)))
     again = type(document).model_validate(json.loads(document.model_dump_json()))
     assert again == document
+
+
+def published(con: duckdb.DuckDBPyConnection, seq: int, action: str, product: str, at: str):
+    """An audit record of a publication or a withdrawal (chain fields left empty)."""
+    con.execute(
+        "INSERT INTO audit_log (seq, occurred_at, actor, action, subject, inputs, outputs, "
+        "counts, result, prev_hash, hash) VALUES (?, ?, 'x', ?, ?, '[]', ?, '{}', 'ok', '', '')",
+        [seq, at, action, product, '[{"version": 1}]'],
+    )
+
+
+def test_a_product_is_listed_with_its_status_at_the_end_of_the_year():
+    con = domain(("A", "2024-01-01", "2025-12-31", None))
+    con.execute(OBJECTIONS)
+    for product in ("live", "suspended", "withdrawn", "gone"):
+        con.execute(
+            "INSERT INTO products VALUES (?, 'people', 'model', ?, 'authorized', 'industry', "
+            "'A', 1, now())",
+            [product, product],
+        )
+    published(con, 1, "publish", "gone", "2024-06-01")
+    published(con, 2, "withdraw", "gone", "2024-12-01")  # withdrawn before the year
+    published(con, 3, "publish", "live", "2025-03-01")
+    published(con, 4, "publish", "suspended", "2025-03-01")
+    published(con, 5, "publish", "withdrawn", "2025-03-01")
+    published(con, 6, "withdraw", "withdrawn", "2025-06-01")
+    con.execute(
+        "INSERT INTO objections VALUES ('o1', '2025-11-01', 'data_subject', 'people', NULL, "
+        "'open', '2025-11-20', NULL); INSERT INTO objection_products VALUES "
+        "('o1', 'suspended', 1, true)"
+    )
+    document = disclosed(con)
+    assert {p.product: p.status for p in document.products} == {
+        "live": "live", "suspended": "suspended", "withdrawn": "withdrawn"
+    }  # fmt: skip
+    december = [u for u in document.usage if u.period == "2025-12"]
+    assert {u.product: u.objections_overdue for u in december} == {
+        "live": 0, "suspended": 1, "withdrawn": 0
+    }  # fmt: skip
