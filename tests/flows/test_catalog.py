@@ -77,8 +77,8 @@ def test_the_page_shows_the_figures_of_the_row(tmp_path, catalog):
     assert "25.0%" in page and "4.0%" in page and "150 元/期" in page and "0.3 元/次" in page
     assert "劳动力市场分析" in page and "授权运营" in page and "共享" in page
     assert page.count("差分隐私：加噪，不抑制") == 1  # the noisy table's share, and no other
-    assert 'href="table/v2/manifest.json"' in page and 'href="table/v2/data.parquet"' in page
-    assert 'href="audit-public-key.pem"' in page and 'href="audit-checkpoints"' not in page
+    assert 'href="./table/v2/manifest.json"' in page and 'href="./table/v2/data.parquet"' in page
+    assert 'href="./audit-public-key.pem"' in page and 'href="./audit-checkpoints"' not in page
 
 
 def test_a_hostile_title_is_escaped(tmp_path, catalog):
