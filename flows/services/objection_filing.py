@@ -177,8 +177,11 @@ def _published(paths: Paths, product: str, version: int) -> dict:
 
 def _dimensions(manifest: dict) -> dict[str, str]:
     """Published dimension name -> the resource column it comes from."""
-    declared = manifest.get("parameters", {}).get("dimensions") or []
-    return {d.get("as") or d["column"]: d["column"] for d in declared}
+    found = {}
+    for d in manifest.get("parameters", {}).get("dimensions") or []:
+        column, name = (d, d) if isinstance(d, str) else (d["column"], d.get("as") or d["column"])
+        found[name] = column
+    return found
 
 
 def _known_cell(
