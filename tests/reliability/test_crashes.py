@@ -168,8 +168,9 @@ def test_builds_killed_at_random_moments(base: Domain, tmp_path) -> None:
 
 
 def charged_audited_remembered(domain: Domain) -> tuple[int, int, int]:
-    """Claims charged to the quota, claims audited as answered, batches remembered (-1 when
-    the batches remembered are not the batches audited)."""
+    """Claims charged to the quota (-1 when the claims metered for billing are not those
+    charged), claims audited as answered, batches remembered (-1 when the batches remembered
+    are not the batches audited)."""
     con = duckdb.connect(str(domain.home / "state.duckdb"), read_only=True)
     tables = {
         r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
@@ -179,6 +180,12 @@ def charged_audited_remembered(domain: Domain) -> tuple[int, int, int]:
         charged = con.execute("SELECT sum(claims) FROM verification_usage").fetchone()[0] or 0
     if "verification_batches" in tables:
         batches = con.execute("SELECT count(*) FROM verification_batches").fetchone()[0]
+    metered = 0
+    if "deliveries" in tables:
+        metered = con.execute(
+            "SELECT sum(quantity) FROM deliveries WHERE what = 'claims'"
+        ).fetchone()[0]
+    charged = charged if (metered or 0) == charged else -1
     audited = [json.loads(r[0])["claims"] for r in con.execute(
         "SELECT counts FROM audit_log WHERE action = 'verify'").fetchall()]  # fmt: skip
     con.close()
