@@ -82,7 +82,7 @@ def main() -> None:
 def _writer(args: list[str]) -> AbstractContextManager[None]:
     """The domain's writer lock for a command that writes, else nothing."""
     words = [a for a in args if not a.startswith("-")][:2]
-    if not words or "--help" in args or "--version" in args:
+    if not words or "--help" in args or args[:1] == ["--version"]:  # a product's --version writes
         return nullcontext()
     if words[0] in READERS or " ".join(words) in READERS:
         return nullcontext()
