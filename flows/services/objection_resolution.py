@@ -104,7 +104,7 @@ def uphold(
     fingerprint = content_fingerprint(delivery_sha256(lp, paths), held)
     registration = correct(
         RegistryStore(paths.state), objection.resource_id, fingerprint, len(fixes),
-        f"correction under objection {objection_id}", now=at,
+        f"correction under objection {objection_id}",
     )  # fmt: skip
     record(
         paths, "correction", subject=objection.resource_id,
