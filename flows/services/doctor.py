@@ -90,7 +90,7 @@ def _on_disk(paths: Paths) -> dict[tuple[str, int], dict]:
 
 
 def _data_problems(paths: Paths, product: str, version: int, manifest: dict) -> list[str]:
-    if manifest.get("withdrawn"):
+    if manifest.get("withdrawn") or manifest.get("suspended"):
         return []  # its data went back inside the domain
     data = paths.publish / product / f"v{version}" / DATA
     if not data.is_file():

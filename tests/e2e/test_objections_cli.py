@@ -154,6 +154,8 @@ def test_an_upheld_correction_rebuilds_the_product_without_the_corrected_value(
     assert sorted(p.name for p in (ws.published / "enterprises_by_district").iterdir()) == ["v1"]
     assert "enterprise_verification" in catalog(ws)
     assert manifest(ws, "enterprise_verification", 1)["suspended"]  # superseded, kept inside
+    doctor = ws.sluice("doctor", "--check-only")  # a suspended version's data is not missing
+    assert doctor.returncode == 0 and "healthy" in doctor.stdout, doctor.stdout + doctor.stderr
     _, answers = verify(
         ws, tmp_path, [(person[KEY], person["法定代表人"]), (person[KEY], "欧阳明远")]
     )
