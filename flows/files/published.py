@@ -109,7 +109,7 @@ def stage_version(
         manifest = {
             **meta,
             "version": version,
-            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "created_at": now().replace(tzinfo=dt.UTC).isoformat(timespec="seconds"),
             "rows": release.frame.height,
             "schema": [{"name": n, "type": str(t)} for n, t in release.frame.schema.items()],
             "privacy_checks": [

@@ -59,21 +59,34 @@ def deidentify(
     return prepare.deidentify(loaded, staged, checked, paths, load_key)
 
 
+Refusal = BuildRefused | EgressRefused
+"""A product the build or the gate refused: an outcome of the run, audited and reported, not
+a failure of the task (so no traceback is logged for it)."""
+
+
 @task(name="build-product", cache_policy=NO_CACHE)
 def build_product(planned: PlannedProduct, job: Job[Any]) -> Any:
-    return planned.kind.build(job)
+    try:
+        return planned.kind.build(job)
+    except (BuildRefused, EgressRefused) as refused:
+        return refused
 
 
 @task(name="egress-gate", cache_policy=NO_CACHE)
-def gate(planned: PlannedProduct, job: Job[Any], built: Any) -> Release:
+def gate(planned: PlannedProduct, job: Job[Any], built: Any) -> Release | Refusal:
     """The gate's universal checks plus the kind's rules; a kind that hands it no rule to
     re-check the release from the data is refused, whatever the release holds."""
-    request = planned.kind.gate(job, built)
-    if not request.rules:
-        why = f"kind '{planned.kind.name}' hands the gate no rule that re-checks it from the data"
-        raise EgressRefused([Check("kind_rules", False, {"rules": 0}, why)])
-    with streaming():
-        return egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
+    try:
+        request = planned.kind.gate(job, built)
+        if not request.rules:
+            why = (
+                f"kind '{planned.kind.name}' hands the gate no rule that re-checks it from the data"
+            )
+            raise EgressRefused([Check("kind_rules", False, {"rules": 0}, why)])
+        with streaming():
+            return egress_gate(request.frame, lineage=request.lineage, rules=request.rules)
+    except (BuildRefused, EgressRefused) as refused:
+        return refused
 
 
 @task(name="publish", cache_policy=NO_CACHE)
@@ -151,10 +164,10 @@ def _build_one(
 ) -> ProductOutcome:
     """Build, gate and publish one product; a refusal writes nothing and is audited."""
     spec = planned.spec
-    try:
-        built = build_product(planned, job)
-        cleared = gate(planned, job, built)
-    except (BuildRefused, EgressRefused) as refused:
+    built = build_product(planned, job)
+    cleared = built if isinstance(built, Refusal) else gate(planned, job, built)
+    if isinstance(cleared, Refusal):
+        refused = cleared
         clause = refused.clause if isinstance(refused, BuildRefused) else None
         get_run_logger().error("%s refused: %s", spec.id, refused)
         record_refusal(

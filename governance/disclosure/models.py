@@ -38,6 +38,16 @@ class Operator(Organisation):
     terms: list[str] = Field(description="Each authorization's term, 'from to until'.")
 
 
+class GrantedScenario(Row):
+    """A use an authorization grants (依场景授权), with its scenario type."""
+
+    id: str
+    title: str
+    purpose: Literal["public_welfare", "industry"] = Field(
+        description="场景类型: public_welfare 公益, industry 产业."
+    )
+
+
 class Grant(Row):
     """One authorization in force on some day of the year (授权对象, 内容, 范围, 期限)."""
 
@@ -51,7 +61,7 @@ class Grant(Row):
     )
     domains: list[str]
     purposes: list[str]
-    scenarios: list[str] = Field(description="Granted scenarios, 'id: title (purpose)'.")
+    scenarios: list[GrantedScenario] = Field(description="Granted scenarios (mode scenario).")
     product_kinds: list[str]
     valid_from: dt.date
     valid_until: dt.date
