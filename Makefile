@@ -42,7 +42,7 @@ demo: install
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 # The reliability suite in full: more crash trials and every bad input (make test runs a few).
 test-reliability: install-dev

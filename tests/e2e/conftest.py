@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POLICIES
+from tests.prefect_api import api_url
 
 SLUICE = Path(sys.executable).parent / "sluice"
 TODAY = "2026-07-01"
@@ -62,7 +63,7 @@ def make_workspace(
         "SLUICE_HOME": str(root / "domain"),
         "SLUICE_PUBLISH_DIR": str(root / "published"),
         "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect")),
-        "PREFECT_API_URL": "",
+        "PREFECT_API_URL": api_url(),
         "SLUICE_TODAY": TODAY,
         "SLUICE_ACTOR": "e2e",
     }
@@ -89,7 +90,7 @@ def place_key(folder: Path, name: str, key: str) -> None:
     path.chmod(0o600)
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="session")  # kept while a parallel worker visits other folders
 def workspace(tmp_path_factory) -> Workspace:
     """The domain most e2e tests read: every product built once from 3,000 rows a resource."""
     return make_workspace(tmp_path_factory)

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from tests.e2e.conftest import AUTHORIZATION, SLUICE, TODAY, Workspace
+from tests.prefect_api import api_url
 from tests.reliability.trials import FULL, trials
 
 pytestmark = [pytest.mark.reliability, pytest.mark.slow]
@@ -34,7 +35,7 @@ class Domain(Workspace):
     def __init__(self, root: Path):
         super().__init__(root, {
             **os.environ, "SLUICE_HOME": str(root / "domain"),
-            "SLUICE_PUBLISH_DIR": str(root / "published"), "PREFECT_API_URL": "",
+            "SLUICE_PUBLISH_DIR": str(root / "published"), "PREFECT_API_URL": api_url(),
             "PREFECT_HOME": str(root / "prefect"), "SLUICE_TODAY": TODAY, "SLUICE_ACTOR": "ops",
         })  # fmt: skip
 
