@@ -28,6 +28,7 @@ from flows.cli import (
     schema,
     statement,
     verify,
+    version,
 )
 from flows.errors import user_errors
 from flows.services.checkpoints import publish_head
@@ -47,6 +48,7 @@ for group in (sample, classify, registry, authorization, build, verify, anonymiz
 for group in (ledger, risk, audit, schema, keys, statement):
     group.attach(app)
 doctor.attach(app)
+version.attach(app)
 disclose.attach(app)
 for group in (feedback, objection):
     group.attach(app)
