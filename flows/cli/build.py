@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from flows.cli.console import err, out, relative
-from flows.pipeline.results import BuildResult
+from flows.cli.console import err, folding_table, out, relative, share
+from flows.pipeline.results import BuildResult, ProductOutcome
 from flows.settings import Paths
 
 
@@ -64,11 +63,20 @@ def run_build(policy: Path, product: list[str] | None, *, verbose: bool = False)
         return build_flow(str(policy), product or None, plan=planned)
 
 
+def _rows(p: ProductOutcome) -> str:
+    """The version's rows, with the share it suppressed when its checks count one."""
+    if p.rows is None:
+        return ""
+    rows = f"{p.rows} row" if p.rows == 1 else f"{p.rows} rows"
+    return rows if p.suppressed is None else f"{rows}, {share(p.suppressed)} suppressed"
+
+
 def render_result(result: BuildResult) -> None:
     """The products table, the reasons of refusals, and where rejected rows went."""
-    table = Table(
-        "product", "kind", "status", "rows", "privacy checks passed", "parquet", title="Products"
-    )
+    table = folding_table(
+        "product", "kind", "status", "rows", "privacy checks passed", "parquet",
+        title="Products", keys=(p.product for p in result.products),
+    )  # fmt: skip
     styles = {"published": "green", "up to date": "cyan", "refused": "red"}
     for p in result.products:
         style = styles[p.status]
@@ -76,7 +84,7 @@ def render_result(result: BuildResult) -> None:
             p.product,
             p.kind,
             f"[{style}]{p.status}[/{style}]",
-            "" if p.rows is None else str(p.rows),
+            _rows(p),
             ", ".join(p.checks),
             relative(p.path),
         )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rich.console import Console
-from rich.table import Table
 
+from flows.cli.console import folding_table, share
 from flows.errors import BuildError
+from flows.files.catalog import suppressed_share
+from flows.files.published import latest_manifest, off_list
 from flows.kinds import KINDS, Declared
 from flows.pipeline.plan import price_problem, registered_grades, release_rule
 from flows.services.registration_check import budget_state
@@ -39,7 +41,7 @@ def render_plan(loaded: LoadedPolicy, paths: Paths, console: Console) -> None:
     if budget is not None:
         shown = f"[red]{budget.message}[/red]" if budget.refused else budget.message
         console.print(f"  {shown}", highlight=False)
-    columns = Table("column", "type", "category", "treatment", "becomes", title="Columns")
+    columns = folding_table("column", "type", "category", "treatment", "becomes", title="Columns")
     for name, col in policy.columns.items():
         given = col.treatment.model_dump(exclude={"operator"}, exclude_defaults=True)
         params = ", ".join(f"{k}={_short(v)}" for k, v in given.items())
@@ -71,10 +73,12 @@ def render_products(
     """A row per product, with what its kind says it publishes and the release matrix's rule
     that decides it (judged with the registry's grades); then any details its kind shows as a
     table. Returns the rules each product breaks, by its position."""
-    grades = registered_grades(paths or Paths.from_env())
-    table = Table(
-        "product", "kind", "supply", "purpose", "release rule", "what is published", title=title
-    )
+    paths = paths or Paths.from_env()
+    grades = registered_grades(paths)
+    table = folding_table(
+        "product", "kind", "supply", "purpose", "release rule", "what is published",
+        "suppressed (latest version)", title=title, keys=(p.id for p in products),
+    )  # fmt: skip
     breaches: list[tuple[int, Breach]] = []
     shown: dict[str, Rule] = {}
     for i, p in enumerate(products):
@@ -84,18 +88,30 @@ def render_products(
         if broken:
             verdict = f"[red]refused: {', '.join(dict.fromkeys(b.rule.id for b in broken))}[/red]"
         breaches.extend((i, b) for b in broken)
-        table.add_row(p.id, p.kind, p.supply_mode, p.purpose, verdict, KINDS.of(p).describe(p))
+        table.add_row(
+            p.id, p.kind, p.supply_mode, p.purpose, verdict, KINDS.of(p).describe(p),
+            share(_latest_share(paths, p.id)),
+        )  # fmt: skip
     console.print(table)
     for rule in shown.values():
         console.print(f"  [dim]{rule.id}: {rule.allows}[/dim]", highlight=False)
     for p in products:
         details = KINDS.of(p).details(p)
         if details is not None:
-            shown_details = Table(*details.columns, title=f"{p.id}: {p.title}")
+            shown_details = folding_table(*details.columns, title=f"{p.id}: {p.title}")
             for row in details.rows:
                 shown_details.add_row(*row)
             console.print(shown_details)
     return breaches
+
+
+def _latest_share(paths: Paths, product: str) -> float | None:
+    """The share its latest published version suppressed; None when there is no such
+    version or its checks count none."""
+    manifest = latest_manifest(paths.publish, product)
+    if manifest is None or off_list(manifest):
+        return None
+    return suppressed_share(manifest["privacy_checks"])
 
 
 def _short(value: object) -> str:

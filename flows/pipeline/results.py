@@ -8,6 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from flows.files.catalog import suppressed_share
+
 
 class Status(StrEnum):
     PUBLISHED = "published"
@@ -28,6 +30,8 @@ class ProductOutcome:
     rows: int | None = None
     checks: tuple[str, ...] = ()
     """The privacy checks the published version passed."""
+    suppressed: float | None = None
+    """The share of cells or records the version suppressed; None when it counts none."""
     path: Path | None = None
     message: str = ""
     authorization: str | None = None
@@ -46,6 +50,7 @@ class ProductOutcome:
             version=version,
             rows=manifest["rows"],
             checks=tuple(c["name"] for c in manifest["privacy_checks"] if c["passed"]),
+            suppressed=suppressed_share(manifest["privacy_checks"]),
             path=publish_dir / product / f"v{version}" / "data.parquet",
             authorization=manifest.get("authorization"),
             **fields,
