@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.browser import browser, open_page  # noqa: F401  (fixtures for the page tests)
+
+# pytest-xdist's workers run with COLUMNS=80 (and LINES) set; the command line honours an
+# explicit COLUMNS, so the CLI runs of the tests would wrap at 80 columns. A test that wants a
+# narrow terminal sets COLUMNS itself.
+for _size in ("COLUMNS", "LINES"):
+    os.environ.pop(_size, None)
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"
