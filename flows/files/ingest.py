@@ -12,6 +12,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import polars as pl
@@ -100,12 +101,23 @@ def stage(resource: Resource, source: Path, columns: list[str], work: Path) -> S
     require_file(source, f"source file of resource '{resource.id}'")
     if resource.format == "parquet":
         return _stage_parquet(source, file_sha256(source), columns)
+    facts, encoding, header = inspect_csv(resource, source, columns)
+    return _stage_csv(resource, source, facts, encoding, header, work)
+
+
+def inspect_csv(
+    resource: Resource, source: Path, columns: list[str]
+) -> tuple[FileFacts, str, list[str]]:
+    """One pass over a CSV before it is parsed: its facts (damage refused by line), its
+    encoding, and its header, checked against the policy's columns."""
     facts = scan(source)
     _refuse_damage(source, facts)
     encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
     if encoding in GBK and (line := first_utf8_line(source)) is not None:
         raise mixed_encoding_error(source, line, "UTF-8", "GBK")
-    return _stage_csv(resource, source, facts, encoding, columns, work)
+    header = read_header(source, encoding, resource.delimiter)
+    _check_header(source, header, columns)
+    return facts, encoding, header
 
 
 def _refuse_damage(source: Path, facts: FileFacts) -> None:
@@ -133,11 +145,46 @@ def _stage_csv(
     source: Path,
     facts: FileFacts,
     encoding: str,
-    columns: list[str],
+    header: list[str],
     work: Path,
 ) -> Staged:
-    header = read_header(source, encoding, resource.delimiter)
-    _check_header(source, header, columns)
+    work.mkdir(parents=True, exist_ok=True)
+    out = work / f"{resource.id}.staged.parquet"
+    empty = facts.lines <= 1  # a header alone, perhaps without its newline: no rows to parse
+    read = read_csv_rows(source, source, resource, encoding, header, facts.quoted, out, empty)
+    counted = account(max(facts.lines - 1, 0), read.rows, read.rejected, read.lines)
+    return Staged(source, facts.sha256, encoding, out, read.rows, read.quarantine(), counted)
+
+
+@dataclass(frozen=True)
+class CsvRead:
+    """Rows of a CSV (or a part of one) written to a staged Parquet file, and the records the
+    parser rejected, placed on their physical lines by `lines`."""
+
+    rows: int
+    rejected: Rejected
+    lines: LineCounter
+
+    def quarantine(self) -> pl.DataFrame:
+        """The rejected records with their line and reason (blank lines are not rows)."""
+        line_of = self.lines.line_of
+        bad = [(line_of(n), "parse", reason, text) for n, reason, text in self.rejected if reason]
+        return pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row")
+
+
+def read_csv_rows(
+    data: Path | BinaryIO,
+    source: Path,
+    resource: Resource,
+    encoding: str,
+    header: list[str],
+    quoted: bool,
+    out: Path,
+    empty: bool = False,
+    offset: int = 0,
+) -> CsvRead:
+    """Parse `data` (the file, or a part of it behind its header line, whose first data line
+    is line `offset + 2` of `source`) into `out`, every row with its physical line."""
     rejected: Rejected = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -164,34 +211,29 @@ def _stage_csv(
         strings_can_be_null=True,
         null_values=[""],
     )
-    work.mkdir(parents=True, exist_ok=True)
     # Plain Parquet (no compression, dictionaries or statistics): encoding them cost more than
     # parsing the CSV itself, and this file lives only for the build.
-    out = work / f"{resource.id}.staged.parquet"
-    lines = LineCounter(facts.quoted)
+    lines = LineCounter(quoted, offset)
     rows = 0
     plain = {"compression": "none", "use_dictionary": False, "write_statistics": False}
     try:
-        if facts.lines <= 1:  # a header alone, perhaps without its newline: no rows to parse
+        if empty:
             schema = pa.schema([(name, pa.string()) for name in header] + [(LINE, pa.int64())])
             pq.write_table(schema.empty_table(), out, **plain)
         else:
-            reader = pacsv.open_csv(source, reader_opts, parse_opts, convert_opts)
+            reader = pacsv.open_csv(data, reader_opts, parse_opts, convert_opts)
             schema = reader.schema.append(pa.field(LINE, pa.int64()))
             with pq.ParquetWriter(out, schema, **plain) as writer:
                 for batch in reader:
                     line = lines.assign(batch, rejected)
-                    if facts.quoted:  # else a value is never longer than its line
+                    if quoted:  # else a value is never longer than its line
                         _refuse_huge_values(source, batch, line)
                     writer.write_batch(batch.append_column(LINE, pa.array(line, pa.int64())))
                     rows += batch.num_rows
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise _unreadable(source, encoding, exc) from None
     lines.finish(rejected)
-    bad = [(lines.line_of(n), "parse", reason, text) for n, reason, text in rejected if reason]
-    frame = pl.DataFrame(bad, schema=QUARANTINE_SCHEMA, orient="row")
-    counted = account(max(facts.lines - 1, 0), rows, rejected, lines)
-    return Staged(source, facts.sha256, encoding, out, rows, frame, counted)
+    return CsvRead(rows, rejected, lines)
 
 
 def _refuse_huge_values(source: Path, batch: pa.RecordBatch, lines: np.ndarray) -> None:

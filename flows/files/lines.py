@@ -21,10 +21,13 @@ blank lines come with an empty reason."""
 
 class LineCounter:
     """Maps pyarrow record numbers to physical line numbers, counting newlines inside quoted
-    values, and numbers the valid records (pyarrow skips invalid ones without a number)."""
+    values, and numbers the valid records (pyarrow skips invalid ones without a number).
 
-    def __init__(self, quoted: bool = True) -> None:
+    A part of a file, read behind its header, starts on line `offset + 2`."""
+
+    def __init__(self, quoted: bool = True, offset: int = 0) -> None:
         self.quoted = quoted
+        self.offset = offset
         self.next_record = 2  # record 1 is the header
         self.extra = 0  # newlines inside values seen so far
         self.invalid_lines: dict[int, int] = {}
@@ -50,7 +53,7 @@ class LineCounter:
             self.invalid_lines[n] = int(lines_all[n - start])
         self.extra += int(newlines.sum())
         self.next_record = end
-        return lines_all[numbers - start]
+        return lines_all[numbers - start] + self.offset
 
     def finish(self, rejected: list[tuple[int, str, str]]) -> None:
         """Place invalid records that came after the last valid one."""
@@ -60,7 +63,7 @@ class LineCounter:
                 self.extra += text.count("\n")
 
     def line_of(self, record: int) -> int:
-        return self.invalid_lines.get(record, record)
+        return self.invalid_lines.get(record, record) + self.offset
 
 
 @dataclass(frozen=True)
