@@ -23,6 +23,7 @@ from flows.pipeline.results import ProductOutcome, Status
 from flows.services.audit_trail import record_refusal
 from flows.services.authorizations import check, sweep
 from flows.services.key_use import product_keys, rekeyed
+from flows.services.lineage_events import refused_run
 from flows.services.registration_check import registration_problems
 from flows.services.suspension import suspension_refusal
 from flows.settings import Paths
@@ -133,6 +134,7 @@ def settle(plan: BuildPlan, paths: Paths) -> dict[str, ProductOutcome]:
                 paths, outcome.product, outcome.kind, outcome.message, clause=outcome.clause,
                 authorization=outcome.authorization, policy_sha256=planned.declared.sha256,
             )  # fmt: skip
+            refused_run(paths, planned, outcome.message)
         outcomes[outcome.product] = outcome
     return outcomes
 
