@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, create_model
 from governance.policy.base import StrictModel
 from governance.policy.product import ProductBase
 from governance.policy.resource import Column, Resource
+from governance.policy.schedule import Schedule
 
 Document = TypeVar("Document", bound=BaseModel)
 
@@ -23,6 +24,11 @@ class Policy(StrictModel):
     # model `with_items(Policy, "products", <the kinds' union>)` returns.
     sluice: Literal[1] = Field(description="Policy format version.")
     resource: Resource
+    schedule: Schedule | None = Field(
+        None,
+        description="When `sluice serve` builds the products; without it, a time derived from "
+        "the resource's update_frequency (daily: 02:00 every day, Asia/Shanghai).",
+    )
     reference_date: dt.date | None = Field(
         None, description="Date the policy's time-dependent treatments are computed against."
     )
