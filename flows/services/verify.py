@@ -30,6 +30,7 @@ from flows.services.authorizations import check, sweep
 from flows.services.claims_file import read_claims
 from flows.services.delivery import deliver, discard_parts, write_part
 from flows.services.enumeration import control, reason, suspended, while_answering
+from flows.services.lineage_events import verification_run
 from flows.services.verify_records import commit, counts, over_quota, refuse, suspend
 from flows.services.writer import exclusive
 from flows.settings import Paths
@@ -52,8 +53,10 @@ def verify_batch(
     answer."""
     if out.is_dir():
         raise BuildError(f"{out}: is a folder; --out names the answers file (CSV or Parquet)")
-    with exclusive(paths, "sluice verify"):
-        return _verify(product_id, requests, operator, out, paths)
+    with exclusive(paths, "sluice verify"), verification_run(paths, product_id, operator) as run:
+        answered = _verify(product_id, requests, operator, out, paths)
+        run.answered(answered)
+        return answered
 
 
 def _verify(

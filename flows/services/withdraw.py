@@ -12,6 +12,7 @@ from flows.clock import now
 from flows.files.atomic import write_atomically
 from flows.files.published import DATA, MANIFEST, write_catalog
 from flows.services.audit_trail import record
+from flows.services.lineage_events import withdrawal_run
 from flows.settings import Paths
 from governance.ledger import ReleaseLedger
 
@@ -22,23 +23,34 @@ def withdraw(paths: Paths, authorization_id: str, reason: str) -> list[str]:
     touched: list[str] = []
     if not paths.publish.is_dir():
         return touched
-    for product_dir in sorted(p for p in paths.publish.iterdir() if p.is_dir()):
-        versions = []
-        for manifest_path in sorted(product_dir.glob(f"v*/{MANIFEST}")):
-            manifest = json.loads(manifest_path.read_text("utf-8"))
-            if manifest.get("authorization") != authorization_id or manifest.get("withdrawn"):
-                continue
-            versions.append(_withdraw_version(paths, manifest_path, manifest, reason))
-        if versions:
-            touched.append(product_dir.name)
-            ReleaseLedger(paths.state).retire(product_dir.name, f"withdrawn: {reason}", now())
-            record(
-                paths, "withdraw", subject=product_dir.name, authorization_id=authorization_id,
-                outputs=versions, counts={"versions": len(versions)}, detail=reason,
-            )  # fmt: skip
-    if touched:
-        write_catalog(paths.publish)
+    with withdrawal_run(paths, authorization_id) as run:
+        for product_dir in sorted(p for p in paths.publish.iterdir() if p.is_dir()):
+            versions = _withdraw_product(paths, product_dir, authorization_id, reason)
+            if versions:
+                touched.append(product_dir.name)
+                run.withdrawn(product_dir.name, [int(v["version"]) for v in versions])
+        if touched:
+            write_catalog(paths.publish)
     return touched
+
+
+def _withdraw_product(
+    paths: Paths, product_dir: Path, authorization_id: str, reason: str
+) -> list[dict]:
+    """Withdraw the product's versions built under the authorization; retire and audit."""
+    versions = []
+    for manifest_path in sorted(product_dir.glob(f"v*/{MANIFEST}")):
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        if manifest.get("authorization") != authorization_id or manifest.get("withdrawn"):
+            continue
+        versions.append(_withdraw_version(paths, manifest_path, manifest, reason))
+    if versions:
+        ReleaseLedger(paths.state).retire(product_dir.name, f"withdrawn: {reason}", now())
+        record(
+            paths, "withdraw", subject=product_dir.name, authorization_id=authorization_id,
+            outputs=versions, counts={"versions": len(versions)}, detail=reason,
+        )  # fmt: skip
+    return versions
 
 
 def _withdraw_version(paths: Paths, manifest_path: Path, manifest: dict, reason: str) -> dict:
