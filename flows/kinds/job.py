@@ -3,10 +3,10 @@ product is declared, and what the shell lends the build (folders, the budget led
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import polars as pl
 
@@ -19,6 +19,15 @@ from governance.policy.product import ProductBase
 from transforms.validation import OK
 
 SpecT = TypeVar("SpecT", bound=ProductBase)
+R = TypeVar("R")
+
+
+class Parts(Protocol):
+    """A resource's de-identified partitions, on a cluster that computes over them."""
+
+    def map(self, fn: Callable[[pl.LazyFrame], R], columns: Sequence[str], name: str) -> list[R]:
+        """`fn` of every part's passing rows (only `columns`), in the parts' order."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,9 @@ class Prepared:
     validated: pl.LazyFrame = field(repr=False, compare=False)
     """The rows that passed validation, typed but not yet de-identified (verification
     indices key them)."""
+    parts: Parts | None = field(default=None, repr=False, compare=False)
+    """The de-identified partitions and their cluster, when an engine prepared the resource
+    in parts: kinds may aggregate each part there and merge the partial aggregates."""
 
     def frame(self) -> pl.LazyFrame:
         """The de-identified rows that passed validation, without the build's own columns."""
