@@ -9,6 +9,7 @@ DuckDB's own error.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +23,10 @@ from governance.errors import GovernanceError
 BUSY_SECONDS = 30.0
 """How long a session waits for another process to let go of the file."""
 _POLL = 0.02
+
+SESSIONS = threading.RLock()
+"""One session at a time within a process: products building side by side on threads share
+the file, and DuckDB refuses a read-only connection beside a read-write one in one process."""
 
 
 STATE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error,)
@@ -53,12 +58,13 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
 def writing(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with ``schema`` applied."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = connect(path)
-    try:
-        con.execute(schema)
-        yield con
-    finally:
-        con.close()
+    with SESSIONS:
+        con = connect(path)
+        try:
+            con.execute(schema)
+            yield con
+        finally:
+            con.close()
 
 
 @contextmanager
@@ -78,16 +84,17 @@ def transaction(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
 def reading(path: Path, schema: str, tables: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; an empty in-memory copy of ``schema`` when the file or its
     ``tables`` do not exist yet."""
-    con = connect(path, read_only=True) if path.is_file() else None
-    if con is None or not _has(con, tables):
-        if con is not None:
+    with SESSIONS:
+        con = connect(path, read_only=True) if path.is_file() else None
+        if con is None or not _has(con, tables):
+            if con is not None:
+                con.close()
+            con = duckdb.connect()
+            con.execute(schema)
+        try:
+            yield con
+        finally:
             con.close()
-        con = duckdb.connect()
-        con.execute(schema)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def select(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict]:

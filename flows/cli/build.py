@@ -46,20 +46,33 @@ def build(
 
 
 def run_build(policy: Path, product: list[str] | None, *, verbose: bool = False) -> BuildResult:
-    """Build the products of `policy` (or only those named) and return what happened."""
+    """Build the products of `policy` (or only those named) and return what happened: as a
+    Prefect flow run when a Prefect API is configured, else with its steps called in this
+    process (no temporary server, the same files published)."""
+    from flows.cli.progress import build_display
     from flows.pipeline.plan import plan_build, settle
-    from flows.pipeline.runtime import configure_prefect, install_log_filter
+    from flows.pipeline.progress import watched_by
+    from flows.pipeline.runtime import api_configured
 
     paths = Paths.from_env()
     planned = plan_build(policy, product, paths)
-    if not planned.to_build:  # nothing to build: no need to start Prefect
+    if not planned.to_build:  # nothing to build
         settled = settle(planned, paths)
         return BuildResult(tuple(settled[p.spec.id] for p in planned.products))
-    configure_prefect(verbose=verbose)
-    from flows.pipeline.flow import build as build_flow
+    with build_display() as watcher, watched_by(watcher):
+        if not api_configured():
+            from flows.cli.progress import show_build_logs
+            from flows.pipeline.build import execute
+            from flows.pipeline.runner import Direct
 
-    install_log_filter()
-    with err.status("Building (starting Prefect)..."):
+            show_build_logs(verbose=verbose)
+            return execute(planned, paths, Direct())
+        from flows.pipeline.runtime import configure_prefect, install_log_filter
+
+        configure_prefect(verbose=verbose)
+        from flows.pipeline.flow import build as build_flow
+
+        install_log_filter()
         return build_flow(str(policy), product or None, plan=planned)
 
 

@@ -3,6 +3,7 @@ once. Everything written here stays inside the domain (work/, quarantine/, keys/
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,14 +44,17 @@ def ingest(loaded: LoadedPolicy, paths: Paths) -> Staged:
 
 
 def key_loader(paths: Paths, state: State) -> KeyLoader:
-    """Load keys by name, creating (and recording the fingerprint of) missing ones."""
+    """Load keys by name, creating (and recording the fingerprint of) missing ones, one at a
+    time (products building side by side must not each create the same key)."""
+    creating = threading.Lock()
 
     def load(key_id: str) -> bytes:
-        key, created = load_or_create_key(paths.keys, key_id)
-        if created:
-            fingerprint = key_fingerprint(key)
-            state.record_key(key_id, fingerprint)
-            record(paths, "key_create", subject=key_id, counts={"fingerprint": fingerprint})
+        with creating:
+            key, created = load_or_create_key(paths.keys, key_id)
+            if created:
+                fingerprint = key_fingerprint(key)
+                state.record_key(key_id, fingerprint)
+                record(paths, "key_create", subject=key_id, counts={"fingerprint": fingerprint})
         return key
 
     return load

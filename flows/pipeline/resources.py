@@ -6,7 +6,7 @@ published from refuses, audited, every product left to build that draws on it.""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flows.errors import IngestRefused
 from flows.kinds import Prepared
@@ -19,7 +19,7 @@ from governance.state import State
 
 
 class Resources:
-    """Prepared resources of one build, by resource id."""
+    """Prepared resources of one build (or of one group of its products), by resource id."""
 
     def __init__(
         self,
@@ -27,10 +27,12 @@ class Resources:
         paths: Paths,
         state: State,
         prepare: Callable[[LoadedPolicy], Prepared],
+        products: Sequence[PlannedProduct] | None = None,
     ):
         self._paths, self._state, self._prepare = paths, state, prepare
-        self._policies = plan.policies()
-        self._pending = list(plan.to_build)
+        self._pending = list(plan.to_build if products is None else products)
+        drawn = {r for p in self._pending for r in p.declared.resources}
+        self._policies = {r: lp for r, lp in plan.policies().items() if r in drawn}
         self._ready: dict[str, Prepared] = {}
         self._read: list[Prepared] = []
         self._refused: dict[str, IngestRefused] = {}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import tomllib
 import warnings
+from pathlib import Path
 
 from flows.errors import BuildError, IngestRefused, user_errors
 
@@ -12,9 +14,11 @@ _DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "WARNING",
     "PREFECT_UI_ENABLED": "false",
 }
+"""INFO lines reach the server's run logs; the terminal shows warnings and errors only."""
 
 
 def configure_prefect(*, verbose: bool = False) -> None:
@@ -27,9 +31,27 @@ def configure_prefect(*, verbose: bool = False) -> None:
         os.environ.setdefault(name, value)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "INFO"
     os.environ.setdefault("PYTHONWARNINGS", "ignore:::beartype._util.error.utilerrwarn")
     warnings.filterwarnings("ignore", module="beartype")
     warnings.filterwarnings("ignore", category=DeprecationWarning)
+
+
+def api_configured() -> bool:
+    """Whether builds report to a Prefect server: PREFECT_API_URL in the environment, or in
+    the active profile of PREFECT_HOME (as `prefect config set` leaves it). Read without
+    importing Prefect, which a build without a server does not need."""
+    if "PREFECT_API_URL" in os.environ:
+        return bool(os.environ["PREFECT_API_URL"].strip())
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml"))
+    try:
+        settings = tomllib.loads(profiles.read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    active = os.environ.get("PREFECT_PROFILE") or settings.get("active", "ephemeral")
+    profile = settings.get("profiles", {}).get(active, {})
+    return bool(str(profile.get("PREFECT_API_URL", "")).strip())
 
 
 def check_api(url: str, timeout: float = 3.0) -> None:

@@ -25,7 +25,6 @@ import numpy as np
 import pytest
 
 from tests.flows.test_private_build import POLICY
-from tests.prefect_api import api_url
 
 SLUICE = Path(sys.executable).parent / "sluice"
 
@@ -54,7 +53,7 @@ class Domain:
             "SLUICE_HOME": str(self.root / "domain"),
             "SLUICE_PUBLISH_DIR": str(self.published),
             "PREFECT_HOME": str(self.root / "prefect"),
-            "PREFECT_API_URL": api_url(),
+            "PREFECT_API_URL": "",
             "SLUICE_ACTOR": "operator",
         }
         return subprocess.run(

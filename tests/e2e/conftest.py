@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POLICIES
-from tests.prefect_api import api_url
 
 SLUICE = Path(sys.executable).parent / "sluice"
 TODAY = "2026-07-01"
@@ -63,7 +62,7 @@ def make_workspace(
         "SLUICE_HOME": str(root / "domain"),
         "SLUICE_PUBLISH_DIR": str(root / "published"),
         "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect")),
-        "PREFECT_API_URL": api_url(),
+        "PREFECT_API_URL": "",
         "SLUICE_TODAY": TODAY,
         "SLUICE_ACTOR": "e2e",
     }
