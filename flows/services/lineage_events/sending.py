@@ -4,8 +4,8 @@ endpoint configured the OpenLineage way (OPENLINEAGE_URL, OPENLINEAGE_CONFIG or 
 OPENLINEAGE__TRANSPORT__* variables) when there is one, through its composite transport.
 
 A lineage event describes work; it never decides it. A failing endpoint costs a warning and a
-short timeout (2 s, one retry, unless its configuration says otherwise), and the file keeps
-its copy."""
+short timeout (2 s, no second try after a timeout, unless its configuration says otherwise) once per process
+(flows/services/lineage_events/endpoint.py), and the file keeps its copy."""
 
 from __future__ import annotations
 
@@ -21,11 +21,12 @@ from openlineage.client.transport.composite import CompositeConfig, CompositeTra
 from openlineage.client.transport.file import FileConfig, FileTransport
 from openlineage.client.transport.noop import NoopConfig, NoopTransport
 
+from flows.services.lineage_events import endpoint
 from flows.settings import Paths
 
 EVENTS = Path("lineage") / "events.jsonl"
 TIMEOUT = 2.0
-RETRY = {"total": 1, "connect": 1, "read": 1, "backoff_factor": 0.1}
+RETRY = {"total": 1, "connect": 1, "read": 0, "status": 0, "backoff_factor": 0.1}
 CLIENT_CONFIG: dict[str, Any] = {
     "facets": {"source_code_location": {"disabled": True}, "environment_variables": []}
 }
@@ -58,7 +59,7 @@ def client(paths: Paths) -> OpenLineageClient:
     if remote is None:
         transport: Transport = FileTransport(FileConfig.from_dict(local))
     else:
-        both = {"domain_file": local, "endpoint": remote}
+        both = {"domain_file": local, "endpoint": {"type": endpoint.TYPE, "transport": remote}}
         transport = CompositeTransport(CompositeConfig(transports=both, continue_on_failure=True))
     return OpenLineageClient(transport=transport, config=CLIENT_CONFIG)
 
