@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import polars as pl
@@ -15,7 +15,8 @@ from transforms.products.secondary import secondary_suppression
 SUPPRESSED = "suppressed"
 MARGIN = "margin"
 CELL_SUBJECTS = "__cell_subjects"
-_ALL = "__all"
+COUNT = "__n"
+ALL_ROWS = "__all"
 
 
 @dataclass(frozen=True)
@@ -65,27 +66,61 @@ def build_model(
     >>> out.rows()
     [('a', 3, 2.0, False), ('b', None, None, True)]
     """
-    if min_group_size < 2:
-        raise TransformError("min_group_size must be at least 2")
-    keys = [d.output for d in dims]
-    unknown = [m for m in margins if m not in keys]
-    if unknown:
-        raise TransformError(f"margins {', '.join(unknown)} are not dimensions ({', '.join(keys)})")
-    cells = frame.select(
+    cells = model_cells_frame(frame, dims=dims, stats=stats, subject=subject)
+    people = (pl.col(CELL_SUBJECTS).n_unique() if subject else pl.len()).cast(pl.Int64)
+    return assemble_model(
+        lambda by: _aggregate(cells, by, stats, people),
+        cells.collect_schema(),
+        dims=dims,
+        stats=stats,
+        min_group_size=min_group_size,
+        margins=margins,
+    )
+
+
+def model_cells_frame(
+    frame: pl.LazyFrame, *, dims: Sequence[Dim], stats: Sequence[Stat], subject: str | None
+) -> pl.LazyFrame:
+    """The columns a model reads: dimensions under their published names, the statistics'
+    columns, and the people as a 64-bit hash of the subject."""
+    return frame.select(
         *(pl.col(d.column).alias(d.output) for d in dims),
         *({s.column for s in stats if s.column}),
         *([pl.col(subject).hash().alias(CELL_SUBJECTS)] if subject else []),
     )
-    people = (pl.col(CELL_SUBJECTS).n_unique() if subject else pl.len()).cast(pl.Int64)
-    levels = [()] + [
+
+
+def total_levels(keys: Sequence[str], margins: Sequence[str]) -> list[list[str]]:
+    """The group-by keys of every level of a table: the cells, then one level per non-empty
+    subset of the margin dimensions (those left out)."""
+    unknown = [m for m in margins if m not in keys]
+    if unknown:
+        raise TransformError(f"margins {', '.join(unknown)} are not dimensions ({', '.join(keys)})")
+    totalled = [()] + [
         combo for n in range(1, len(margins) + 1) for combo in itertools.combinations(margins, n)
     ]
-    schema = cells.collect_schema()
+    return [[k for k in keys if k not in t] for t in totalled]
+
+
+def assemble_model(
+    aggregate: Callable[[list[str]], pl.LazyFrame],
+    schema: pl.Schema,
+    *,
+    dims: Sequence[Dim],
+    stats: Sequence[Stat],
+    min_group_size: int,
+    margins: Sequence[str] = (),
+) -> pl.LazyFrame:
+    """The model's table from `aggregate(keys)`, one level's cells with their statistics and
+    `__cell_subjects`: levels stacked, small cells suppressed, rows in their published order."""
+    if min_group_size < 2:
+        raise TransformError("min_group_size must be at least 2")
+    keys = [d.output for d in dims]
     tables = []
-    for totalled in levels:
-        by = [k for k in keys if k not in totalled]
-        table = _aggregate(cells, by, stats, people)
+    for by in total_levels(keys, margins):
+        table = aggregate(by)
         if margins:
+            totalled = [k for k in keys if k not in by]
             table = table.with_columns(
                 *(pl.lit(None, dtype=schema[k]).alias(k) for k in totalled),
                 pl.lit(",".join(totalled) or None, dtype=pl.String).alias(MARGIN),
@@ -179,14 +214,14 @@ def _aggregate(
 ) -> pl.LazyFrame:
     """One row per combination of `keys` (one row in all when there are none)."""
     if not keys:  # the grand total: one group of everything
-        return _aggregate(cells.with_columns(pl.lit(0).alias(_ALL)), [_ALL], stats, people).drop(
-            _ALL
-        )
+        return _aggregate(
+            cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS], stats, people
+        ).drop(ALL_ROWS)
     aggs = [*(_agg(s, people) for s in stats if s.agg != "median"), people.alias(CELL_SUBJECTS)]
     table = cells.group_by(keys).agg(*aggs)
     for stat in stats:
         if stat.agg == "median":
-            median = _rounded(exact_median(cells, keys, stat.column), stat)
+            median = rounded(exact_median(cells, keys, stat.column), stat)
             median = median.rename({stat.column: stat.name})
             table = table.join(median, on=keys, how="left", nulls_equal=True)
     return table
@@ -199,15 +234,23 @@ def exact_median(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFr
     >>> exact_median(lf, ["k"], "v").sort("k").collect().rows()
     [('a', 3.0)]
     """
-    counts = (
+    return median_of_counts(value_counts(frame, keys, column), keys, column)
+
+
+def value_counts(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
+    """How often each non-null value of `column` occurs in each cell (`__n`)."""
+    return (
         frame.filter(pl.col(column).is_not_null())
         .group_by(*keys, column)
-        .agg(pl.len().alias("__n"))
-        .sort([*keys, column], nulls_last=True)
-        .with_columns(
-            pl.col("__n").cum_sum().over(keys).alias("__upto"),
-            pl.col("__n").sum().over(keys).alias("__total"),
-        )
+        .agg(pl.len().alias(COUNT))
+    )
+
+
+def median_of_counts(counts: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
+    """Per-cell median from `value_counts` (or from several partitions' counts, summed)."""
+    counts = counts.sort([*keys, column], nulls_last=True).with_columns(
+        pl.col(COUNT).cum_sum().over(keys).alias("__upto"),
+        pl.col(COUNT).sum().over(keys).alias("__total"),
     )
     low = counts.filter(pl.col("__upto") > (pl.col("__total") - 1) // 2)
     high = counts.filter(pl.col("__upto") > pl.col("__total") // 2)
@@ -223,7 +266,7 @@ def exact_median(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFr
     )
 
 
-def _rounded(frame: pl.LazyFrame, stat: Stat) -> pl.LazyFrame:
+def rounded(frame: pl.LazyFrame, stat: Stat) -> pl.LazyFrame:
     if stat.round is None:
         return frame
     return frame.with_columns(pl.col(stat.column).round(stat.round))

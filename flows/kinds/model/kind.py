@@ -20,17 +20,17 @@ from flows.kinds.base import (
 from flows.kinds.linked import linked_rule, protect
 from flows.kinds.model.binding import (
     aggregate_use,
-    bounded,
     counted_cells,
     describe_cells,
     model_lineage,
     model_parts,
 )
+from flows.kinds.model.partial import model_plan
 from flows.kinds.model.spec import ModelProduct
 from governance.authorization.scope import Use
 from transforms.egress import CellRule, Release
 from transforms.footprint import CellTable, Footprint
-from transforms.products.model import MARGIN, build_model, hide_rows, protect_margins, show_rows
+from transforms.products.model import MARGIN, hide_rows, protect_margins, show_rows
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,9 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
         return f"{describe_cells(spec)}; cells < {spec.min_group_size} people suppressed"
 
     def build(self, job: Job[ModelProduct]) -> ModelTable:
-        spec, prepared = job.spec, job.prepared
+        spec = job.spec
         dims, stats = model_parts(spec)
-        plan = build_model(
-            bounded(spec, prepared.frame(), prepared.subject),
-            dims=dims,
-            stats=stats,
-            min_group_size=spec.min_group_size,
-            subject=prepared.subject,
-            margins=spec.margins,
-        )
+        plan = model_plan(job)
         with streaming():
             table = plan.collect(engine="streaming")
         unsuppressed = table
