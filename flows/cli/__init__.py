@@ -26,6 +26,7 @@ from flows.cli import (
     risk,
     sample,
     schema,
+    serve,
     statement,
     verify,
     version,
@@ -49,6 +50,7 @@ for group in (ledger, risk, audit, schema, keys, statement):
     group.attach(app)
 doctor.attach(app)
 version.attach(app)
+serve.attach(app)
 disclose.attach(app)
 for group in (feedback, objection):
     group.attach(app)
@@ -58,9 +60,10 @@ READERS = {
     "plan", "schema", "sample", "classify", "catalog", "quarantine", "ledger", "risk",
     "anonymize", "audit show", "audit verify", "registry list", "registry show",
     "registry history", "registry export", "statement", "objection list", "objection show",
-    "feedback list",
+    "feedback list", "deployments", "serve",
 }  # fmt: skip
-"""Commands that change nothing in the domain; every other one holds the writer lock."""
+"""Commands that change nothing in the domain (a served build takes the lock for its own run);
+every other one holds the writer lock."""
 
 
 def main() -> None:

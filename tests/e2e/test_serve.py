@@ -1,0 +1,190 @@
+"""`sluice serve` on a real Prefect server it starts itself: the demo's deployments registered
+with their schedules, listed by `sluice deployments`, a run triggered through the API that
+publishes into the domain, a run that finds the domain busy failing with a message saying so,
+and Ctrl-C stopping it all with exit code 0."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.services.prefect_server import RECORD
+from governance.lock import held
+from tests.conftest import POLICIES
+from tests.e2e.conftest import AUTHORIZATION, SLUICE, TODAY, Workspace
+
+pytestmark = pytest.mark.slow
+
+NAMES = {
+    "enterprise_registry", "hospital_visits", "hotline_tickets", "social_insurance",
+    "regional_vitality",
+}  # fmt: skip
+WAIT = 180.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Served:
+    """A workspace and the `sluice serve` process serving it, its stderr in a file."""
+
+    def __init__(self, ws: Workspace, process: subprocess.Popen[str], port: int, log: Path):
+        self.ws, self.process, self.port, self.log = ws, process, port, log
+        self.api = f"http://127.0.0.1:{port}/api"
+
+    def stop(self, sig: int = signal.SIGINT) -> tuple[int, str]:
+        """Send `sig`; the exit code and what it wrote to stderr from then on."""
+        start = self.log.stat().st_size
+        self.process.send_signal(sig)
+        self.process.wait(timeout=60)
+        with self.log.open(encoding="utf-8") as log:
+            log.seek(start)
+            return self.process.returncode, log.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("serve")
+    shutil.copytree(POLICIES, root / "policies")
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in ("PREFECT_API_URL", "PREFECT_HOME")
+    }  # fmt: skip
+    env |= {
+        "SLUICE_HOME": str(root / "domain"), "SLUICE_PUBLISH_DIR": str(root / "published"),
+        "SLUICE_TODAY": TODAY, "SLUICE_ACTOR": "e2e", "SLUICE_LOCK_TIMEOUT": "1",
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    }  # fmt: skip
+    ws = Workspace(root, env)
+    for args in (
+        ("sample", "--out", str(ws.home / "raw"), "--rows", "1000"),
+        ("register", "policies"),
+        ("authorization", "add", str(AUTHORIZATION)),
+    ):
+        done = ws.sluice(*args)
+        assert done.returncode == 0, done.stdout + done.stderr
+    port, log = _free_port(), root / "serve.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [str(SLUICE), "serve", "policies", "--port", str(port), "--no-ui"],
+            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True,
+        )  # fmt: skip
+    serving = Served(ws, process, port, log)
+    try:
+        _wait_for_deployments(serving)
+        yield serving
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+
+
+def _wait_for_deployments(serving: Served) -> None:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        if serving.process.poll() is not None:
+            pytest.fail(f"sluice serve stopped: {serving.log.read_text()}")
+        if (serving.ws.home / RECORD).exists() and _deployed(serving.api) >= NAMES:
+            return
+        time.sleep(1)
+    pytest.fail("the deployments were not registered in time")
+
+
+def _deployed(api: str) -> set[str]:
+    from prefect.client.orchestration import PrefectClient
+
+    async def names() -> set[str]:
+        async with PrefectClient(api) as client:
+            return {d.name for d in await client.read_deployments()}
+
+    try:
+        return asyncio.run(names())
+    except Exception:  # not up yet
+        return set()
+
+
+def _run(api: str, deployment: str) -> tuple[str, str]:
+    """Trigger `deployment` through the API, wait for its end; its final state and its log."""
+    from prefect.client.orchestration import PrefectClient
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    async def run() -> tuple[str, str]:
+        async with PrefectClient(api) as client:
+            target = await client.read_deployment_by_name(f"sluice-build/{deployment}")
+            flow_run = await client.create_flow_run_from_deployment(target.id)
+            deadline = time.monotonic() + WAIT
+            while time.monotonic() < deadline:
+                flow_run = await client.read_flow_run(flow_run.id)
+                if flow_run.state and flow_run.state.is_final():
+                    break
+                await asyncio.sleep(1)
+            await asyncio.sleep(2)  # the run's last log lines reach the server in batches
+            logs = await client.read_logs(
+                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run.id]))
+            )
+            state = flow_run.state.name if flow_run.state else "none"
+            return state, "\n".join(log.message for log in logs)
+
+    return asyncio.run(run())
+
+
+def test_serve_registers_one_deployment_per_resource_and_index(served):
+    listing = served.ws.sluice("deployments")
+    assert listing.returncode == 0, listing.stderr
+    lines = {
+        line.split("│")[1].strip(): line for line in listing.stdout.splitlines() if "│" in line
+    }
+    assert set(lines) >= NAMES
+    assert "cron 0 2 * * 1 (Asia/Shanghai)" in lines["hospital_visits"]
+    assert "cron 0 2 1 * * (Asia/Shanghai)" in lines["social_insurance"]
+    assert "cron 0 2 * * * (Asia/Shanghai)" in lines["regional_vitality"]
+    assert "CST" in lines["hospital_visits"]  # its next run, in China time
+
+
+def test_a_run_that_finds_the_domain_busy_fails_saying_so(served):
+    with held(served.ws.home / "writer.lock", timeout=5, what="sluice build (by hand)"):
+        state, log = _run(served.api, "hotline_tickets")
+    assert state == "Failed"
+    assert "sluice build (by hand)" in log and "try again when it ends" in log
+    assert not (served.ws.published / "hotline_by_district_month").exists()
+
+
+def test_a_triggered_run_publishes_into_the_domain(served):
+    state, log = _run(served.api, "hospital_visits")
+    assert state == "Completed", log
+    manifests = list((served.ws.published / "visits_by_city_quarter").glob("*/manifest.json"))
+    assert len(manifests) == 1
+    listing = served.ws.sluice("deployments")
+    (line,) = [x for x in listing.stdout.splitlines() if "│ hospital_visits" in x]
+    assert "Completed" in line
+
+
+def test_deployments_without_a_server_says_what_to_do(served, tmp_path):
+    dead = f"http://127.0.0.1:{_free_port()}/api"
+    listing = served.ws.sluice("deployments", PREFECT_API_URL=dead)
+    assert listing.returncode == 2
+    assert f"error: the Prefect API at {dead} (from PREFECT_API_URL) does not answer" in (
+        listing.stderr
+    )
+    elsewhere = served.ws.sluice("deployments", SLUICE_HOME=str(tmp_path / "other"))
+    assert elsewhere.returncode == 2 and "start one with `sluice serve`" in elsewhere.stderr
+
+
+def test_ctrl_c_stops_serving_and_its_server(served):
+    code, stderr = served.stop(signal.SIGINT)
+    assert code == 0, stderr
+    assert "Traceback" not in stderr and stderr.endswith("sluice serve stopped\n"), stderr
+    assert not (served.ws.home / RECORD).exists()
+    with socket.socket() as probe:  # the server it started is gone with it
+        assert probe.connect_ex(("127.0.0.1", served.port)) != 0
