@@ -1,4 +1,5 @@
 # Sluice: two commands set everything up. `make demo` builds the products, `make test` checks them.
+# `make serve` builds them on their schedules on a Prefect server (UI at http://127.0.0.1:4200).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ SLUICE := $(BIN)/sluice
 export SLUICE_HOME ?= domain
 export SLUICE_PUBLISH_DIR ?= published
 
-.PHONY: demo test test-reliability lint format schema bench clean install install-dev
+.PHONY: demo serve test test-reliability lint format schema bench clean install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sluice needs Python 3.11 or newer")'
@@ -38,6 +39,9 @@ demo: install
 	@echo "A build outside the authorization's scope is refused (exit code 3, nothing written):"
 	@$(SLUICE) build policies/examples/out_of_scope.yaml; test $$? -eq 3
 	$(SLUICE) disclose --year 2026 --out disclosure/
+
+serve: install
+	$(SLUICE) serve policies
 
 test: install-dev
 	$(BIN)/ruff check .
