@@ -76,6 +76,7 @@ Action = Literal[
     "objection_reject",
     "correction",
     "objection_rebuild",
+    "registration_change",
 ]
 ACTIONS: tuple[str, ...] = Action.__args__  # type: ignore[attr-defined]
 Result = Literal["ok", "refused", "failed"]

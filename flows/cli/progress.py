@@ -70,7 +70,7 @@ def show_build_logs(*, verbose: bool) -> None:
     logger = logging.getLogger("sluice.build")
     if logger.handlers:
         return
-    handler = RichHandler(console=err, show_path=False, markup=False)
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
     if not verbose:
         handler.addFilter(_WarningsOnly())
     logger.addHandler(handler)

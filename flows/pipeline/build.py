@@ -20,6 +20,7 @@ from flows.errors import BuildError, IngestRefused
 from flows.files.streaming import streaming
 from flows.kinds import BuildContext, BuildRefused, Job, Prepared
 from flows.pipeline import prepare
+from flows.pipeline.engines import preparer
 from flows.pipeline.plan import BuildPlan, PlannedProduct, settle
 from flows.pipeline.progress import watcher
 from flows.pipeline.report import product_report
@@ -51,6 +52,8 @@ def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     """Build the plan's products to build; settle the others; return every outcome."""
     for problem in plan.problems:
         runner.log(logging.ERROR, "%s", problem)
+    for change in plan.registration_changes:  # shown in the terminal too: worth a look
+        runner.log(logging.WARNING, "%s", change)
     state = State(paths.state)
     outcomes: dict[str, ProductOutcome] = settle(plan, paths)
     load_key = prepare.key_loader(paths, state)
@@ -59,8 +62,8 @@ def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     built: list[tuple[dict[str, ProductOutcome], Resources]] = []
 
     def one_group(products: list[PlannedProduct]) -> None:
-        resources = Resources(plan, paths, state, lambda lp: _prepare(lp, paths, load_key, runner),
-                              products)  # fmt: skip
+        prepare_one = preparer(lambda lp: _prepare(lp, paths, load_key, runner), paths, load_key)
+        resources = Resources(plan, paths, state, prepare_one, products)
         found: dict[str, ProductOutcome] = {}
         built.append((found, resources))
         try:

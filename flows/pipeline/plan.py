@@ -25,6 +25,7 @@ from flows.services.authorizations import check, sweep
 from flows.services.key_use import product_keys, rekeyed
 from flows.services.lineage_events import refused_run
 from flows.services.registration_check import registration_problems
+from flows.services.registration_refresh import register_changed
 from flows.services.suspension import suspension_refusal
 from flows.settings import Paths
 from governance.authorization.scope import Refusal, price_refusal
@@ -37,6 +38,7 @@ from governance.policy.load import LoadedPolicy
 from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.resource import Column
 from governance.registry import RegistryStore
+from governance.registry.register import Outcome
 from governance.release_matrix import RULES, Breach, Registered, Rule, cell, judge, outflow
 from transforms.classify.profiles import DIRECT, PROFILES
 
@@ -85,6 +87,8 @@ class BuildPlan:
     products: tuple[PlannedProduct, ...]
     problems: tuple[PolicyError, ...] = ()
     """Sources missing, unreadable or unregistered: their products are refused."""
+    registration_changes: tuple[str, ...] = ()
+    """Resources whose delivery changed since registration, registered anew (登记变更)."""
 
     @property
     def to_build(self) -> tuple[PlannedProduct, ...]:
@@ -114,6 +118,8 @@ def plan_build(
         raise PolicyErrors([e for found in problems.values() for e in found])
     sweep(paths)  # authorizations whose term ended withdraw their products first
     hashed = _Hashes(policies, paths)
+    readable = sorted(r for r in policies if r not in problems)
+    changed = register_changed(policies, hashed.of(readable), paths)
     grades = registered_grades(paths)
     rotated = KeyRotations(paths.state).current()
     planned = [
@@ -121,7 +127,16 @@ def plan_build(
         for spec, kind, where in chosen
     ]
     flat = tuple(e for found in problems.values() for e in found)
-    return BuildPlan(Path(target), tuple(planned), flat)
+    return BuildPlan(Path(target), tuple(planned), flat, tuple(map(change_note, changed)))
+
+
+def change_note(outcome: Outcome) -> str:
+    """A registration change the build recorded, as the build reports it."""
+    r = outcome.registration
+    return (
+        f"{r.resource_id}: its delivery changed since registration; registered anew (登记变更) "
+        f"as version {r.version} of {r.code}: {'; '.join(outcome.changes)}"
+    )
 
 
 def settle(plan: BuildPlan, paths: Paths) -> dict[str, ProductOutcome]:

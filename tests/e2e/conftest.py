@@ -50,11 +50,16 @@ class Workspace:
 
 
 def make_workspace(
-    tmp_path_factory, rows: int = 3000, *build_args: str, keys: dict[str, str] | None = None
+    tmp_path_factory,
+    rows: int = 3000,
+    *build_args: str,
+    keys: dict[str, str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Workspace:
     """Sample data generated, every resource registered, the sample authorization held and
     ``sluice build policies [build_args]`` run once; ``keys`` (name -> hex) are placed in the
-    domain first, so keyed outputs come out the same in every run."""
+    domain first, so keyed outputs come out the same in every run. Builds run in-process
+    unless ``env`` names a Prefect server (PREFECT_API_URL)."""
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(POLICIES, root / "policies")
     env = {
@@ -65,6 +70,7 @@ def make_workspace(
         "PREFECT_API_URL": "",
         "SLUICE_TODAY": TODAY,
         "SLUICE_ACTOR": "e2e",
+        **(env or {}),
     }
     ws = Workspace(root, env)
     sample = ws.sluice("sample", "--out", str(ws.home / "raw"), "--rows", str(rows))
