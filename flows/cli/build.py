@@ -37,9 +37,16 @@ def build(
         list[str] | None, typer.Option("--product", help="Only this product.")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's logs.")] = False,
+    engine: Annotated[str | None, typer.Option(help="local, or dask (SLUICE_ENGINE).")] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler, tcp://host:8786 (else a LocalCluster).")
+    ] = None,
 ) -> None:
     """Build products through the egress gate and publish them."""
-    result = run_build(policy, product, verbose=verbose)
+    from flows.pipeline.engines import selected
+
+    with selected(engine, scheduler):
+        result = run_build(policy, product, verbose=verbose)
     render_result(result)
     if result.refused:
         raise typer.Exit(3)

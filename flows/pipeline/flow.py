@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from flows.pipeline.build import execute
+from flows.pipeline.engines import selected
 from flows.pipeline.plan import BuildPlan, plan_build
 from flows.pipeline.results import BuildResult
 from flows.pipeline.retries import RetryPolicy, transient
@@ -66,7 +67,11 @@ class AsTasks:
 
 @flow(name="sluice-build", log_prints=False, validate_parameters=False)
 def build(
-    target: str, products: list[str] | None = None, plan: BuildPlan | None = None
+    target: str,
+    products: list[str] | None = None,
+    plan: BuildPlan | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build every product of the policies at `target` (a file or a folder), or only
     `products`; from `plan` when the caller has planned already (the CLI does)."""
@@ -75,6 +80,7 @@ def build(
         reconcile(paths)
         if plan is None:  # a run started from a deployment has had no planning
             plan = plan_build(Path(target), products, paths, strict=False)
-        result = execute(plan, paths, AsTasks())
+        with selected(engine, scheduler):  # engine: local or dask; scheduler: tcp://host:8786
+            result = execute(plan, paths, AsTasks())
     create_table_artifact(key="sluice-build", table=result.rows(), description="Products")
     return result

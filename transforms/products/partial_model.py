@@ -8,6 +8,12 @@ partitions. So each partition gives its distinct (cell, subject hash) pairs, and
 counted once the pairs of all partitions are put together. The hashes are the same 64-bit
 hashes of the (already pseudonymised) subject that `build_model` counts, so a collision merges
 two people in both alike.
+
+Everything merged is exact but the sums of float columns (and the means made from them):
+float addition is not associative, and the partitions' sums are added in another order than
+one pass over all rows adds them, so they agree to the last bits, as two streaming runs of
+`build_model` over a large resource do; a mean that falls exactly on a rounding tie can be
+published one unit apart in its last digit.
 """
 
 from __future__ import annotations

@@ -45,7 +45,10 @@ _selected: list[EngineChoice] = []
 @contextmanager
 def selected(engine: str | None, scheduler: str | None) -> Iterator[EngineChoice]:
     """Use this engine for the builds run inside the block (the settings fill what is not
-    given)."""
+    given); giving neither keeps the engine selected already, if any."""
+    if engine is None and scheduler is None and _selected:
+        yield _selected[-1]
+        return
     choice = from_settings(engine, scheduler)
     _selected.append(choice)
     try:
