@@ -3,9 +3,9 @@
 endpoint configured the OpenLineage way (OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml,
 OPENLINEAGE__TRANSPORT__* variables) when there is one, through its composite transport.
 
-A lineage event describes work; it never decides it. A failing endpoint costs a warning and a
-short timeout (2 s, no second try after a timeout, unless its configuration says otherwise) once per process
-(flows/services/lineage_events/endpoint.py), and the file keeps its copy."""
+A lineage event describes work; it never decides it. A failing endpoint costs a warning and,
+once per process (endpoint.py), a short timeout: 2 s, not tried again after a timeout, unless
+its configuration says otherwise. The file keeps its copy."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def client(paths: Paths) -> OpenLineageClient:
     else:
         both = {"domain_file": local, "endpoint": {"type": endpoint.TYPE, "transport": remote}}
         transport = CompositeTransport(CompositeConfig(transports=both, continue_on_failure=True))
-    return OpenLineageClient(transport=transport, config=CLIENT_CONFIG)
+    made = _client(transport)
+    made.transport = transport  # OPENLINEAGE_DISABLED turns the endpoint off, not the file
+    return made
 
 
 def configured() -> dict[str, Any] | None:
@@ -71,8 +73,7 @@ def configured() -> dict[str, Any] | None:
     is true."""
     if os.environ.get("OPENLINEAGE_DISABLED", "").strip().lower() == "true":
         return None
-    probe = OpenLineageClient(transport=NoopTransport(NoopConfig()), config=CLIENT_CONFIG)
-    found = dict(probe.config.transport or {})
+    found = dict(_client(NoopTransport(NoopConfig())).config.transport or {})
     if not found.get("type"):
         url = os.environ.get("OPENLINEAGE_URL", "").strip()
         if not url:
@@ -85,3 +86,15 @@ def configured() -> dict[str, Any] | None:
         found.setdefault("timeout", TIMEOUT)
         found.setdefault("retry", RETRY)
     return found
+
+
+def _client(transport: Transport) -> OpenLineageClient:
+    """OpenLineage's client over `transport`, its configuration read; the variables it adds
+    to this process's environment for OPENLINEAGE_URL are taken out again, so the next
+    command's configuration reads as the operator wrote it."""
+    before = set(os.environ)
+    try:
+        return OpenLineageClient(transport=transport, config=CLIENT_CONFIG)
+    finally:
+        for added in set(os.environ) - before:
+            del os.environ[added]
