@@ -28,17 +28,41 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: install
+# The demo runs each step only when what it reads changed since it last ran (stamps in
+# $(SLUICE_HOME)/.demo), as Make does for any build: a `make demo` with nothing new runs nothing.
+DEMO := $(SLUICE_HOME)/.demo
+POLICY_FILES := $(shell find policies -type f -not -name '*.schema.json')
+GENERATOR := $(shell find sample_data -name '*.py' -o -name '*.csv')
+ifeq ($(wildcard $(SLUICE_PUBLISH_DIR)/catalog.parquet),)  # products removed: build again
+$(shell rm -f $(DEMO)/built)
+endif
+
+demo: $(DEMO)/disclosed
+
+$(DEMO)/sampled: $(VENV)/.installed $(GENERATOR)
 	$(SLUICE) sample --out $(SLUICE_HOME)/raw
+	@mkdir -p $(DEMO) && touch $@
+
+$(DEMO)/registered: $(DEMO)/sampled $(POLICY_FILES)
 	$(SLUICE) register policies/
+	@touch $@
+
+$(DEMO)/authorized: $(DEMO)/registered policies/authorizations/AUTH-2026-001.yaml
 	$(SLUICE) authorization add policies/authorizations/AUTH-2026-001.yaml
+	@touch $@
+
+$(DEMO)/built: $(DEMO)/authorized
 	$(SLUICE) build policies/
 	$(SLUICE) verify --product identity_verification --operator zj_data_ops \
 	  --requests $(SLUICE_HOME)/raw/claims/identity_verification.csv --out answers/identity_verification.csv
 	$(SLUICE) risk social_insurance
 	@echo "A build outside the authorization's scope is refused (exit code 3, nothing written):"
 	@$(SLUICE) build policies/examples/out_of_scope.yaml; test $$? -eq 3
+	@touch $@
+
+$(DEMO)/disclosed: $(DEMO)/built
 	$(SLUICE) disclose --year 2026 --out disclosure/
+	@touch $@
 
 serve: install
 	$(SLUICE) serve policies
@@ -65,7 +89,7 @@ bench: install-dev
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR) answers disclosure
+	rm -rf $(SLUICE_HOME)/work $(SLUICE_HOME)/quarantine $(SLUICE_PUBLISH_DIR) answers disclosure $(DEMO)
 
 # anjana pins its own numpy and pandas, so it runs from a venv of its own, never the project's.
 ANJANA_VENV ?= .venv-anjana

@@ -18,14 +18,15 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
-from scipy import sparse as sp
-from scipy.optimize import linprog
-from scipy.sparse import csr_array
 
 from transforms.linked.system import NULL, Equation, Node, System, systems
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 _EPS = 1e-6
 #: Blocks with at least this many hidden cells first look for two feasible tables that
@@ -231,6 +232,9 @@ def _ranges(
             else:
                 constant += sign * float(nodes[n].truth or 0.0)
         rhs.append(-constant)
+    from scipy.optimize import linprog  # a tenth of a second: only audits with programmes pay it
+    from scipy.sparse import csr_array
+
     matrix = csr_array((vals, (rows, cols)), shape=(len(equations), len(block)))
     # the exact table is one feasible point the audit gets for free
     truth = np.array([float(nodes[n].truth or 0.0) for n in block])
@@ -298,6 +302,10 @@ def _spread(
     that reach their need are certified by these two tables alone; `low` and `high` take
     both. Two cells of one equation pull opposite ways, so a second call with the other sign
     certifies what the first could not."""
+    from scipy import sparse as sp
+    from scipy.optimize import linprog
+    from scipy.sparse import csr_array
+
     n = len(needs)
     wanted = np.flatnonzero(needs > 0)
     m = len(wanted)

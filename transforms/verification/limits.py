@@ -17,7 +17,6 @@ import polars as pl
 
 from transforms.verification.answer import CLAIM, ROW
 from transforms.verification.answered import INVALID, OUTCOME, PROBE
-from transforms.verification.seen import new_claims, new_values
 from transforms.verification.tried import FIELD, KEY, PAIR, SLOT, UNLISTED, Tried
 
 
@@ -93,6 +92,8 @@ def before_answering(
     >>> [b.message for b in before_answering(t, Window(), Limits(max_values=2), {}).breaches]
     ["1 identifier(s) claimed with more than 2 different values of 'name' within 30 days"]
     """
+    from transforms.verification.seen import new_claims, new_values  # compiled: on use
+
     days = f"within {limits.window_days} days"
     found = []
     if tried.claims.height > limits.max_claims_per_batch:
