@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from flows.cli.console import err, folding_table, out
+from flows.cli.console import err, folding_table, out, relative
 from flows.services import prefect_server
 from flows.settings import Paths
 
@@ -51,7 +51,8 @@ def serve(
     _refuse_second(paths)
     for name, value in _QUIET.items():
         os.environ.setdefault(name, value)
-    signal.signal(signal.SIGTERM, _stop)
+    for stopping in (signal.SIGINT, signal.SIGTERM):  # SIGINT too when started in the background
+        signal.signal(stopping, _stop)
     server = None
     try:
         server = _server(paths, port, ui=ui)
@@ -78,6 +79,7 @@ def _server(paths: Paths, port: int, *, ui: bool) -> prefect_server.Server:
     if named:
         check_api(named)
         return prefect_server.Server(named, os.environ.get("PREFECT_UI_URL"))
+    prefect_server.check_port(port)
     home = prefect_server.prefect_home(paths)
     os.environ["PREFECT_HOME"] = str(home)
     err.print(f"Starting a Prefect server on 127.0.0.1:{port} (PREFECT_HOME={home})...")
@@ -98,11 +100,12 @@ def _refuse_second(paths: Paths) -> None:
 
 def _show(found: list[Offered], server: prefect_server.Server) -> None:
     table = folding_table(
-        "deployment", "schedule", "from", "tags", title="Deployments of sluice-build",
+        "deployment", "schedule", "from", "builds", title="Deployments of sluice-build",
         keys=(o.name for o in found),
     )  # fmt: skip
     for o in found:
-        table.add_row(o.name, o.timing.describe(), o.timing.source, ", ".join(o.tags))
+        builds = relative(o.target) + (f" --product {' '.join(o.products)}" if o.products else "")
+        table.add_row(o.name, o.timing.describe(), o.timing.source, builds)
     out.print(table)
     out.print(f"Prefect API: {server.api}", highlight=False)
     if server.ui:
@@ -122,7 +125,7 @@ def _serve(found: list[Offered], limit: int) -> None:
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM stops serving as Ctrl-C does."""
+    """SIGTERM (and SIGINT, even where the shell had it ignored) stops serving as Ctrl-C does."""
     raise KeyboardInterrupt
 
 

@@ -50,7 +50,7 @@ def prefect_home(paths: Paths) -> Path:
 
 def start(home: Path, port: int, *, ui: bool = True) -> Server:
     """`prefect server start` on 127.0.0.1:`port` with its scheduler, once /health answers."""
-    _check_free(port)
+    check_port(port)
     home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": ""}
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -134,8 +134,10 @@ def _alive(pid: object) -> bool:
     return True
 
 
-def _check_free(port: int) -> None:
+def check_port(port: int) -> None:
+    """That a server may listen on `port` (as it will: a closed connection's wait allowed)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
