@@ -4,13 +4,17 @@ way too, with a short timeout, and nothing else (no console) when none is config
 from __future__ import annotations
 
 import json
+import socket
+import uuid
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from openlineage.client.event_v2 import Job, Run, RunEvent, RunState
 from openlineage.client.transport.composite import CompositeTransport
 from openlineage.client.transport.file import FileTransport
 
+from flows.services.lineage_events.endpoint import PAUSE, Endpoint, EndpointConfig
 from flows.services.lineage_events.products import reason
 from flows.services.lineage_events.run import LineageRun
 from flows.services.lineage_events.sending import client, configured
@@ -82,3 +86,23 @@ def test_a_plan_refusal_is_given_without_paths_or_file_names():
     message = "resource social_insurance: /srv/domain/raw/si.csv changed; si.csv was registered"
     said = reason(message, declared)  # type: ignore[arg-type]
     assert said == "resource social_insurance: <path> changed; <file> was registered"
+
+
+REFUSED = r"Connection refused|Max retries"
+
+
+def test_an_endpoint_that_failed_is_left_alone_for_a_minute_then_tried_again():
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    closed.close()  # nothing listens there now: a connection is refused at once
+    sender = Endpoint(EndpointConfig({"type": "http", "url": url, "retry": {"total": 0}}))
+    event = RunEvent(eventTime="2026-07-01T00:00:00+00:00", run=Run(str(uuid.uuid4())),
+                     job=Job("sluice", "product.p"), eventType=RunState.START)  # fmt: skip
+    with pytest.raises(Exception, match=REFUSED):
+        sender.emit(event)
+    with pytest.raises(RuntimeError, match="not tried"):
+        sender.emit(event)
+    Endpoint.failed[sender.key] -= PAUSE
+    with pytest.raises(Exception, match=REFUSED):
+        sender.emit(event)

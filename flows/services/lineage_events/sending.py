@@ -3,9 +3,9 @@
 endpoint configured the OpenLineage way (OPENLINEAGE_URL, OPENLINEAGE_CONFIG or openlineage.yml,
 OPENLINEAGE__TRANSPORT__* variables) when there is one, through its composite transport.
 
-A lineage event describes work; it never decides it. A failing endpoint costs a warning and,
-once per process (endpoint.py), a short timeout: 2 s, not tried again after a timeout, unless
-its configuration says otherwise. The file keeps its copy."""
+A lineage event describes work; it never decides it. A failing endpoint costs a warning and a
+short timeout (2 s, not tried again after a timeout, unless its configuration says otherwise),
+then is left alone for a minute (endpoint.py). The file keeps its copy."""
 
 from __future__ import annotations
 
