@@ -5,7 +5,7 @@ version in the public namespace, columns by name and type. No row, no file path,
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,9 @@ class Source:
             )
         return InputDataset(REGISTRY, self.code, facets=facets)
 
-    def field(self, column: str, kind: str, subtype: str, masking: bool = False) -> Any:
+    def field(
+        self, column: str, kind: str, subtype: str, masking: bool = False
+    ) -> column_lineage_dataset.InputField:
         step = column_lineage_dataset.Transformation(kind, subtype, masking=masking or None)
         return column_lineage_dataset.InputField(REGISTRY, self.code, column, [step])
 
@@ -119,7 +121,8 @@ def withdrawn(paths: Paths, product: str, number: int) -> OutputDataset:
     return version(paths, product, number, {"lifecycleStateChange": drop})
 
 
-def schema(columns: Any) -> schema_dataset.SchemaDatasetFacet:
+def schema(columns: Iterable[tuple[str, Any]]) -> schema_dataset.SchemaDatasetFacet:
+    """Column names and types, nothing else."""
     fields = [schema_dataset.SchemaDatasetFacetFields(name, str(kind)) for name, kind in columns]
     return schema_dataset.SchemaDatasetFacet(fields=fields)
 
