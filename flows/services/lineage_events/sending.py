@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ CLIENT_CONFIG: dict[str, Any] = {
 """What the client may add on its own stays off: the git remote of the working folder and
 environment variables could both name places inside the domain."""
 
+_ENVIRONMENT = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -68,9 +70,9 @@ def client(paths: Paths) -> OpenLineageClient:
 
 def configured() -> dict[str, Any] | None:
     """The endpoint's transport as OpenLineage's client would read it (its configuration
-    file or OPENLINEAGE__ variables first, then OPENLINEAGE_URL), with a short timeout and
-    one retry unless it sets its own; None when nothing is configured or OPENLINEAGE_DISABLED
-    is true."""
+    file or OPENLINEAGE__ variables first, then OPENLINEAGE_URL), with a short timeout and no
+    second try after a timeout unless it sets its own; None when nothing is configured or
+    OPENLINEAGE_DISABLED is true."""
     if os.environ.get("OPENLINEAGE_DISABLED", "").strip().lower() == "true":
         return None
     found = dict(_client(NoopTransport(NoopConfig())).config.transport or {})
@@ -91,10 +93,12 @@ def configured() -> dict[str, Any] | None:
 def _client(transport: Transport) -> OpenLineageClient:
     """OpenLineage's client over `transport`, its configuration read; the variables it adds
     to this process's environment for OPENLINEAGE_URL are taken out again, so the next
-    command's configuration reads as the operator wrote it."""
-    before = set(os.environ)
-    try:
-        return OpenLineageClient(transport=transport, config=CLIENT_CONFIG)
-    finally:
-        for added in set(os.environ) - before:
-            del os.environ[added]
+    command's configuration reads as the operator wrote it. Products building side by side
+    make their clients one at a time."""
+    with _ENVIRONMENT:
+        before = set(os.environ)
+        try:
+            return OpenLineageClient(transport=transport, config=CLIENT_CONFIG)
+        finally:
+            for added in set(os.environ) - before:
+                os.environ.pop(added, None)
