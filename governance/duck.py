@@ -9,6 +9,8 @@ DuckDB's own error.
 
 from __future__ import annotations
 
+import functools
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -61,7 +63,7 @@ def writing(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
     with SESSIONS:
         con = connect(path)
         try:
-            con.execute(schema)
+            _ensure(con, path, schema)
             yield con
         finally:
             con.close()
@@ -95,6 +97,28 @@ def reading(path: Path, schema: str, tables: Sequence[str]) -> Iterator[duckdb.D
             yield con
         finally:
             con.close()
+
+
+_APPLIED: set[tuple[int, int, str]] = set()
+"""Schemas this process applied, per database file (device and inode) and schema text."""
+
+
+def _ensure(con: duckdb.DuckDBPyConnection, path: Path, schema: str) -> None:
+    """Create the schema's tables unless this process did so on this very file already and
+    they are there: a command opens the state dozens of times, and a schema's statements cost
+    far more than the one query that finds its tables (an inode reused by a new file has
+    none of them, so it gets the schema)."""
+    found = path.stat()
+    key = (found.st_dev, found.st_ino, schema)
+    if key in _APPLIED and _has(con, _tables(schema)):
+        return
+    con.execute(schema)
+    _APPLIED.add(key)
+
+
+@functools.cache
+def _tables(schema: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"CREATE TABLE IF NOT EXISTS\s+(\w+)", schema, flags=re.IGNORECASE))
 
 
 def select(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict]:
