@@ -59,6 +59,7 @@ def serve(
         os.environ["PREFECT_API_URL"] = server.api
         if server.ui:
             os.environ["PREFECT_UI_URL"] = server.ui
+        _plain_logs(paths)
         prefect_server.record(paths, server)
         _show(found, server)
         _serve(found, limit)
@@ -72,18 +73,47 @@ def serve(
 
 
 def _server(paths: Paths, port: int, *, ui: bool) -> prefect_server.Server:
-    """The server PREFECT_API_URL names (checked), else one started for the domain."""
-    from flows.pipeline.runtime import check_api
+    """The server PREFECT_API_URL or the active Prefect profile names (checked), else one
+    started for the domain."""
+    from flows.errors import BuildError
 
     named = os.environ.get("PREFECT_API_URL", "").strip()
+    unset = "unset PREFECT_API_URL" if named else "run `prefect config unset PREFECT_API_URL`"
+    named = named or _profile_api()
     if named:
-        check_api(named)
+        if not prefect_server.answers(named):
+            raise BuildError(
+                f"the Prefect API at {named} does not answer; start that server, or {unset} "
+                "and `sluice serve` starts one on 127.0.0.1"
+            )
         return prefect_server.Server(named, os.environ.get("PREFECT_UI_URL"))
     prefect_server.check_port(port)
     home = prefect_server.prefect_home(paths)
     os.environ["PREFECT_HOME"] = str(home)
     err.print(f"Starting a Prefect server on 127.0.0.1:{port} (PREFECT_HOME={home})...")
     return prefect_server.start(home, port, ui=ui)
+
+
+def _profile_api() -> str:
+    """The API the active Prefect profile names (`prefect config set PREFECT_API_URL=...`),
+    unless PREFECT_API_URL is set, even empty, which then means none."""
+    from flows.pipeline.runtime import api_configured
+
+    if "PREFECT_API_URL" in os.environ or not api_configured():
+        return ""
+    from prefect.settings import get_current_settings
+
+    return str(get_current_settings().api.url or "")
+
+
+def _plain_logs(paths: Paths) -> None:
+    """Served runs log a user error's message without a traceback (unless the user has
+    logging settings of their own)."""
+    from flows.pipeline.served_logs import logging_settings
+
+    settings = logging_settings(paths.home / "prefect")
+    if settings is not None:
+        os.environ["PREFECT_LOGGING_SETTINGS_PATH"] = str(settings)
 
 
 def _refuse_second(paths: Paths) -> None:

@@ -65,6 +65,7 @@ def served(tmp_path_factory):
         "SLUICE_HOME": str(root / "domain"), "SLUICE_PUBLISH_DIR": str(root / "published"),
         "SLUICE_TODAY": TODAY, "SLUICE_ACTOR": "e2e", "SLUICE_LOCK_TIMEOUT": "1",
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PREFECT_HOME": str(root / "prefect"),  # no profile of the machine's names a server
     }  # fmt: skip
     ws = Workspace(root, env)
     for args in (
@@ -157,6 +158,7 @@ def test_a_run_that_finds_the_domain_busy_fails_saying_so(served):
         state, log = _run(served.api, "hotline_tickets")
     assert state == "Failed"
     assert "sluice build (by hand)" in log and "try again when it ends" in log
+    assert "Traceback" not in log and "Traceback" not in served.log.read_text()
     assert not (served.ws.published / "hotline_by_district_month").exists()
 
 
@@ -179,6 +181,13 @@ def test_deployments_without_a_server_says_what_to_do(served, tmp_path):
     )
     elsewhere = served.ws.sluice("deployments", SLUICE_HOME=str(tmp_path / "other"))
     assert elsewhere.returncode == 2 and "start one with `sluice serve`" in elsewhere.stderr
+
+
+def test_a_second_serve_of_the_domain_is_refused(served):
+    second = served.ws.sluice("serve", "policies", "--port", str(_free_port()))
+    assert second.returncode == 2
+    assert "`sluice serve` already runs for the domain" in second.stderr
+    assert f"API {served.api}" in second.stderr
 
 
 def test_ctrl_c_stops_serving_and_its_server(served):
