@@ -6,7 +6,12 @@ A version's footprint is recorded when it is published, as parts (a table of cel
 set, a claim service, a budget spend) and, for tables, every cell with its exact value beside
 what was published. Publishing a newer version of the product retires the older one's
 footprint (superseded), and so does withdrawal; retired parts stay in the ledger for the
-record and are left out of every audit.
+record and are left out of every audit, with one exception: a superseded table stays counted
+in the interval audit while its product has a live table on the same basis (the same delivery
+of the resource, read the same way). Its readers keep what they downloaded, and it describes
+the same population as the live version (after a correction, the same people but one), so
+the next version is judged beside it. A table of an earlier delivery describes other data and
+stops counting once its product is rebuilt from a new one; a withdrawn product counts no more.
 """
 
 from __future__ import annotations
@@ -57,6 +62,14 @@ CELL_COLUMNS = (
     "row", "family", "additive", "dims", "key", "published", "truth", "suppressed",
     "threshold", "width",
 )  # fmt: skip
+SUPERSEDED = "superseded by v"
+COUNTED = (
+    "p.retired_at IS NULL OR (p.form = 'cells' AND starts_with(p.retired_why, ?) AND EXISTS "
+    "(SELECT 1 FROM release_parts q WHERE q.product_id = p.product_id AND q.retired_at IS NULL "
+    "AND q.resource_id = p.resource_id AND q.basis = p.basis))"
+)
+"""Parts the audit counts: live ones, and superseded tables whose product has a live table
+on their basis (the parameter is SUPERSEDED)."""
 
 
 class ReleaseLedger:
@@ -91,7 +104,7 @@ class ReleaseLedger:
         """`record` on the caller's connection, inside the transaction that publishes the
         version."""
         con.execute(SCHEMA)
-        _retire(con, product, at, f"superseded by v{version}", before=version)
+        _retire(con, product, at, f"{SUPERSEDED}{version}", before=version)
         for p in parts:
             con.execute(
                 "INSERT OR REPLACE INTO release_parts "
@@ -116,33 +129,38 @@ class ReleaseLedger:
         with transaction(self.path, SCHEMA) as con:
             return _retire(con, product, at, why)
 
-    def live_cells(self, resource: str, basis: str, *, besides: str | None = None) -> pa.Table:
-        """Cells of every live table part of `resource` on `basis`, other than `besides`'s,
-        with `product` naming the product and version."""
+    def live_cells(self, resource: str, basis: str) -> pa.Table:
+        """Cells of every counted table part of `resource` on `basis` (live, or superseded
+        and still counted), with `product` naming the product and version."""
         with reading(self.path, SCHEMA, TABLES) as con, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
             columns = ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
             return con.execute(
                 f"SELECT p.product_id || ' v' || p.version AS product, c.part, {columns} "
                 "FROM release_cells c JOIN release_parts p USING (product_id, version, part) "
-                "WHERE p.resource_id = ? AND p.basis = ? AND p.retired_at IS NULL "
-                'AND p.product_id IS DISTINCT FROM ? ORDER BY p.product_id, c.part, c."row"',
-                [resource, basis, besides],
+                f"WHERE p.resource_id = ? AND p.basis = ? AND ({COUNTED}) "
+                'ORDER BY p.product_id, p.version, c.part, c."row"',
+                [resource, basis, SUPERSEDED],
             ).to_arrow_table()
 
-    def parts(self, resource: str, *, retired: bool = False) -> list[dict[str, Any]]:
-        """The resource's parts (live ones, or all), oldest first, with their cell counts."""
-        where = "" if retired else "AND p.retired_at IS NULL"
+    def parts(
+        self, resource: str, *, retired: bool = False, counted: bool = False
+    ) -> list[dict[str, Any]]:
+        """The resource's parts, oldest first, with their cell counts and whether the audit
+        counts them: live ones; with `counted`, superseded tables still counted too; with
+        `retired`, all."""
+        where = "" if retired else f"AND ({COUNTED})" if counted else "AND p.retired_at IS NULL"
         with reading(self.path, SCHEMA, TABLES) as con:
             rows = select(
                 con,
-                'SELECT p.*, (SELECT count(DISTINCT c."row") FROM release_cells c WHERE '
+                f"SELECT p.*, ({COUNTED}) AS counted, "
+                '(SELECT count(DISTINCT c."row") FROM release_cells c WHERE '
                 "c.product_id = p.product_id AND c.version = p.version AND c.part = p.part) "
                 'AS cells, (SELECT count(DISTINCT c."row") FROM release_cells c WHERE '
                 "c.product_id = p.product_id AND c.version = p.version AND c.part = p.part "
                 "AND c.suppressed) AS hidden FROM release_parts p "
                 f"WHERE p.resource_id = ? {where} ORDER BY p.recorded_at, p.product_id, p.part",
-                [resource],
+                [SUPERSEDED, resource, *([SUPERSEDED] if counted and not retired else [])],
             )
         for row in rows:
             row["summary"] = json.loads(row["summary"])

@@ -1,5 +1,6 @@
 """`sluice ledger show RESOURCE`: what every live product version reveals about a resource (the
-release ledger), part by part; with --all, retired versions too, and why they retired."""
+release ledger), part by part, with the superseded tables the audit still counts and why;
+with --all, retired versions too, and why they retired."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def show(
     from governance.ledger import ReleaseLedger
 
     ledger = ReleaseLedger(Paths.from_env().state)
-    parts = ledger.parts(resource, retired=every)
+    parts = ledger.parts(resource, retired=every, counted=True)
     if not parts:
         known = ledger.resources()
         hint = f"; the ledger holds {', '.join(known)}" if known else "; nothing is published yet"
@@ -51,7 +52,7 @@ def show(
     for column in ("product", "version", "part", "reveals", "cells", "hidden", "status"):
         table.add_column(column, overflow="fold")
     for p in parts:
-        status = "live" if p["retired_at"] is None else p["retired_why"]
+        status = _status(p)
         tabled = p["form"] == "cells"
         cells = str(p["cells"]) if tabled else ""
         hidden = str(p["hidden"]) if tabled else ""
@@ -60,6 +61,16 @@ def show(
             cells, hidden, status,
         )  # fmt: skip
     out.print(table)
+
+
+def _status(part: dict[str, Any]) -> str:
+    """Live, retired and why, or retired but still counted (a superseded table its readers
+    keep, on the basis its product is live on)."""
+    if part["retired_at"] is None:
+        return "live"
+    if part["counted"]:
+        return f"{part['retired_why']}, still counted (same delivery)"
+    return part["retired_why"]
 
 
 def _reveals(form: str, summary: dict[str, Any]) -> str:

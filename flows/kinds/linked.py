@@ -33,9 +33,10 @@ def basis(job: Job[Any], resource: str, **extra: Any) -> str:
 
 
 def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
-    """Linked cells of the live tables `table` is judged with (same resource and basis,
-    other products)."""
-    found = job.context.releases.live_cells(table.resource, table.basis, besides=job.spec.id)
+    """Linked cells of the tables `table` is judged with: every table of its resource and
+    basis the release ledger counts, the product's own earlier versions included (their
+    readers keep them)."""
+    found = job.context.releases.live_cells(table.resource, table.basis)
     frame = pl.from_arrow(found)
     assert isinstance(frame, pl.DataFrame)
     return frame.with_columns(pl.lit(False).alias("candidate")).select(

@@ -1,6 +1,7 @@
 """The release ledger keeps what every live version reveals: a newer version retires the older
-one's footprint, a withdrawal retires the rest, and the audit reads only live parts of the
-same resource and basis, never the product being judged."""
+one's footprint, a withdrawal retires the rest, and the audit reads the live parts of the
+same resource and basis, with the superseded tables still counted: those of a product live on
+the same basis (its readers keep them), never those of an earlier delivery."""
 
 from __future__ import annotations
 
@@ -60,11 +61,32 @@ def test_the_audit_reads_live_parts_of_its_resource_and_basis_only(tmp_path):
     ledger.record("b", 1, [part(basis="other")], cells([20]), AT)
     ledger.record("c", 1, [part(resource="s")], cells([30]), AT)
     ledger.record("d", 1, [part()], cells([40, 2]), AT)
-    found = ledger.live_cells("r", "b", besides="d")
-    assert set(found.column("product").to_pylist()) == {"a v1"}
-    assert found.column("truth").to_pylist() == [12.0, 3.0]
-    assert ledger.live_cells("r", "b", besides="a").column("product").to_pylist() == ["d v1"] * 2
+    found = ledger.live_cells("r", "b")
+    assert found.column("product").to_pylist() == ["a v1"] * 2 + ["d v1"] * 2
+    assert found.column("truth").to_pylist() == [12.0, 3.0, 40.0, 2.0]
     assert ledger.resources() == ["r", "s"]
+
+
+def test_a_superseded_table_counts_while_its_product_is_live_on_the_same_basis(tmp_path):
+    ledger = ReleaseLedger(tmp_path / "state.duckdb")
+    ledger.record("a", 1, [part()], cells([12, 4]), AT)
+    ledger.record("a", 2, [part()], cells([11, 5]), AT)  # a correction of the same delivery
+    counted = ledger.live_cells("r", "b")
+    assert counted.column("product").to_pylist() == ["a v1", "a v1", "a v2", "a v2"]
+    shown = [
+        (p["version"], p["retired_why"], p["counted"]) for p in ledger.parts("r", counted=True)
+    ]
+    assert shown == [(1, "superseded by v2", True), (2, None, True)]
+    assert [p["version"] for p in ledger.parts("r")] == [2]  # live only
+
+    ledger.record("a", 3, [part(basis="next")], cells([30, 6]), AT)  # the next delivery
+    assert ledger.live_cells("r", "b").num_rows == 0
+    assert ledger.live_cells("r", "next").column("product").to_pylist() == ["a v3"] * 2
+    assert [p["counted"] for p in ledger.parts("r", retired=True)] == [False, False, True]
+
+    ledger.record("a", 4, [part(basis="next")], cells([31, 5]), AT)
+    ledger.retire("a", "withdrawn: term ended", AT)
+    assert ledger.live_cells("r", "next").num_rows == 0  # a withdrawn product counts no more
 
 
 def test_reading_an_empty_domain_writes_nothing(tmp_path):

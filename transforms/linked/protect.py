@@ -6,6 +6,10 @@ the interval audit over it and every live table finds no cell it newly exposes.
    a complement this release hid that a live table publishes is shown (hiding it helps nothing).
 2. A cell this release must hide (below its minimum group size) that a live table publishes
    cannot be hidden any more: the release is refused, naming the product to rebuild first.
+   An earlier version of the release's own product counts as live (its readers keep it) but
+   cannot be rebuilt: where it published the same value, hiding the cell now reveals
+   nothing new; where a correction changed the value since, the difference gives the new
+   value away, and the release is refused, saying so.
 3. While the audit finds exposed cells, hide for each the cheapest cell of this release (fewest
    people, cells before totals) in an equation that exposes it; when no equation holds one,
    the exposure comes from live tables alone and the release is refused, naming them.
@@ -66,12 +70,7 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
             break
         picks, stuck = board.partners(fresh, hide)
         if stuck:
-            found.refusals = [
-                f"{e.describe()}; no cell of this release can hide it: rebuild "
-                + ", ".join(p for p in e.products if p not in _own(release))
-                + " first"
-                for e in stuck
-            ]
+            found.refusals = [_stuck(e, _own(release)) for e in stuck]
             found.audit = audit
             return found
         for pick in picks:
@@ -177,6 +176,28 @@ def _own(release: pl.DataFrame) -> set[str]:
     return set(release["product"].unique().to_list())
 
 
+def _earlier(live: str, own: set[str]) -> bool:
+    """Whether a live table ("product vN") is an earlier version of the release's product."""
+    return live.rsplit(" v", 1)[0] in own
+
+
+def _stuck(exposure: Exposure, own: set[str]) -> str:
+    """Why an exposure no cell of the release can hide refuses it: the other products to
+    rebuild first, or, when only earlier versions of its own product combine, what to do."""
+    said = f"{exposure.describe()}; no cell of this release can hide it"
+    others = [p for p in exposure.products if p not in own and not _earlier(p, own)]
+    if others:
+        return f"{said}: rebuild {', '.join(others)} first"
+    kept = ", ".join(p for p in exposure.products if _earlier(p, own))
+    return f"{said} beside {kept}, which readers keep: {_KEPT}"
+
+
+_KEPT = (
+    "the correction stays held and reaches the table with the resource's next delivery, or "
+    "publish the product with coarser dimensions now"
+)
+
+
 def _own_hidden(release: pl.DataFrame) -> set[tuple[int, int]]:
     rows = release.filter(pl.col("suppressed")).select("part", "row").unique().rows()
     return {(int(p), int(r)) for p, r in rows}
@@ -215,17 +236,38 @@ def _already_published(live: pl.DataFrame, release: pl.DataFrame) -> list[str]:
     )
     shown = _cell(live).filter(~pl.col("suppressed"))
     clash = below.join(shown, on=["family", "__d", "__k"], how="inner", suffix="_live")
+    own = _own(release)
+    earlier = pl.col("product_live").str.replace(r" v\d+$", "").is_in(sorted(own))
     found = []
-    for r in clash.unique(["__d", "__k", "product_live"]).head(5).iter_rows(named=True):
-        where = ", ".join(
-            f"{d}={'null' if v == NULL else v}" for d, v in zip(r["dims"], r["key"], strict=True)
-        )
+    others = clash.filter(~earlier).unique(["__d", "__k", "product_live"], maintain_order=True)
+    for r in others.head(5).iter_rows(named=True):
         found.append(
-            f"{r['family']} at {where} covers fewer than {r['threshold']} but "
-            f"{r['product_live']} publishes it; rebuild {r['product_live']} first (with a "
-            "minimum group size at least as high) or withdraw it"
+            f"{_below(r)}{r['product_live']} publishes it; rebuild {r['product_live']} first "
+            "(with a minimum group size at least as high) or withdraw it"
+        )
+    changed = (
+        clash.filter(earlier & (pl.col("truth") != pl.col("truth_live")))
+        .group_by("family", "__d", "__k", maintain_order=True)
+        .agg(
+            pl.all().exclude("product_live", "truth_live").first(),
+            pl.col("product_live", "truth_live").unique(maintain_order=True),
+        )
+    )
+    for r in changed.head(5).iter_rows(named=True):
+        was = " or ".join(f"{v:g}" for v in r["truth_live"])
+        found.append(
+            f"{_below(r)}{', '.join(r['product_live'])} published it as {was}, and readers "
+            "keep what they downloaded: hidden now, the difference gives away its corrected "
+            f"value of {r['truth']:g}; {_KEPT}"
         )
     return found
+
+
+def _below(r: dict) -> str:
+    where = ", ".join(
+        f"{d}={'null' if v == NULL else v}" for d, v in zip(r["dims"], r["key"], strict=True)
+    )
+    return f"{r['family']} at {where} covers fewer than {r['threshold']} but "
 
 
 def _pruned(

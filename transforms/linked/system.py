@@ -12,6 +12,11 @@ own. People counted distinctly add up only where nobody is in two cells; where s
 equation carries the exact overlap, as if the reader knew it. That reader is stronger than a
 real one (who could only guess that the overlap is small), so the audit errs towards hiding
 more, never less.
+
+Tables of one basis describe one delivery, but an upheld objection may have corrected records
+between an earlier version and the release (one person moved from one cell to another). A
+node takes the release's own value where the release holds it, as if the reader knew the
+correction too: what an earlier version published of the node, they know of the release.
 """
 
 from __future__ import annotations
@@ -114,7 +119,10 @@ def _system(family: str, cells: pl.DataFrame) -> System:
             pl.col("__d").first(),
             pl.col("__k").first(),
             pl.col("dims").list.len().first().alias("__n"),
-            pl.col("truth").drop_nulls().first(),
+            pl.coalesce(
+                pl.col("truth").filter(pl.col("candidate")).drop_nulls().first(),
+                pl.col("truth").drop_nulls().first(),
+            ).alias("truth"),
             pl.when(shown).then(pl.coalesce("published", "truth")).drop_nulls().first()
             .alias("published"),
             (shown & ~pl.col("candidate")).any().alias("shown_elsewhere"),
