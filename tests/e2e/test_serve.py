@@ -6,7 +6,9 @@ and Ctrl-C stopping it all with exit code 0."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import re
 import shutil
 import signal
 import socket
@@ -65,6 +67,7 @@ def served(tmp_path_factory):
         "SLUICE_HOME": str(root / "domain"), "SLUICE_PUBLISH_DIR": str(root / "published"),
         "SLUICE_TODAY": TODAY, "SLUICE_ACTOR": "e2e", "SLUICE_LOCK_TIMEOUT": "1",
         "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
         "PREFECT_HOME": str(root / "prefect"),  # no profile of the machine's names a server
     }  # fmt: skip
     ws = Workspace(root, env)
@@ -140,17 +143,30 @@ def _run(api: str, deployment: str) -> tuple[str, str]:
     return asyncio.run(run())
 
 
+def _listed(served: Served) -> dict[str, str]:
+    """`sluice deployments`, line by deployment, once the scheduler has planned next runs."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        listing = served.ws.sluice("deployments")
+        assert listing.returncode == 0, listing.stderr
+        rows = [line for line in listing.stdout.splitlines() if "│" in line]
+        lines = {line.split("│")[1].strip(): line for line in rows}
+        if all("CST" in lines.get(n, "") for n in NAMES) or time.monotonic() > deadline:
+            return lines
+        time.sleep(1)
+
+
 def test_serve_registers_one_deployment_per_resource_and_index(served):
-    listing = served.ws.sluice("deployments")
-    assert listing.returncode == 0, listing.stderr
-    lines = {
-        line.split("│")[1].strip(): line for line in listing.stdout.splitlines() if "│" in line
-    }
+    lines = _listed(served)
     assert set(lines) >= NAMES
     assert "cron 0 2 * * 1 (Asia/Shanghai)" in lines["hospital_visits"]
     assert "cron 0 2 1 * * (Asia/Shanghai)" in lines["social_insurance"]
     assert "cron 0 2 * * * (Asia/Shanghai)" in lines["regional_vitality"]
-    assert "CST" in lines["hospital_visits"]  # its next run, in China time
+    # the server's scheduler has planned their next runs, at 02:00 China time
+    weekly = re.search(r"(\d{4}-\d\d-\d\d) 02:00 CST", lines["hospital_visits"])
+    assert weekly and dt.date.fromisoformat(weekly.group(1)).isoweekday() == 1  # a Monday
+    monthly = re.search(r"(\d{4}-\d\d-\d\d) 02:00 CST", lines["social_insurance"])
+    assert monthly and monthly.group(1).endswith("-01")
 
 
 def test_a_run_that_finds_the_domain_busy_fails_saying_so(served):
