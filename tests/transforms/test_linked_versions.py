@@ -10,12 +10,26 @@ import polars as pl
 from transforms.linked.cells import SCHEMA
 from transforms.linked.protect import protect_jointly
 
+KEPT = (
+    "the correction stays held and reaches the table with the resource's next delivery, or "
+    "publish the product with coarser dimensions now"
+)
+
 DIMS = ["district", "sex"]
 
 
-def table(product: str, cells: dict[str, int], *, threshold: int = 5, candidate: bool = False):
-    """Linked cells of a people-by-district-and-sex table: cells below `threshold` hidden."""
-    rows = list(cells.items())
+def table(
+    product: str,
+    cells: dict[str, int],
+    *,
+    threshold: int = 5,
+    candidate: bool = False,
+    total: bool = False,
+):
+    """Linked cells of a table of men by district (`total`: by district alone, with the
+    total): cells below `threshold` hidden."""
+    rows = list(cells.items()) + ([("", sum(cells.values()))] if total else [])
+    dims = [[] if not d else ["district"] if total else DIMS for d, _ in rows]
     return pl.DataFrame(
         {
             "product": product,
@@ -23,8 +37,8 @@ def table(product: str, cells: dict[str, int], *, threshold: int = 5, candidate:
             "row": range(len(rows)),
             "family": "people",
             "additive": True,
-            "dims": [DIMS] * len(rows),
-            "key": [[district, "男"] for district, _ in rows],
+            "dims": dims,
+            "key": [[] if not d else [d] if total else [d, "男"] for d, _ in rows],
             "published": [float(n) if n >= threshold else None for _, n in rows],
             "truth": [float(n) for _, n in rows],
             "suppressed": [n < threshold for _, n in rows],
@@ -67,3 +81,15 @@ def test_another_product_publishing_the_cell_is_still_to_be_rebuilt_first():
     other = table("u v1", {"330106": 5})
     found = protect_jointly(other, table("t", {"330106": 4}, candidate=True))
     assert found.refusals and "rebuild u v1 first" in found.refusals[0]
+
+
+def test_the_reader_is_taken_to_know_the_correction_between_the_versions():
+    """v1 published a district of 6 and the total 12; the correction moves one person from it
+    to a hidden district. v2 alone leaves each hidden district 2 to 4, but a reader who knows
+    that v1's 6 is now 5 narrows them to 3 to 4, and no cell of v2 can hide that: v1 shows
+    them all."""
+    v1 = table("t v1", {"a": 6, "b": 3, "c": 3}, total=True)
+    found = protect_jointly(v1, table("t", {"a": 5, "b": 4, "c": 3}, total=True, candidate=True))
+    assert len(found.refusals) == 2
+    assert "district=b is 3 to 4 (narrower than 2)" in found.refusals[0]
+    assert found.refusals[0].endswith("beside t v1, which readers keep: " + KEPT)

@@ -188,7 +188,7 @@ def _stuck(exposure: Exposure, own: set[str]) -> str:
     others = [p for p in exposure.products if p not in own and not _earlier(p, own)]
     if others:
         return f"{said}: rebuild {', '.join(others)} first"
-    kept = ", ".join(p for p in exposure.products if _earlier(p, own))
+    kept = ", ".join(p for p in exposure.products if p not in own and _earlier(p, own))
     return f"{said} beside {kept}, which readers keep: {_KEPT}"
 
 
