@@ -64,7 +64,7 @@ class Cluster:
 
         if self.choice.scheduler is not None:
             try:
-                return Client(self.choice.scheduler, timeout="30s")
+                return Client(self.choice.scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
                 raise BuildError(
                     f"cannot reach the Dask scheduler {self.choice.scheduler} ({exc}); start it "

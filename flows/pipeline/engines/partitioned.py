@@ -11,6 +11,7 @@ products' partial aggregates."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,17 +45,17 @@ def prepare_partitioned(
     source = paths.source(resource.source)
     require_file(source, f"source file of resource '{resource.id}'")
     work = paths.work / resource.id
+    for leftover in ("deidentified", "staged"):  # parts of an earlier build must not be read
+        shutil.rmtree(work / leftover, ignore_errors=True)
     facts, parts = _split(loaded, source, work, cluster)
-    jobs = [
-        PartJob(loaded, facts, part, _keys(loaded, load_key), prepare.fixes(loaded, paths), work)
-        for part in parts
-    ]
+    keys, corrections = _keys(loaded, load_key), prepare.fixes(loaded, paths)
+    jobs = [PartJob(loaded, facts, part, keys, corrections, work) for part in parts]
     name = f"prepare {resource.id}"
     if cluster.inside_domain:
         results = cluster.map(prepare_part, jobs, name)
     else:  # raw rows and keys stay in this process
         results = [prepare_part(job) for job in jobs]
-    return _merged(loaded, paths, facts, results, cluster, jobs[0].corrections)
+    return _merged(loaded, paths, facts, results, cluster, corrections)
 
 
 def _split(
