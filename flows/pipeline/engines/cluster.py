@@ -12,6 +12,7 @@ import atexit
 import logging
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -47,9 +48,9 @@ class Cluster:
         client = self.client()
         if _in_flow_run():
             return _as_task_runs(fn, items, name, client.scheduler.address)
-        futures = client.map(
-            fn, list(items), pure=False, key=[f"{name}-{i}" for i in range(len(items))]
-        )
+        run = uuid.uuid4().hex[:8]  # a key names one computation: a later build is another
+        keys = [f"{name} {i}-{run}" for i in range(len(items))]
+        futures = client.map(fn, list(items), pure=False, key=keys)
         return client.gather(futures)
 
     def close(self) -> None:
