@@ -33,12 +33,14 @@ def anonymize_frame(
     models: Sequence[PrivacyModel],
     max_suppression: float = 0.0,
     metric: Metric | None = None,
+    counts: pl.DataFrame | None = None,
 ) -> Anonymised:
     """Optimal full-domain release of ``frame`` meeting every model with at most
-    ``max_suppression`` (a share of the rows) removed."""
+    ``max_suppression`` (a share of the rows) removed; the search starts from ``counts`` when
+    given (the frame's class counts, merged from its partitions)."""
     for model in models:
         model.check_frame(frame)
-    found = anonymize_search(frame, hierarchies, models, max_suppression, metric)
+    found = anonymize_search(frame, hierarchies, models, max_suppression, metric, counts)
     return Anonymised(publish_node(frame, hierarchies, found.levels, models), found)
 
 

@@ -134,10 +134,15 @@ def check_inputs(frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy]) -> N
 
 
 def encode(
-    frame: pl.DataFrame, hierarchies: Mapping[str, Hierarchy], sensitive: Sequence[str] = ()
+    frame: pl.DataFrame,
+    hierarchies: Mapping[str, Hierarchy],
+    sensitive: Sequence[str] = (),
+    weight: str | None = None,
 ) -> Encoded:
     """Collapse the rows to distinct QI combinations with counts, as level-0 codes, with the
-    counts of each ``sensitive`` column's values per combination."""
+    counts of each ``sensitive`` column's values per combination. With ``weight``, ``frame``
+    is a table of class counts (each row counting that many rows, see `class_counts`), such as
+    partitions of the rows give and add up."""
     check_inputs(frame, hierarchies)
     columns = list(hierarchies)
     clash = [c for c in sensitive if c in hierarchies]
@@ -155,8 +160,10 @@ def encode(
         for c in columns
     ]
     coded = [sensitive_codes(frame, c) for c in sensitive]
-    table = frame.select(*exprs, *(expr for expr, _ in coded))
-    distinct = table.group_by(columns).len()
+    table = frame.select(*exprs, *(expr for expr, _ in coded), *([weight] if weight else []))
+    grouped = table.group_by(columns)
+    distinct = grouped.agg(pl.col(weight).sum().alias("len")) if weight else grouped.len()
+    rows = int(frame[weight].sum()) if weight else frame.height
     codes = np.ascontiguousarray(
         distinct.select(columns).to_numpy().astype(np.int64, copy=False).reshape(-1, len(columns))
     )
@@ -165,8 +172,31 @@ def encode(
     if sensitive:
         combos = distinct.select(columns).with_row_index("_combo")
         for column, (_, values) in zip(sensitive, coded, strict=True):
-            counted[column] = count_sensitive(table, columns, column, values, combos)
-    return Encoded(columns, encoded, codes, counts, frame.height, _places(encoded), counted)
+            counted[column] = count_sensitive(table, columns, column, values, combos, weight)
+    return Encoded(columns, encoded, codes, counts, rows, _places(encoded), counted)
+
+
+ROWS = "__rows"
+
+
+def class_counts(frame: pl.LazyFrame, columns: Sequence[str]) -> pl.DataFrame:
+    """How many rows have each combination of ``columns`` (quasi-identifiers and sensitive
+    attributes) in ``ROWS``: what `encode` needs of the rows, and what partitions of them add
+    up to (`merge_class_counts`).
+
+    >>> lf = pl.LazyFrame({"q": ["a", "a", "b"], "s": [1, 1, None]})
+    >>> class_counts(lf, ["q", "s"]).sort("q").rows()
+    [('a', 1, 2), ('b', None, 1)]
+    """
+    keys = list(dict.fromkeys(columns))
+    return frame.group_by(keys).agg(pl.len().cast(pl.Int64).alias(ROWS)).collect()
+
+
+def merge_class_counts(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    """The class counts of all the partitions' rows, from each partition's."""
+    table = pl.concat(parts)
+    keys = [c for c in table.columns if c != ROWS]
+    return table.group_by(keys).agg(pl.col(ROWS).sum())
 
 
 def _places(encoded: list[EncodedColumn]) -> tuple[int, ...] | None:

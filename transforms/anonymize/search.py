@@ -11,7 +11,7 @@ from typing import NoReturn
 import numpy as np
 import polars as pl
 
-from transforms.anonymize.encode import Classes, Encoded, classes_of, encode, roll_up
+from transforms.anonymize.encode import ROWS, Classes, Encoded, classes_of, encode, roll_up
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Discernibility, Metric
@@ -264,13 +264,20 @@ def anonymize_search(
     models: Sequence[PrivacyModel],
     suppression_limit: float = 0.0,
     metric: Metric | None = None,
+    counts: pl.DataFrame | None = None,
 ) -> SearchResult:
-    """Find the optimal node for a frame; ``suppression_limit`` is a fraction of the rows."""
+    """Find the optimal node for a frame; ``suppression_limit`` is a fraction of the rows.
+    ``counts``, the frame's `class_counts` merged from its partitions, spares grouping the
+    rows here."""
     if not hierarchies:
         raise AnonymizationError("no quasi-identifiers given: pass at least one hierarchy")
     if not models:
         raise AnonymizationError("no privacy model given: set k, l, t or an environment")
     if frame.height == 0:
         raise AnonymizationError("the data has no rows: there is nothing to anonymise")
-    data = encode(frame, hierarchies, sensitive_columns(models))
+    sensitive = sensitive_columns(models)
+    if counts is None:
+        data = encode(frame, hierarchies, sensitive)
+    else:
+        data = encode(counts, hierarchies, sensitive, weight=ROWS)
     return optimal_node(data, models, max_suppressed(suppression_limit, frame.height), metric)

@@ -65,11 +65,19 @@ def sensitive_codes(frame: pl.DataFrame, column: str) -> tuple[pl.Expr, int]:
 
 
 def count_sensitive(
-    codes: pl.DataFrame, qis: list[str], column: str, values: int, combos: pl.DataFrame
+    codes: pl.DataFrame,
+    qis: list[str],
+    column: str,
+    values: int,
+    combos: pl.DataFrame,
+    weight: str | None = None,
 ) -> SensitiveCounts:
     """Counts per distinct QI combination (``combos`` carries the combination index ``_combo``)
-    and sensitive code, from a frame of integer codes."""
-    pairs = codes.group_by([*qis, column]).len().join(combos, on=qis).sort("_combo", column)
+    and sensitive code, from a frame of integer codes (each row counting ``weight`` rows when
+    given, as in a table of class counts)."""
+    grouped = codes.group_by([*qis, column])
+    counted = grouped.agg(pl.col(weight).sum().alias("len")) if weight else grouped.len()
+    pairs = counted.join(combos, on=qis).sort("_combo", column)
     return SensitiveCounts(
         pairs["_combo"].to_numpy().astype(np.int64),
         pairs[column].to_numpy().astype(np.int64),

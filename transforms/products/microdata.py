@@ -8,7 +8,7 @@ their order for ordered t-closeness.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,9 +30,10 @@ from transforms.anonymize.builders import (
     masking_hierarchy,
     suppression_hierarchy,
 )
+from transforms.anonymize.encode import class_counts
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.local import LocalRecoding, recode_locally
-from transforms.anonymize.models import class_floor, max_suppressed
+from transforms.anonymize.models import class_floor, max_suppressed, sensitive_columns
 from transforms.gate_check import Check
 from transforms.linkage.hierarchy import knowledge_hierarchy
 from transforms.linkage.known import Knowledge
@@ -77,16 +78,22 @@ def build_microdata(
     max_suppression: float,
     metric: str = "loss",
     local: bool = False,
+    counted: ClassCounter | None = None,
 ) -> Microdata:
     """Anonymise `frame` to the quasi-identifiers plus `columns` (included and sensitive ones,
-    published as they are); raises AnonymizationError when no release meets the models."""
+    published as they are); raises AnonymizationError when no release meets the models.
+    `counted` gives the class counts the search starts from, added up from the partitions of
+    the rows where they lie (`partition_classes` on each)."""
     names = [q.column for q in qis]
     extra = [c for c in dict.fromkeys(columns) if c not in names]
-    table = frame.select(*(pl.col(c).cast(pl.String).fill_null(MISSING) for c in names), *extra)
+    table = frame.select(*_as_text(names), *extra)
     hierarchies = {q.column: hierarchy_for(q, table[q.column]) for q in qis}
     if metric not in METRICS:
         raise AnonymizationError(f"unknown metric '{metric}'; known: {', '.join(METRICS)}")
-    release = anonymize_frame(table, hierarchies, models, max_suppression, METRICS[metric]())
+    counts = counted(names, sensitive_columns(models)) if counted is not None else None
+    release = anonymize_frame(
+        table, hierarchies, models, max_suppression, METRICS[metric](), counts
+    )
     if not local:
         return Microdata(release.frame, release.result, hierarchies, table.height)
     floor = class_floor(models)
@@ -95,6 +102,28 @@ def build_microdata(
     limit = max_suppressed(max_suppression, table.height)
     recoded = recode_locally(table, hierarchies, floor.k, release.result.levels, limit)
     return Microdata(recoded.frame, release.result, hierarchies, table.height, recoded)
+
+
+ClassCounter = Callable[[list[str], list[str]], pl.DataFrame]
+"""Class counts of the rows by quasi-identifiers and sensitive columns, merged from the
+partitions of the rows."""
+
+
+def partition_classes(
+    frame: pl.LazyFrame, *, qis: Sequence[str], sensitive: Sequence[str]
+) -> pl.DataFrame:
+    """One partition's class counts, its quasi-identifiers as `build_microdata` matches them
+    to hierarchies (text, a null as MISSING).
+
+    >>> lf = pl.LazyFrame({"age": [30, 30, None], "disease": ["flu", "flu", "cold"]})
+    >>> partition_classes(lf, qis=["age"], sensitive=["disease"]).sort("age").rows()
+    [('(missing)', 'cold', 1), ('30', 'flu', 2)]
+    """
+    return class_counts(frame.select(*_as_text(qis), *sensitive), [*qis, *sensitive])
+
+
+def _as_text(columns: Sequence[str]) -> list[pl.Expr]:
+    return [pl.col(c).cast(pl.String).fill_null(MISSING) for c in columns]
 
 
 def hierarchy_for(qi: QuasiIdentifier, values: pl.Series) -> Hierarchy:

@@ -5,6 +5,7 @@ holds; the gate measures the models again on the published rows."""
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,17 @@ from flows.kinds.microdata.spec import MicrodataProduct
 from governance.authorization.scope import Use
 from governance.policy.models import Policy
 from transforms.anonymize import AnonymizationError
+from transforms.anonymize.encode import merge_class_counts
 from transforms.egress import Origin, RecordRule, Release
 from transforms.footprint import Footprint, QuasiIdentifierLevel, RecordSet
 from transforms.linkage import linkage_threshold, linked_risk
 from transforms.products.microdata import (
+    ClassCounter,
     Microdata,
     QuasiIdentifier,
     anonymisation_account,
     build_microdata,
+    partition_classes,
 )
 
 
@@ -60,7 +64,8 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         with streaming():
             records = job.prepared.frame().select(spec.output_columns()).collect()
         qis = quasi_identifiers(spec, job.declared.policy.path.parent)
-        built = _anonymise(spec, records, qis)
+        counted = class_counter(job)
+        built = _anonymise(spec, records, qis, counted)
         found = linkage(job, _beside(spec))
         models = spec.privacy.models()
         limit = linkage_threshold(models)
@@ -84,7 +89,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
                 clause="linkage",
             )
         extra = [QuasiIdentifier(c, form="known", knowledge=k) for c, k in found.known.items()]
-        return _anonymise(spec, records, [*qis, *extra])
+        return _anonymise(spec, records, [*qis, *extra], counted)
 
     def gate(self, job: Job[MicrodataProduct], built: Microdata) -> GateRequest:
         """The models come from the policy, not from the builder, and what the readers know
@@ -130,8 +135,26 @@ def _beside(spec: MicrodataProduct) -> set[str]:
     return set(spec.output_columns()) - set(spec.qi_columns())
 
 
+def class_counter(job: Job[MicrodataProduct]) -> ClassCounter | None:
+    """The search's class counts added up from partial counts on the resource's partitions,
+    where they lie, when the engine prepared it in parts."""
+    parts, name = job.prepared.parts, f"classes {job.spec.id}"
+    if parts is None:
+        return None
+    on_parts = parts.map
+
+    def counted(qis: list[str], sensitive: list[str]) -> pl.DataFrame:
+        each = partial(partition_classes, qis=qis, sensitive=sensitive)
+        return merge_class_counts(on_parts(each, [*qis, *sensitive], name))
+
+    return counted
+
+
 def _anonymise(
-    spec: MicrodataProduct, records: pl.DataFrame, qis: list[QuasiIdentifier]
+    spec: MicrodataProduct,
+    records: pl.DataFrame,
+    qis: list[QuasiIdentifier],
+    counted: ClassCounter | None = None,
 ) -> Microdata:
     try:
         return build_microdata(
@@ -142,6 +165,7 @@ def _anonymise(
             max_suppression=spec.max_suppression,
             metric=spec.metric,
             local=spec.local,
+            counted=counted,
         )
     except AnonymizationError as impossible:
         raise BuildRefused(f"cannot be anonymised as declared: {impossible}") from None
