@@ -2,7 +2,7 @@
 sends it (functions and arguments, as they go over the network) and looks there for the
 people in the raw file and for the pseudonymisation key. A build on such a cluster prepares
 the partitions in the domain process; only de-identified columns of passing rows go out, for
-the model's partial aggregates."""
+a model's partial aggregates and a microdata product's class counts."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import cloudpickle
 import pytest
 
 from flows.kinds import KINDS, Job
+from flows.kinds.microdata.kind import class_counter
 from flows.kinds.model.partial import model_plan
 from flows.pipeline import prepare
 from flows.pipeline.engines.choice import EngineChoice
@@ -56,6 +57,11 @@ def attack(tmp_path_factory) -> tuple[RecordingCluster, list[str], bytes]:
     spec = next(p for p in loaded.policy.products if p.id == "insured_by_city_age")
     job = Job(spec, None, {prepared.resource: prepared}, None)  # type: ignore[arg-type]
     model_plan(job).collect()
+    spec = next(p for p in loaded.policy.products if p.id == "insured_microdata")
+    job = Job(spec, None, {prepared.resource: prepared}, None)  # type: ignore[arg-type]
+    counted = class_counter(job)
+    assert counted is not None
+    counted(spec.qi_columns(), spec.privacy.sensitive_columns())
     raw = (home / "raw" / "social_insurance.csv").read_bytes()
     text = raw.decode("utf-8") if raw.isascii() else raw.decode("gb18030")
     people = [v for row in csv.DictReader(io.StringIO(text)) for c in DIRECT if (v := row.get(c))]
@@ -64,7 +70,7 @@ def attack(tmp_path_factory) -> tuple[RecordingCluster, list[str], bytes]:
 
 def test_the_cluster_got_work_to_do(attack):
     cluster, _, _ = attack
-    assert len(cluster.received) >= 4  # the function and three partitions' rows
+    assert len(cluster.received) >= 8  # twice a function and three partitions' rows
 
 
 def test_no_raw_identifier_reaches_the_cluster(attack):
