@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flows.services.audit_trail import record
-from flows.services.registration import submissions
+from flows.services.registration import submission
 from flows.settings import Paths
+from governance.errors import PolicyError
 from governance.policy.load import LoadedPolicy
 from governance.registry import RegistryStore
 from governance.registry import register as register_all
@@ -20,7 +21,8 @@ def register_changed(
 ) -> list[Outcome]:
     """Register each resource whose content fingerprint (the file with its corrections) is
     not the registered one; audit each change. Unregistered and cancelled resources are left
-    to the build's own refusal."""
+    to the build's own refusal, and so is a delivery that cannot be registered (no rows to
+    classify, say): its ingest refuses it with the line and reason."""
     store = RegistryStore(paths.state)
     held = {r.resource_id: r for r in store.registrations() if r.status != "cancelled"}
     changed = [
@@ -31,9 +33,13 @@ def register_changed(
     ]  # fmt: skip
     if not changed:
         return []
-    previous = {lp.policy.resource.id: held[lp.policy.resource.id].submission for lp in changed}
-    outcomes = [o for o in register_all(store, submissions(changed, paths, previous))
-                if o.event == "changed"]  # fmt: skip
+    found = []
+    for lp in changed:
+        try:
+            found.append(submission(lp, paths, held[lp.policy.resource.id].submission))
+        except PolicyError:
+            continue
+    outcomes = [o for o in register_all(store, found) if o.event == "changed"]
     for o in outcomes:
         r = o.registration
         record(
