@@ -5,7 +5,6 @@ and Ctrl-C stopping it all with exit code 0."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 import re
@@ -16,6 +15,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from flows.services.prefect_server import RECORD
@@ -24,6 +24,7 @@ from tests.conftest import POLICIES
 from tests.e2e.conftest import AUTHORIZATION, SLUICE, TODAY, Workspace
 
 pytestmark = pytest.mark.slow
+FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 
 NAMES = {
     "enterprise_registry", "hospital_visits", "hotline_tickets", "social_insurance",
@@ -105,42 +106,36 @@ def _wait_for_deployments(serving: Served) -> None:
     pytest.fail("the deployments were not registered in time")
 
 
+def _post(api: str, path: str, body: dict) -> object:
+    """The Prefect REST API, called plainly (no event loop: the test process may hold one)."""
+    answer = httpx.post(f"{api}/{path}", json=body, timeout=30)
+    answer.raise_for_status()
+    return answer.json()
+
+
 def _deployed(api: str) -> set[str]:
-    from prefect.client.orchestration import PrefectClient
-
-    async def names() -> set[str]:
-        async with PrefectClient(api) as client:
-            return {d.name for d in await client.read_deployments()}
-
     try:
-        return asyncio.run(names())
-    except Exception:  # not up yet
+        found = _post(api, "deployments/filter", {})
+    except httpx.HTTPError:  # not up yet
         return set()
+    return {d["name"] for d in found}  # type: ignore[attr-defined]
 
 
 def _run(api: str, deployment: str) -> tuple[str, str]:
     """Trigger `deployment` through the API, wait for its end; its final state and its log."""
-    from prefect.client.orchestration import PrefectClient
-    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
-
-    async def run() -> tuple[str, str]:
-        async with PrefectClient(api) as client:
-            target = await client.read_deployment_by_name(f"sluice-build/{deployment}")
-            flow_run = await client.create_flow_run_from_deployment(target.id)
-            deadline = time.monotonic() + WAIT
-            while time.monotonic() < deadline:
-                flow_run = await client.read_flow_run(flow_run.id)
-                if flow_run.state and flow_run.state.is_final():
-                    break
-                await asyncio.sleep(1)
-            await asyncio.sleep(2)  # the run's last log lines reach the server in batches
-            logs = await client.read_logs(
-                log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run.id]))
-            )
-            state = flow_run.state.name if flow_run.state else "none"
-            return state, "\n".join(log.message for log in logs)
-
-    return asyncio.run(run())
+    target = httpx.get(f"{api}/deployments/name/sluice-build/{deployment}", timeout=30).json()
+    flow_run = _post(api, f"deployments/{target['id']}/create_flow_run", {})
+    run_id = flow_run["id"]  # type: ignore[index]
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        flow_run = httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
+        if flow_run.get("state_type") in FINAL:
+            break
+        time.sleep(1)
+    time.sleep(2)  # the run's last log lines reach the server in batches
+    logs = _post(api, "logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}})
+    state = (flow_run.get("state") or {}).get("name", "none")
+    return state, "\n".join(entry["message"] for entry in logs)  # type: ignore[union-attr]
 
 
 def _listed(served: Served) -> dict[str, str]:
