@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from flows.errors import BuildError, IngestRefused
@@ -21,7 +22,7 @@ from flows.files.streaming import streaming
 from flows.kinds import BuildContext, BuildRefused, Job, Prepared
 from flows.pipeline import prepare
 from flows.pipeline.engines import preparer
-from flows.pipeline.plan import BuildPlan, PlannedProduct, settle
+from flows.pipeline.plan import BuildPlan, PlannedProduct, plan_build, settle
 from flows.pipeline.progress import watcher
 from flows.pipeline.report import product_report
 from flows.pipeline.resources import Resources
@@ -84,6 +85,20 @@ def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     for outcome in result.products:
         runner.report(*product_report(outcome))
     return result
+
+
+def build_in_process(target: str, products: list[str] | None = None) -> BuildResult:
+    """Build the products of `target` (or only `products`) in this process, as the CLI does
+    without a Prefect server: under the domain's writer lock, after recovery."""
+    from flows.pipeline.runner import Direct
+    from flows.services.recovery import reconcile
+    from flows.services.writer import exclusive
+
+    paths = Paths.from_env()
+    with exclusive(paths, "sluice build"):
+        reconcile(paths)
+        plan = plan_build(Path(target), products, paths, strict=False)
+        return execute(plan, paths, Direct())
 
 
 def independent(products: Sequence[PlannedProduct]) -> list[list[PlannedProduct]]:

@@ -35,8 +35,8 @@ def versions(paths: Paths) -> list[str]:
     return sorted(p.name for p in (paths.publish / "visits_by_age").glob("v*"))
 
 
-def test_a_broken_delivery_is_refused_and_a_quoted_one_publishes(harness, domain):
-    from flows.pipeline.flow import build
+def test_a_broken_delivery_is_refused_and_a_quoted_one_publishes(domain):
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     assert build(str(policy)).outcome("visits_by_age").status == "published"

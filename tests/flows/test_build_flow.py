@@ -1,4 +1,4 @@
-"""The build flow under Prefect's test harness: products publish, a release carrying personal
+"""The build, run in-process: products publish, a release carrying personal
 data is refused at the gate and nothing of it is written, rejected rows reach quarantine."""
 
 from __future__ import annotations
@@ -81,8 +81,8 @@ def register_all(policy) -> None:
     register(RegistryStore(paths.state), submissions(KINDS.load_policies(policy), paths))
 
 
-def test_flow_publishes_refuses_and_quarantines(harness, domain):
-    from flows.pipeline.flow import build
+def test_flow_publishes_refuses_and_quarantines(domain):
+    from flows.pipeline.build import build_in_process as build
 
     home, publish, policy = domain
     register_all(policy)
@@ -115,8 +115,8 @@ def test_flow_publishes_refuses_and_quarantines(harness, domain):
     assert not (home / "work" / "permits").exists()
 
 
-def test_flow_refuses_an_unregistered_resource_without_reading_it(harness, domain):
-    from flows.pipeline.flow import build
+def test_flow_refuses_an_unregistered_resource_without_reading_it(domain):
+    from flows.pipeline.build import build_in_process as build
 
     home, publish, policy = domain
     results = build(str(policy)).products

@@ -87,8 +87,8 @@ def write_domain(root: Path) -> Path:
     return policies
 
 
-def test_index_is_published_with_its_method_and_small_cells_hidden(harness, tmp_path, monkeypatch):
-    from flows.pipeline.flow import build
+def test_index_is_published_with_its_method_and_small_cells_hidden(tmp_path, monkeypatch):
+    from flows.pipeline.build import build_in_process as build
 
     folder = write_domain(tmp_path)
     monkeypatch.setenv("SLUICE_HOME", str(tmp_path / "domain"))

@@ -1,4 +1,4 @@
-"""Microdata products built by the flow under Prefect's test harness: the published records
+"""Microdata products built in-process: the published records
 pass pyCANON's k-anonymity and l-diversity, impossible settings publish nothing, and the gate
 refuses a table changed after the search, naming the model it fails."""
 
@@ -112,8 +112,8 @@ def domain(tmp_path, monkeypatch):
     return home, publish, policy
 
 
-def test_microdata_publishes_what_pycanon_confirms_and_refuses_the_impossible(harness, domain):
-    from flows.pipeline.flow import build
+def test_microdata_publishes_what_pycanon_confirms_and_refuses_the_impossible(domain):
+    from flows.pipeline.build import build_in_process as build
 
     _, publish, policy = domain
     paths = Paths.from_env()

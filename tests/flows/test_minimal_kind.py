@@ -80,8 +80,8 @@ def write(folder, minimum: int):
     return policy
 
 
-def test_a_registered_kind_is_built_gated_and_published(harness, headcount, domain):
-    from flows.pipeline.flow import build
+def test_a_registered_kind_is_built_gated_and_published(headcount, domain):
+    from flows.pipeline.build import build_in_process as build
 
     policy = write(domain, 10)
     paths = Paths.from_env()
@@ -108,8 +108,8 @@ def test_a_registered_kind_is_built_gated_and_published(harness, headcount, doma
     assert again.products[0].status == "up to date"
 
 
-def test_a_kind_that_hands_the_gate_no_rule_publishes_nothing(harness, headcount, domain):
-    from flows.pipeline.flow import build
+def test_a_kind_that_hands_the_gate_no_rule_publishes_nothing(headcount, domain):
+    from flows.pipeline.build import build_in_process as build
 
     class Unchecked(headcount.HeadcountKind):
         def gate(self, job, built):

@@ -75,8 +75,8 @@ def visits_domain(tmp_path, monkeypatch, text: str):
     return paths, policy
 
 
-def test_release_spends_the_budget_and_the_next_one_is_refused(harness, domain):
-    from flows.pipeline.flow import build
+def test_release_spends_the_budget_and_the_next_one_is_refused(domain):
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     first = build(str(policy)).products
@@ -128,11 +128,11 @@ def test_unsound_private_products_are_policy_errors(tmp_path, change, words):
     assert words in str(caught.value) and "p.yaml:" in str(caught.value)
 
 
-def test_a_budget_raised_in_the_policy_is_refused_until_the_registry_changes_it(harness, domain):
+def test_a_budget_raised_in_the_policy_is_refused_until_the_registry_changes_it(domain):
     from typer.testing import CliRunner
 
     from flows.cli import app
-    from flows.pipeline.flow import build
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     assert build(str(policy)).products[0].status == "published"
@@ -167,12 +167,12 @@ def test_a_budget_raised_in_the_policy_is_refused_until_the_registry_changes_it(
     assert (balance.spent_epsilon, balance.left_epsilon) == (2.0, 3.0)
 
 
-def test_a_registration_from_before_budgets_is_fixed_by_registering_again(harness, domain):
+def test_a_registration_from_before_budgets_is_fixed_by_registering_again(domain):
     import duckdb
     from typer.testing import CliRunner
 
     from flows.cli import app
-    from flows.pipeline.flow import build
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     with duckdb.connect(str(paths.state)) as con:  # as a registry written before budgets
@@ -188,8 +188,8 @@ def test_a_registration_from_before_budgets_is_fixed_by_registering_again(harnes
     assert published.status == "published"
 
 
-def test_the_manifest_states_the_expected_error_of_each_measure(harness, domain):
-    from flows.pipeline.flow import build
+def test_the_manifest_states_the_expected_error_of_each_measure(domain):
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     build(str(policy))

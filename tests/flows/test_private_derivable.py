@@ -35,8 +35,8 @@ def domain(tmp_path, monkeypatch, request):
 
 
 @pytest.mark.parametrize("domain", [""], indirect=True)
-def test_a_release_whose_counts_are_published_exactly_is_refused_without_spending(harness, domain):
-    from flows.pipeline.flow import build
+def test_a_release_whose_counts_are_published_exactly_is_refused_without_spending(domain):
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     outcomes = {r.product: r for r in build(str(policy)).products}
@@ -49,8 +49,8 @@ def test_a_release_whose_counts_are_published_exactly_is_refused_without_spendin
 
 
 @pytest.mark.parametrize("domain", [", if_derivable: disclose"], indirect=True)
-def test_disclose_publishes_and_says_so_in_the_manifest(harness, domain):
-    from flows.pipeline.flow import build
+def test_disclose_publishes_and_says_so_in_the_manifest(domain):
+    from flows.pipeline.build import build_in_process as build
 
     paths, policy = domain
     outcomes = {r.product: r for r in build(str(policy)).products}
