@@ -1,10 +1,9 @@
-"""One real Prefect server for a test run, shared by every build the tests start through the
-command line. Without it each `sluice build` starts Prefect's temporary server and, in a new
-PREFECT_HOME, creates its database first: seconds per build, over a hundred builds.
+"""One real Prefect server for the tests that watch a build on a server (task runs, logs,
+artifacts, deployments), shared by every such test of one test process. Other builds run
+in-process, with no server at all.
 
-The server starts on first use (a run of unit tests alone never starts it) and stops when the
-test process ends. Where it cannot start, builds fall back to Prefect's temporary server
-(PREFECT_API_URL empty), which is slower and otherwise the same.
+The server starts on first use and stops when the test process ends. Where it cannot start,
+the tests that need it are skipped.
 """
 
 from __future__ import annotations
