@@ -4,11 +4,13 @@ and a `make demo` with nothing to rebuild; everything in the same run, interleav
 For each size: a social-insurance-like resource is written once and registered in a template
 domain; then each repetition copies the template and times, side by side,
   copy      pl.scan_parquet(src).sink_parquet(dst) in a fresh process (its own seconds)
+  copy cmd  the same copy as a whole command (interpreter start and imports included)
   direct    `sluice build POLICY --product P` with no Prefect API (the command's wall time)
   server    the same command against a running `prefect server start` (started once)
-and prints min and median seconds, the ratio to the copy, and the issue's target for the
-in-process build (2 s plus 2x the copy). Then `make demo` is run twice in a fresh domain and
-the second run, which has nothing to rebuild, is timed.
+and prints min and median seconds, the ratio to the copy, and the target for the in-process
+build (2 s plus 2x the copy), against the copy's own seconds and against the copy command.
+Then `make demo` is run twice in a fresh domain and the second run, which has nothing to
+rebuild, is timed.
 
     .venv/bin/python bench/bench_command.py --rows 100000,10000000 --repeat 3
 """
@@ -75,10 +77,13 @@ def timed_build(folder: Path, run: Path, policy: Path, api: str) -> float:
     return seconds
 
 
-def timed_copy(src: Path, dst: Path) -> float:
+def timed_copy(src: Path, dst: Path) -> tuple[float, float]:
+    """The copy's own seconds, and the wall time of the whole command (interpreter start and
+    polars' import included, as the build command's wall time includes its own)."""
+    start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", COPY, str(src), str(dst)],
                           capture_output=True, text=True, check=True)  # fmt: skip
-    return json.loads(done.stdout)["seconds"]
+    return json.loads(done.stdout)["seconds"], time.perf_counter() - start
 
 
 def server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -112,19 +117,22 @@ def row(name: str, values: list[float], base: float) -> str:
 def bench_size(rows: int, repeat: int, api: str, tmp: Path) -> None:
     folder = tmp / f"rows-{rows}"
     src, policy = template(folder, rows)
-    found: dict[str, list[float]] = {"copy": [], "direct": [], "server": []}
+    found: dict[str, list[float]] = {"copy": [], "copy cmd": [], "direct": [], "server": []}
     for _ in range(repeat):
-        found["copy"].append(timed_copy(src, folder / "copy.parquet"))
+        inside, command = timed_copy(src, folder / "copy.parquet")
+        found["copy"].append(inside)
+        found["copy cmd"].append(command)
         found["direct"].append(timed_build(folder, folder / "run", policy, ""))
         found["server"].append(timed_build(folder, folder / "run", policy, api))
     base = statistics.median(found["copy"])
     print(f"{rows:,} rows (parquet {src.stat().st_size / 2**20:,.1f} MB), {repeat} run(s) each")
     for name, values in found.items():
         print(row(name, values, base))
-    target = 2 + 2 * base
     direct = statistics.median(found["direct"])
-    print(f"  target for the in-process build: 2 s + 2 x copy = {target:.2f} s; "
-          f"median {direct:.2f} s ({'met' if direct <= target else 'not met'})")  # fmt: skip
+    for name in ("copy", "copy cmd"):
+        target = 2 + 2 * statistics.median(found[name])
+        print(f"  in-process build against 2 s + 2 x {name} = {target:.2f} s: median "
+              f"{direct:.2f} s ({'met' if direct <= target else 'not met'})")  # fmt: skip
 
 
 def bench_demo(tmp: Path) -> None:

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -56,17 +57,56 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
             time.sleep(_POLL)
 
 
+class _Kept:
+    """The one connection the sessions of a `kept_open` block share."""
+
+    def __init__(self, path: Path):
+        self.path, self.con = path, None
+
+    def open(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            self.con = connect(self.path)
+        return self.con
+
+
+_KEPT: ContextVar[_Kept | None] = ContextVar("sluice_kept_state", default=None)
+
+
+@contextmanager
+def kept_open(path: Path) -> Iterator[None]:
+    """Let the sessions of the block on `path` share one connection, opened at the first and
+    closed at the end: opening the file costs tens of milliseconds, and planning a build opens
+    it a dozen times in a row. Only for short blocks: while it is open, no other process can
+    read the state."""
+    kept = _Kept(path)
+    token = _KEPT.set(kept)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+        if kept.con is not None:
+            with SESSIONS:
+                kept.con.close()
+
+
+def _kept(path: Path) -> _Kept | None:
+    kept = _KEPT.get()
+    return kept if kept is not None and kept.path == path else None
+
+
 @contextmanager
 def writing(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with ``schema`` applied."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    kept = _kept(path)
     with SESSIONS:
-        con = connect(path)
+        con = kept.open() if kept else connect(path)
         try:
             _ensure(con, path, schema)
             yield con
         finally:
-            con.close()
+            if not kept:
+                con.close()
 
 
 @contextmanager
@@ -86,8 +126,14 @@ def transaction(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
 def reading(path: Path, schema: str, tables: Sequence[str]) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; an empty in-memory copy of ``schema`` when the file or its
     ``tables`` do not exist yet."""
+    kept = _kept(path)
     with SESSIONS:
-        con = connect(path, read_only=True) if path.is_file() else None
+        if kept and path.is_file():
+            con = kept.open()
+            if _has(con, tables):
+                yield con
+                return
+        con = connect(path, read_only=True) if path.is_file() and not kept else None
         if con is None or not _has(con, tables):
             if con is not None:
                 con.close()

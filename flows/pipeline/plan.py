@@ -30,6 +30,7 @@ from flows.services.suspension import suspension_refusal
 from flows.settings import Paths
 from governance.authorization.scope import Refusal, price_refusal
 from governance.authorization.store import AuthorizationStore
+from governance.duck import kept_open
 from governance.errors import PolicyError, PolicyErrors
 from governance.key_rotations import KeyRotations
 from governance.objections import ObjectionStore
@@ -109,6 +110,11 @@ def plan_build(
     """The plan of a build of the policies at `target` (a file or a folder), or of only the
     named `products`. With `strict`, problems with the sources raise PolicyErrors before
     anything is written; without, the products they affect are refused."""
+    with kept_open(paths.state):  # a dozen short sessions in a row: one connection
+        return _plan(target, products, paths, strict=strict)
+
+
+def _plan(target: Path, products: Sequence[str] | None, paths: Paths, *, strict: bool) -> BuildPlan:
     declared = declarations(target)
     _check_selection(target, declared, products)
     chosen = [(s, k, d) for s, k, d in declared if not products or s.id in products]
