@@ -66,7 +66,19 @@ class _Kept:
     def open(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
             self.con = connect(self.path)
+            _OPEN.add(self)
         return self.con
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        _OPEN.discard(self)
+
+
+_OPEN: set[_Kept] = set()
+"""Shared connections open in this process: while one is, DuckDB refuses a read-only
+connection to its file beside it, so readers open theirs read-write too."""
 
 
 _KEPT: ContextVar[_Kept | None] = ContextVar("sluice_kept_state", default=None)
@@ -76,17 +88,33 @@ _KEPT: ContextVar[_Kept | None] = ContextVar("sluice_kept_state", default=None)
 def kept_open(path: Path) -> Iterator[None]:
     """Let the sessions of the block on `path` share one connection, opened at the first and
     closed at the end: opening the file costs tens of milliseconds, and planning a build opens
-    it a dozen times in a row. Only for short blocks: while it is open, no other process can
-    read the state."""
+    it a dozen times in a row. While it is open no other process can read the state, so long
+    work inside the block goes under `unkept`."""
     kept = _Kept(path)
     token = _KEPT.set(kept)
     try:
         yield
     finally:
         _KEPT.reset(token)
-        if kept.con is not None:
-            with SESSIONS:
-                kept.con.close()
+        with SESSIONS:
+            kept.close()
+
+
+@contextmanager
+def unkept(path: Path) -> Iterator[None]:
+    """Sessions of the block on `path` open their own connections again, and the shared one
+    is closed first: long work inside a `kept_open` block leaves the file free for readers."""
+    kept = _kept(path)
+    if kept is None:
+        yield
+        return
+    with SESSIONS:
+        kept.close()
+    token = _KEPT.set(None)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
 
 
 def _kept(path: Path) -> _Kept | None:
@@ -133,7 +161,8 @@ def reading(path: Path, schema: str, tables: Sequence[str]) -> Iterator[duckdb.D
             if _has(con, tables):
                 yield con
                 return
-        con = connect(path, read_only=True) if path.is_file() and not kept else None
+        shared = any(k.path == path for k in _OPEN)  # another thread's, beside this block
+        con = connect(path, read_only=not shared) if path.is_file() and not kept else None
         if con is None or not _has(con, tables):
             if con is not None:
                 con.close()

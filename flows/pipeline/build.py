@@ -38,9 +38,10 @@ from flows.pipeline.steps import (
     Refusal,
 )
 from flows.services.audit_trail import record_refusal
-from flows.services.lineage_events import product_run, refused_run
+from flows.services.lineage_events import product_run, refused_run, warm_up
 from flows.settings import Paths
 from governance.budget import BudgetLedger
+from governance.duck import kept_open, unkept
 from governance.ledger import ReleaseLedger
 from governance.policy.load import LoadedPolicy
 from governance.state import State
@@ -50,7 +51,15 @@ PUBLISHING = threading.Lock()
 
 
 def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
-    """Build the plan's products to build; settle the others; return every outcome."""
+    """Build the plan's products to build; settle the others; return every outcome. The
+    state's short sessions share one connection; the long steps let go of it (`unkept`)."""
+    with kept_open(paths.state):
+        return _execute(plan, paths, runner)
+
+
+def _execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
+    if plan.to_build:
+        warm_up()  # the lineage client loads while the first resource is read
     for problem in plan.problems:
         runner.log(logging.ERROR, "%s", problem)
     for change in plan.registration_changes:  # shown in the terminal too: worth a look
@@ -143,11 +152,13 @@ def _prepare(
 ) -> Prepared:
     rid = loaded.policy.resource.id
     watcher().step(rid, "reading")
-    staged = runner.run(INGEST, f"ingest {rid}", loaded, paths)
+    with unkept(paths.state):
+        staged = runner.run(INGEST, f"ingest {rid}", loaded, paths)
     watcher().step(rid, "validating and de-identifying", staged.rows)
     checked = runner.run(VALIDATE, f"validate {rid}", loaded, staged, prepare.fixes(loaded, paths))
-    prepared = runner.run(DEIDENTIFY, f"de-identify {rid}", loaded, staged, checked, paths,
-                          load_key)  # fmt: skip
+    with unkept(paths.state):
+        prepared = runner.run(DEIDENTIFY, f"de-identify {rid}", loaded, staged, checked, paths,
+                              load_key)  # fmt: skip
     runner.log(logging.INFO, "%s: %d row(s) passed, %d quarantined", rid, prepared.rows,
                prepared.quarantined)  # fmt: skip
     watcher().done(rid, f"{prepared.rows:,} rows")
@@ -190,14 +201,11 @@ def _build_one(
     spec = planned.spec
     run = product_run(paths, planned)  # lineage: START now, COMPLETE or FAIL below
     watcher().step(spec.id, "building")
-    built = runner.run(BUILD, f"build {spec.id}", planned, job)
-    if not isinstance(built, Refusal):
-        watcher().step(spec.id, "egress gate")
-    cleared = (
-        built
-        if isinstance(built, Refusal)
-        else runner.run(GATE, f"gate {spec.id}", planned, job, built)
-    )
+    with unkept(paths.state):  # the long steps leave the state file free for readers
+        cleared = built = runner.run(BUILD, f"build {spec.id}", planned, job)
+        if not isinstance(built, Refusal):
+            watcher().step(spec.id, "egress gate")
+            cleared = runner.run(GATE, f"gate {spec.id}", planned, job, built)
     if isinstance(cleared, Refusal):
         refused = cleared
         clause = refused.clause if isinstance(refused, BuildRefused) else None
