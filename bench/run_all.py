@@ -23,6 +23,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "classify_speed": (["--rows", "10000000"], ["--rows", "200000"]),
     "build": (["--rows", "10000000", "--repeat", "2"], ["--rows", "200000", "--repeat", "1"]),
     "adult": (["--repeat", "3", "--loss", "--diversity"], ["--repeat", "1"]),
+    "arx_grid": (["--repeat", "1"], ["--quick"]),
     "local": (["--repeat", "3", "--scale"], ["--repeat", "1"]),
     "anonymize_scale": ([], ["--rows-list", "100000,200000"]),
     "verify": (
