@@ -4,6 +4,7 @@ Generates a social-insurance-like resource (default 10 million rows, about 3.3 m
 then runs, each in a fresh subprocess so peak memory is measured cleanly and alternating so
 machine noise hits both alike:
   copy   pl.scan_parquet(src).sink_parquet(dst)                      (the baseline)
+  ingest the staging alone (CSV: parsed into the staged Parquet, every row with its line)
   build  ingest -> validate -> de-identify (pseudonymise, generalise, drop, code) -> sink
   model  the same plus the model product and the egress gate's recount
 and prints seconds, rows/s, peak RSS and the ratio to the copy.
@@ -101,8 +102,9 @@ CHILD = textwrap.dedent(
         paths = Paths(Path(home), Path(home) / "published")
         load_key = prepare.key_loader(paths, State(paths.state))
         staged = prepare.ingest(loaded, paths)
-        checked = prepare.validate(loaded, staged)
-        prepared = prepare.deidentify(loaded, staged, checked, paths, load_key)
+        if mode != "ingest":
+            checked = prepare.validate(loaded, staged)
+            prepared = prepare.deidentify(loaded, staged, checked, paths, load_key)
         if mode == "model":
             spec = loaded.policy.products[0]
             kind = KINDS.of(spec)

@@ -22,6 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from flows.errors import BuildError
+from flows.files.csv_fast import stage_plain_csv
 from flows.files.encodings import (
     GBK,
     detect_encoding,
@@ -110,7 +111,7 @@ def inspect_csv(
 ) -> tuple[FileFacts, str, list[str]]:
     """One pass over a CSV before it is parsed: its facts (damage refused by line), its
     encoding, and its header, checked against the policy's columns."""
-    facts = scan(source)
+    facts = scan(source, delimiter=resource.delimiter.encode())
     _refuse_damage(source, facts)
     encoding = detect_encoding(source) if resource.encoding == "auto" else resource.encoding
     if encoding in GBK and (line := first_utf8_line(source)) is not None:
@@ -151,7 +152,11 @@ def _stage_csv(
     work.mkdir(parents=True, exist_ok=True)
     out = work / f"{resource.id}.staged.parquet"
     empty = facts.lines <= 1  # a header alone, perhaps without its newline: no rows to parse
-    read = read_csv_rows(source, source, resource, encoding, header, facts.quoted, out, empty)
+    plain = stage_plain_csv(source, facts, encoding, resource.delimiter, header, out)
+    if plain is not None:
+        read = CsvRead(plain, [], LineCounter(quoted=False))
+    else:
+        read = read_csv_rows(source, source, resource, encoding, header, facts.quoted, out, empty)
     counted = account(max(facts.lines - 1, 0), read.rows, read.rejected, read.lines)
     return Staged(source, facts.sha256, encoding, out, read.rows, read.quarantine(), counted)
 

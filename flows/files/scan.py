@@ -30,18 +30,26 @@ class FileFacts:
     """The first line holding a NUL byte."""
     long_line: tuple[int, int] | None
     """The first line longer than MAX_LINE_BYTES, and its length in bytes."""
+    delimiters: int = 0
+    """Delimiter bytes in the whole file (header included)."""
+    bare_cr: int = 0
+    """Carriage returns not followed by a line feed (a line break to some parsers)."""
 
 
-def scan(path: Path, max_line: int = MAX_LINE_BYTES) -> FileFacts:
+def scan(path: Path, max_line: int = MAX_LINE_BYTES, delimiter: bytes = b",") -> FileFacts:
     """Hash the file and count its lines in one pass of 4 MB chunks (no decoding, no loop over
     lines in Python)."""
     digest = hashlib.sha256()
     quoted, newlines, nul_line, long_line = False, 0, None, None
+    delimiters, bare_cr = 0, 0
     offset, line_start, last = 0, 0, b""
     with path.open("rb") as handle:
         while chunk := handle.read(CHUNK_BYTES):
             digest.update(chunk)
             quoted = quoted or b'"' in chunk
+            delimiters += chunk.count(delimiter)
+            if b"\r" in chunk or last == b"\r":
+                bare_cr += _bare_cr(last + chunk)
             if nul_line is None and (at := chunk.find(b"\0")) >= 0:
                 nul_line = newlines + chunk.count(b"\n", 0, at) + 1
             ends = np.flatnonzero(np.frombuffer(chunk, np.uint8) == ord("\n")) + offset
@@ -55,7 +63,15 @@ def scan(path: Path, max_line: int = MAX_LINE_BYTES) -> FileFacts:
     if long_line is None and offset - line_start > max_line:
         long_line = (newlines + 1, offset - line_start)
     lines = newlines + (1 if last not in (b"", b"\n") else 0)
-    return FileFacts(digest.hexdigest(), quoted, lines, nul_line, long_line)
+    bare_cr += last == b"\r"
+    facts = FileFacts(digest.hexdigest(), quoted, lines, nul_line, long_line, delimiters, bare_cr)
+    return facts
+
+
+def _bare_cr(data: bytes) -> int:
+    """Carriage returns followed by a byte other than a line feed (one ending `data` is
+    left to the next chunk)."""
+    return data.count(b"\r") - data.count(b"\r\n") - data.endswith(b"\r")
 
 
 def _first_long(
