@@ -113,6 +113,13 @@ def test_other_delimiter(tmp_path):
     assert same_staging(path, tmp_path / "work", "\t")
 
 
+def fresh(work: Path) -> Path:
+    """An empty work folder: hypothesis runs every example in the same tmp_path."""
+    for old in work.glob("*") if work.exists() else ():
+        old.unlink()
+    return work
+
+
 FIELD = st.text(alphabet='ab,"\n\r 中', max_size=4)
 
 
@@ -134,7 +141,22 @@ def test_random_files_stage_the_same(rows, quote, end, bom, last, tmp_path):
     text = end.join(lines) + (end if last else "")
     path = tmp_path / "random.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
-    work = tmp_path / "work"
-    for old in work.glob("*") if work.exists() else ():
-        old.unlink()
+    work = fresh(tmp_path / "work")
     same_staging(path, work)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(st.text(alphabet="ab 中", max_size=3), min_size=3, max_size=3),
+                  min_size=1, max_size=6),
+    end=st.sampled_from(["\n", "\r\n"]),
+    last=st.booleans(),
+)  # fmt: skip
+def test_random_plain_files_take_the_fast_path(rows, end, last, tmp_path):
+    text = end.join(["x,y,z", *(",".join(row) for row in rows)]) + (end if last else "")
+    path = tmp_path / "plain.csv"
+    path.write_bytes(text.encode())
+    work = fresh(tmp_path / "work")
+    assert same_staging(path, work)
