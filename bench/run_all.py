@@ -15,13 +15,25 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# name: (full arguments as in docs/benchmarks.md, quick arguments)
+# name: (full arguments as in docs/benchmarks.md, quick arguments); runs bench_<name>.py unless
+# SCRIPTS names another script
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "sample": (["--rows", "1000000"], ["--rows", "100000", "--baseline-rows", "5000"]),
     "scan": (["--rows", "1000000"], ["--rows", "100000"]),
     "accuracy": (["--rows", "20000"], ["--rows", "2000"]),
     "classify_speed": (["--rows", "10000000"], ["--rows", "200000"]),
     "build": (["--rows", "10000000", "--repeat", "2"], ["--rows", "200000", "--repeat", "1"]),
+    "build_csv": (
+        ["--rows", "10000000", "--repeat", "2", "--format", "csv", "--modes", "copy,ingest,build"],
+        ["--rows", "200000", "--repeat", "1", "--format", "csv", "--modes", "copy,ingest,build"],
+    ),
+    "scaling": (
+        ["--repeat", "1"],
+        [
+            *("--rows-list", "100000,300000"),
+            *("--work", "/tmp/scaling-quick", "--plot-dir", "/tmp/scaling-quick-plots"),
+        ],
+    ),
     "adult": (["--repeat", "3", "--loss", "--diversity"], ["--repeat", "1"]),
     "arx_grid": (["--repeat", "1"], ["--quick"]),
     "local": (["--repeat", "3", "--scale"], ["--repeat", "1"]),
@@ -35,6 +47,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
         ["--rows", "200000", "--claims", "20000", "--repeat", "1"],
     ),
 }
+SCRIPTS = {"build_csv": "bench_build.py"}
 
 
 def main() -> int:
@@ -49,7 +62,8 @@ def main() -> int:
     failed = []
     for name in chosen:
         full, quick = BENCHES[name]
-        command = [sys.executable, str(HERE / f"bench_{name}.py"), *(quick if args.quick else full)]
+        script = HERE / SCRIPTS.get(name, f"bench_{name}.py")
+        command = [sys.executable, str(script), *(quick if args.quick else full)]
         print(f"\n== {name}: {' '.join(command[1:])}", flush=True)
         start = time.perf_counter()
         code = subprocess.run(command, check=False).returncode
