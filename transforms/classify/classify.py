@@ -11,6 +11,7 @@ from transforms.classify.context import Column, apply_table_rules
 from transforms.classify.decide import Decision, decide
 from transforms.classify.hints import match_hints
 from transforms.classify.profiles import (
+    DIRECT,
     FREE_TEXT,
     GRADES,
     NON_PERSONAL,
@@ -19,11 +20,16 @@ from transforms.classify.profiles import (
     apply_floors,
 )
 from transforms.classify.stats import ColumnStats, as_text, column_stats
+from transforms.classify.stricter import sensitive_values, stricter_note
 from transforms.classify.values import embedded_shares, frame_value_shares
 
-CONTEXTUAL = frozenset({"DATE", "DATETIME", "MONEY", "COUNT", "INDUSTRY", "CN_DISTRICT_CODE"})
+CONTEXTUAL = frozenset(
+    {"DATE", "DATETIME", "MONEY", "COUNT", "INDUSTRY", "CN_DISTRICT_CODE", "CN_DISTRICT_NAME"}
+    | {"OCCUPATION", "EDUCATION", "RECORD_ID"}
+)
 """Entities that are personal only in a table about people: a date in a person's record is a
-quasi-identifier, the same date in a list of road works is not."""
+quasi-identifier, the same date in a list of road works is not; a job title and a required
+education in a list of vacancies, or an order number in a stock ledger, describe no one."""
 SENSITIVE_INSIDE = frozenset(e for e, p in PROFILES.items() if p.sensitive)
 MINOR_AGE = 14
 NAME_SHARE = 0.8
@@ -64,7 +70,7 @@ def _column(
         decision.entity, decision.confidence = "PERSON", round(conf, 3)
         decision.evidence.append("values are whole person names (known surname + given name)")
     inside: dict[str, tuple[int, float]] = {}
-    if decision.entity in (None, "FREE_TEXT"):
+    if decision.entity in (None, "FREE_TEXT") and not decision.lookalike:
         inside, _ = _embedded(series, st)
         if decision.entity is None and any(share >= 0.1 for _, share in inside.values()):
             decision.entity, decision.confidence = "FREE_TEXT", 0.5
@@ -84,6 +90,7 @@ def _record(
     decision: Decision,
     inside: dict[str, tuple[int, float]],
     personal_table: bool,
+    shares: dict[str, float],
 ) -> dict[str, Any]:
     entity = decision.entity
     profile = PROFILES.get(entity, UNKNOWN) if entity else UNKNOWN
@@ -101,6 +108,12 @@ def _record(
     if entity == "AGE" and (low := _min_value(series)) is not None and low < MINOR_AGE:
         sensitive = True
         evidence.append(f"ages below {MINOR_AGE} present: children's data (PIPL art. 28)")
+    if not sensitive and category not in (DIRECT, FREE_TEXT) and (seen := sensitive_values(shares)):
+        found = PROFILES[seen[0]]
+        if category == NON_PERSONAL:
+            entity, category, pi_class = seen[0], found.category, found.pi_class
+        sensitive = True
+        evidence.append(stricter_note(*seen))
     grade = apply_floors(grade, personal=pi_class is not None, sensitive=sensitive)
     return {
         "name": series.name,
@@ -128,7 +141,10 @@ def classify_frame(
     shares = frame_value_shares(sample)
     columns = [Column(sample[n], *_column(sample[n], shares[n])) for n in sample.columns]
     personal_table = apply_table_rules(columns)
-    records = [_record(c.series, c.decision, c.inside, personal_table) for c in columns]
+    records = [
+        _record(c.series, c.decision, c.inside, personal_table, shares[c.series.name])
+        for c in columns
+    ]
     grades = [c["grade"] for c in records] or ["general-1"]
     return {
         "resource": resource,

@@ -23,6 +23,12 @@ PERSON_IDS = frozenset(
 ANCHORS = frozenset({"identity", "contact", "financial"})
 """PI classes of direct identifiers that make a table one about people."""
 ORG_IDS = frozenset({"CN_USCC", "ORGANIZATION"})
+TRAITS = frozenset(
+    {"PERSON", "GENDER", "DATE_OF_BIRTH", "AGE", "ETHNICITY", "MARITAL_STATUS"}
+    | {"POLITICAL_AFFILIATION", "RELIGION", "DIAGNOSIS"}
+)
+"""Entities only people have: a table with one is about people even without an identifier
+(survey microdata, a de-identified extract), so its places, dates and jobs are theirs."""
 BIRTH_SHARE = 0.8
 """Share of rows whose date equals the ID's embedded birth date for the date to be one."""
 RECORD_UNIQUENESS = 0.99
@@ -133,6 +139,8 @@ def is_record_id(series: pl.Series, st: ColumnStats) -> bool:
 
 def _record_ids(columns: list[Column]) -> None:
     for col in columns:
+        if col.decision.lookalike:
+            continue  # an order number or serial shaped like an identifier keys no person
         if col.decision.entity is None and is_record_id(col.series, col.stats):
             d = col.decision
             d.entity, d.confidence = "RECORD_ID", 0.6
@@ -141,10 +149,11 @@ def _record_ids(columns: list[Column]) -> None:
 
 def apply_table_rules(columns: list[Column]) -> bool:
     """Apply the table-level rules in place; returns whether the table is about people
-    (some direct identifier of identity, contact or finances), which CONTEXTUAL needs."""
+    (some direct identifier of identity, contact or finances, or a trait only people
+    have), which CONTEXTUAL needs. Record ids need an identifier."""
     _birth_dates(columns)
     _org_roles(columns)
     personal = any(_category(c) == DIRECT and _pi_class(c) in ANCHORS for c in columns)
     if personal:
         _record_ids(columns)
-    return personal
+    return personal or any(c.decision.entity in TRAITS for c in columns)

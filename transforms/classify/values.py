@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from transforms.classify.lookalike import lookalike_aggs
 from transforms.classify.stats import as_text
+from transforms.classify.vocabulary import vocabulary_exprs
 from transforms.detectors.normalize import compact_expr
 from transforms.detectors.person_name import find_names, name_value_share
 from transforms.detectors.registry import ALL_DETECTORS
@@ -40,8 +42,9 @@ their legal-form or institution suffix (有限公司, 合作社, 医院 ...)."""
 
 def whole_value_shares(series: pl.Series) -> dict[str, float]:
     """Share of non-null values whose compact form validates as each entity (a checksum
-    pass or a "cannot tell" shape fit both count), plus the SHAPES and whole person names
-    (shape:PERSON); zero shares omitted.
+    pass or a "cannot tell" shape fit both count), plus the SHAPES, whole person names
+    (shape:PERSON), the vocabularies (vocab:, of the values that answer) and the look-alike
+    failure shares (lookalike:); zero shares omitted.
 
     >>> whole_value_shares(pl.Series(["110101199003077571", "13812345678", None]))
     {'CN_RESIDENT_ID': 0.5, 'CN_MOBILE': 0.5}
@@ -85,8 +88,17 @@ def frame_value_shares(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
     if not parts:
         return out
     stacked = pl.concat(parts).with_columns(c=compact_expr(pl.col("t")))
-    hits = _hit_exprs()
-    rows = stacked.select("k", **hits).group_by("k").agg(pl.col(list(hits)).mean())
+    hits, vocab = _hit_exprs(), vocabulary_exprs(pl.col("t"))
+    answered = ~pl.col("vocab:NEUTRAL")
+    rows = (
+        stacked.select("k", "t", "c", **hits, **vocab)
+        .group_by("k")
+        .agg(
+            pl.col(list(hits)).mean(),
+            *(pl.col(v).filter(answered).mean() for v in vocab if v != "vocab:NEUTRAL"),
+            **lookalike_aggs(pl.col("t"), pl.col("c")),
+        )
+    )
     names = list(texts)
     for row in rows.iter_rows(named=True):
         name = names[row.pop("k")]
