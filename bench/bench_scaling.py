@@ -95,6 +95,17 @@ def table(results: Results, modes: list[str]) -> str:
     return "\n".join(lines)
 
 
+def above(y: float, ys: list[float]) -> bool:
+    """Label a point above its line unless that line is nearer the line above than the one below."""
+    lower = [v for v in ys if v < y]
+    higher = [v for v in ys if v > y]
+    if not higher:
+        return True
+    if not lower:
+        return False
+    return y / max(lower) < min(higher) / y
+
+
 def plot(results: Results, modes: list[str], folder: Path, title: str) -> None:
     """One picture per curve: time (log-log, ratio to the copy beside each point) and peak RSS."""
     try:
@@ -120,7 +131,7 @@ def plot(results: Results, modes: list[str], folder: Path, title: str) -> None:
                 note = f"{y:,.0f}" if name == "memory" else f"{y:.1f} s"
                 if name == "time" and i:
                     note = f"x{y / base:.2f}"
-                shift = (5, 6 if i % 2 == 0 else -12)
+                shift = (5, 6 if above(y, [value(results[n][m]) for m in modes]) else -12)
                 ax.annotate(note, (n, y), textcoords="offset points", xytext=shift, fontsize=7)
         if name == "time":
             ax.set_yscale("log")
