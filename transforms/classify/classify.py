@@ -99,7 +99,7 @@ def _record(
     evidence = list(decision.evidence)
     if entity in CONTEXTUAL and not decision.category and not personal_table:
         category = NON_PERSONAL
-        evidence.append("no person identifiers in table: treated as non-personal")
+        evidence.append("no person identifier or trait in table: treated as non-personal")
     if category == NON_PERSONAL:
         pi_class, sensitive, grade = None, False, "general-1"
     if category == FREE_TEXT and any(e in SENSITIVE_INSIDE for e in inside):
