@@ -21,6 +21,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "sample": (["--rows", "1000000"], ["--rows", "100000", "--baseline-rows", "5000"]),
     "scan": (["--rows", "1000000"], ["--rows", "100000"]),
     "accuracy": (["--rows", "20000"], ["--rows", "2000"]),
+    "classify_eval": (["--rows", "2000"], ["--rows", "500"]),
     "classify_speed": (["--rows", "10000000"], ["--rows", "200000"]),
     "build": (["--rows", "10000000", "--repeat", "2"], ["--rows", "200000", "--repeat", "1"]),
     "build_csv": (
