@@ -29,11 +29,14 @@ class Check:
 class Origin:
     """Where an output column comes from: its source column and that column's category."""
 
-    role: Literal["dimension", "measure", "flag", "quasi_identifier", "record"]
+    role: Literal["dimension", "measure", "flag", "quasi_identifier", "record", "text"]
+    """`text`: free text whose identifiers were redacted, re-scanned by the gate."""
     source: str | None = None
     category: str | None = None
     secret: bool = False
     """The source column is marked secret: nothing derived from it may leave, not even a sum."""
+    kept: tuple[str, ...] = ()
+    """Redacted text: the entities its policy keeps (never one that always identifies)."""
 
 
 class GateRule(Protocol):

@@ -38,7 +38,7 @@ def treatments(policy: Policy, load_key: KeyLoader) -> list[ColumnTreatment]:
     out = []
     for name, col in policy.columns.items():
         params = col.treatment.params()
-        if col.treatment.operator == "pseudonymize":
+        if col.treatment.operator in ("pseudonymize", "redact") and params.get("key"):
             params["key"] = load_key(str(params["key"]))
         if col.treatment.needs_subject:
             params.update(key=load_key(str(params["key"])), by=policy.resource.subject)

@@ -16,6 +16,7 @@ from governance.policy.treatments import Generalize
 from governance.release_matrix.judging import judge, outflow
 
 IDENTITY_TREATMENTS = "drop, pseudonymize or mask"
+FREE_TEXT_TREATMENTS = ("drop", "redact")
 
 
 def cross_check(policy: Policy, base: Path | None = None) -> list[Problem]:
@@ -33,8 +34,12 @@ def _columns(policy: Policy) -> Iterator[Problem]:
         treatment = column.treatment
         if column.category == "direct_identifier" and not treatment.removes_identity:
             yield where, f"'{name}' is a direct identifier; treat it with {IDENTITY_TREATMENTS}"
-        if column.category == "free_text" and treatment.operator != "drop":
-            yield where, f"'{name}' is free text that may hold personal data; treat it with drop"
+        if column.category == "free_text" and treatment.operator not in FREE_TEXT_TREATMENTS:
+            yield (
+                where,
+                f"'{name}' is free text that may hold personal data; treat it with drop, or "
+                "with redact to keep the text with its identifiers replaced",
+            )
         if treatment.needs_subject and subject is None:
             yield (
                 where,

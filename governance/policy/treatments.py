@@ -177,6 +177,58 @@ class Noise(PerPerson):
     accepts: ClassVar[frozenset[str]] = NUMERIC_TYPES
 
 
+RedactEntity = Literal[
+    "CN_RESIDENT_ID",
+    "CN_BANK_CARD",
+    "CN_MOBILE",
+    "CN_LANDLINE",
+    "CN_USCC",
+    "CN_PASSPORT",
+    "CN_HK_MACAU_PERMIT",
+    "CN_PLATE",
+    "EMAIL",
+    "PERSON",
+    "ADDRESS",
+]
+"""What a redaction finds in free text (transforms/redact/entities.py has the same names)."""
+ALWAYS_PERSONAL = ("CN_RESIDENT_ID", "CN_BANK_CARD", "CN_MOBILE", "PERSON")
+
+
+class Redact(Treatment):
+    """Keep free text with the identifiers in it replaced (文本脱敏): per entity its tag
+    (<手机号>, the default), a keyed pseudonym consistent across rows and resources
+    (`pseudonym`), or the span itself (`keep`, never for what always identifies a person)."""
+
+    operator: Literal["redact"]
+    entities: dict[RedactEntity, Literal["tag", "pseudonym", "keep"]] = Field(default_factory=dict)
+    key: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    accepts: ClassVar[frozenset[str]] = frozenset({"string"})
+    removes_identity: ClassVar[bool] = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_key(cls, data: object) -> object:
+        """Pseudonyms without a named key use the domain's `default` key."""
+        if isinstance(data, dict) and data.get("key") is None:
+            entities = data.get("entities")
+            if isinstance(entities, dict) and "pseudonym" in entities.values():
+                return {**data, "key": "default"}
+        return data
+
+    @model_validator(mode="after")
+    def _fits(self) -> Redact:
+        kept = [e for e, action in self.entities.items() if action == "keep"]
+        personal = [e for e in kept if e in ALWAYS_PERSONAL]
+        if personal:
+            raise ValueError(
+                f"'keep' is not allowed for {', '.join(personal)}: it always identifies a "
+                "person; set 'tag' or 'pseudonym'"
+            )
+        if self.key is not None and "pseudonym" not in self.entities.values():
+            raise ValueError("'key' is used only when an entity is set to 'pseudonym'")
+        return self
+
+
 TREATMENTS: tuple[type[Treatment], ...] = (
     Keep,
     Drop,
@@ -187,6 +239,7 @@ TREATMENTS: tuple[type[Treatment], ...] = (
     Round,
     DateShift,
     Noise,
+    Redact,
 )
 """Registry of treatment specs, keyed by their `operator` literal."""
 

@@ -12,7 +12,7 @@ from governance.policy.base import Grade, SupplyMode
 from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.release import Shape, at_least
 from governance.policy.resource import Column
-from governance.policy.treatments import Pseudonymize
+from governance.policy.treatments import Pseudonymize, Redact
 from governance.release_matrix.rules import RULES, Band, Rule
 
 GRADES: tuple[str, ...] = get_args(Grade)
@@ -32,6 +32,13 @@ def higher(*grades: str | None) -> str | None:
 def declared_identifier(column: Column) -> bool:
     """A direct identifier, by the category its policy declares."""
     return column.category == "direct_identifier"
+
+
+def pseudonymised_text(column: Column) -> bool:
+    """Free text whose redaction writes keyed pseudonyms: it links a person's records, as a
+    pseudonymised identifier does, so it leaves only where a keyed pseudonym may."""
+    treatment = column.treatment
+    return isinstance(treatment, Redact) and "pseudonym" in treatment.entities.values()
 
 
 @dataclass(frozen=True)
@@ -131,8 +138,9 @@ def outflow(
                     released=(shape.released is None or name in shape.released)
                     and column.treatment.output_type(column.type) is not None,
                     secret=column.secret,
-                    identifying=identifying(column),
-                    pseudonym=isinstance(column.treatment, Pseudonymize),
+                    identifying=identifying(column) or pseudonymised_text(column),
+                    pseudonym=isinstance(column.treatment, Pseudonymize)
+                    or pseudonymised_text(column),
                     grade=higher(column.grade, held.column_grades.get(name)),
                 )
             )  # fmt: skip
@@ -191,7 +199,7 @@ def _identifiers(rule: Rule, flow: Outflow) -> Finding:
         if not (c.released and c.identifying) or (rule.pseudonyms and c.pseudonym):
             continue
         form = "as a keyed pseudonym" if c.pseudonym else "raw or masked, not as a keyed pseudonym"
-        yield f"'{c.name}' is a direct identifier the product would release {form}", ()
+        yield f"'{c.name}' carries a direct identifier the product would release {form}", ()
 
 
 def _cell(rule: Rule, flow: Outflow) -> Finding:

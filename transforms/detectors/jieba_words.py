@@ -122,3 +122,13 @@ def dictionary_count(word: str) -> int:
     (True, 0)
     """
     return int(_tokenizer().tokenizer.FREQ.get(word) or 0)
+
+
+def dictionary_flag(word: str) -> str | None:
+    """The part-of-speech flag jieba's dictionary gives `word` (None when it does not know
+    it), without segmenting: a lookup, not a cut.
+
+    >>> dictionary_flag("昨日"), dictionary_flag("王芳")
+    ('t', None)
+    """
+    return _tokenizer().word_tag_tab.get(word)

@@ -3,9 +3,10 @@
 Every release is checked for columns that carry a direct identifier, free text or a secret,
 scanned for resident IDs, mobile numbers, unified social credit codes and bank card numbers,
 and the values of its dimensions, quasi-identifiers and record columns are read for any
-identifier and for person names (dimensions.py); then each rule its product kind hands over
-is re-checked (cells recounted, privacy models re-measured, budgets re-added) from the data,
-not taken from the builder. One failed check refuses the release, and nothing is published.
+identifier and for person names (dimensions.py), and redacted free text again (text.py); then
+each rule its product kind hands over is re-checked (cells recounted, privacy models
+re-measured, budgets re-added) from the data, not taken from the builder. One failed check
+refuses the release, and nothing is published.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import polars as pl
 
 from transforms.detectors.scan import scan_frame
 from transforms.egress.dimensions import dimension_values
+from transforms.egress.text import redacted_text
 from transforms.errors import TransformError
 from transforms.gate_check import GATE_ENTITIES, Check, GateRule, Origin
 
 BLOCKED_CATEGORIES = frozenset({"direct_identifier", "free_text"})
+LEAVING_ROLES = frozenset({"measure", "text"})
+"""Roles a blocked column may still leave in: counted, or redacted text re-read by the gate."""
 
 
 class EgressRefused(TransformError):
@@ -60,6 +64,8 @@ def egress_gate(
         _pii_scan(frame),
         dimension_values(frame, lineage),
     ]
+    if any(o.role == "text" for o in lineage.values()):
+        checks.append(redacted_text(frame, lineage))
     for rule in rules:
         checks.extend(rule.checks(frame, lineage))
     if not all(c.passed for c in checks):
@@ -75,7 +81,7 @@ def _no_direct_identifiers(frame: pl.DataFrame, lineage: Mapping[str, Origin]) -
             problems.append(f"column '{name}' has no declared origin")
         elif origin.secret:
             problems.append(f"column '{name}' comes from secret column '{origin.source}'")
-        elif origin.role != "measure" and origin.category in BLOCKED_CATEGORIES:
+        elif origin.role not in LEAVING_ROLES and origin.category in BLOCKED_CATEGORIES:
             problems.append(f"column '{name}' comes from {origin.category} '{origin.source}'")
     return Check(
         "no_direct_identifiers",

@@ -18,6 +18,7 @@ from transforms.operators.keep import keep
 from transforms.operators.mask import mask
 from transforms.operators.noise import noise
 from transforms.operators.pseudonymize import pseudonymize
+from transforms.operators.redact import redact
 from transforms.operators.round_to import round_to
 from transforms.operators.top_bottom_code import top_bottom_code
 
@@ -33,6 +34,7 @@ OPERATORS: dict[str, Operator] = {
     "round": round_to,
     "date_shift": date_shift,
     "noise": noise,
+    "redact": redact,
 }
 
 

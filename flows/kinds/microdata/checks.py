@@ -1,8 +1,8 @@
 """Cross-checks of a microdata product against its resource's columns.
 
 Every published column is a record-level value, so none may be a direct identifier or free
-text, and a quasi-identifier may leave only generalised (listed under quasi_identifiers); the
-release matrix refuses secret columns, as it does for every kind.
+text (unless redacted), and a quasi-identifier may leave only generalised (listed under
+quasi_identifiers); the release matrix refuses secret columns, as it does for every kind.
 """
 
 from __future__ import annotations
@@ -68,6 +68,8 @@ def _unusable(policy: ResourcePolicy, column: str) -> str:
         return "is not a declared column"
     if spec.treatment.output_type(spec.type) is None:
         return "is dropped by its treatment"
+    if spec.category == "free_text" and spec.treatment.operator == "redact":
+        return ""  # the text with its identifiers replaced, read again by the gate
     if spec.category in ("direct_identifier", "free_text"):
         return f"is a {spec.category.replace('_', ' ')}; records may not carry it"
     return ""

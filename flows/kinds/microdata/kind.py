@@ -17,6 +17,7 @@ from flows.kinds.linkage import declared_reveals, linkage
 from flows.kinds.microdata.spec import MicrodataProduct
 from governance.authorization.scope import Use
 from governance.policy.models import Policy
+from governance.policy.treatments import Redact
 from transforms.anonymize import AnonymizationError
 from transforms.anonymize.encode import merge_class_counts
 from transforms.egress import Origin, RecordRule, Release
@@ -202,6 +203,10 @@ def microdata_lineage(
     lineage: dict[str, Origin] = {}
     for name in spec.output_columns():
         col = policy.columns[name]
+        if isinstance(col.treatment, Redact):
+            kept = tuple(e for e, action in col.treatment.entities.items() if action == "keep")
+            lineage[name] = Origin("text", name, col.category, col.secret, kept)
+            continue
         role = "quasi_identifier" if name in qis else "record"
         lineage[name] = Origin(role, name, col.category, col.secret)
     return lineage

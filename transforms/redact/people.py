@@ -1,0 +1,190 @@
+"""Person names and street addresses in free text: rules over jieba's words, per text.
+
+Names, beyond jieba's own person tags (detectors/person_name.py):
+- a surname, or a full name, before an honorific (王女士, 李 先生, 王芳女士, 刘师傅);
+- whatever name-like span follows a role word (来电人, 联系人, 申请人, 投诉人, ...): a
+  surname-led word, a rare surname jieba leaves as one character plus a given name, a name
+  written with a space (张 伟), or a two or three character word jieba does not know.
+Addresses: a road and door number (建国路88号, 文三路478号3幢) or a housing estate and
+building (幸福小区5栋2单元), extended to the left over the place words before it (杭州市西湖区),
+never over a verb or the word that introduces it (家住, 位于).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from transforms.detectors.jieba_words import dictionary_count, dictionary_flag, tagged_words
+from transforms.detectors.person_name import names_in_words
+from transforms.detectors.places import split_words
+from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
+
+ROLE_WORDS = split_words(
+    "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
+    "委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 家属 患者 驾驶员 司机 "
+    "姓名 市民 居民 联系 来电"
+)
+"""Words after which a name-like span is read as a name (longest first in the regex)."""
+HONORIFICS = split_words(
+    "先生 女士 小姐 老师 师傅 阿姨 大爷 大妈 大姐 大哥 同志 经理 主任 老板 医生 律师 书记 "
+    "奶奶 爷爷 叔叔 警官 老人 总"
+)
+_HAN = "一-鿿"
+_ROLE = re.compile(
+    "(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + r")(?:[:：\s]|是|为|叫)*"
+)
+_HONORIFIC = re.compile(r"\s?(?:" + "|".join(HONORIFICS) + ")")
+_WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
+_NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
+_FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
+_SUBJECT = re.compile(
+    rf"(?:^|(?<=[，。；：,;:\s（(]))({SURNAME_PATTERN}[{_HAN}]{{1,2}})"
+    "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说)"
+)
+_NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
+_BUILDING = rf"(?:\s?{_NUM}(?:栋|幢|座|号楼|号院|单元|室|楼|层|号|户))*"
+_ANCHOR = re.compile(
+    rf"(?:大道|大街|胡同|路|街|巷|弄|道){_NUM}(?:-{_NUM})?(?:号|弄){_BUILDING}"
+    rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里){_NUM}"
+    rf"(?:栋|幢|座|号楼|单元){_BUILDING}"
+)
+_PLACE_FLAGS = ("ns", "n", "nz", "nt", "nr", "j", "l", "a", "b", "m", "zg", "eng", "x")
+_LEADS = frozenset(split_words("家住 住在 地址 住址 位于 现住 居住 住 在 到 至 于 是 为 的"))
+MAX_ADDRESS = 30
+Span = tuple[int, int, str]
+
+
+def _han(word: str) -> bool:
+    return bool(word) and all(_HAN[0] <= ch <= _HAN[-1] for ch in word)
+
+
+def _name_after(text: str, at: int) -> int | None:
+    """End of the name-like span starting at `at` (after a role word), or None."""
+    words = [(w, f) for w, f, _ in tagged_words(text[at : at + 8])]
+    if not words or not _han(words[0][0]) or words[0][0][0] in _FUNCTION:
+        return None
+    first, flag = words[0]
+    rest = [(w, f) for w, f in words[1:3] if w != " "]
+    spaced = len(words) > 1 and words[1][0] == " "
+    if 2 <= len(first) <= 3 and (surname_of(first) or flag.startswith("nr") or _rare(first)):
+        return at + len(first)
+    if len(first) == 1 and rest and _han(rest[0][0]) and len(rest[0][0]) <= 2:
+        given, gflag = rest[0]
+        if surname_of(first) or spaced or not gflag.startswith(_WEAK):
+            end = at + 1 + int(spaced) + len(given)
+            third = rest[1][0] if len(rest) > 1 else ""
+            if len(given) == 1 and len(third) == 1 and _han(third) and third not in _FUNCTION:
+                end += 1
+            return end
+    return None
+
+
+def _rare(word: str) -> bool:
+    """A word jieba's dictionary does not know (most rare names)."""
+    return dictionary_count(word) == 0
+
+
+def _role_names(text: str) -> list[Span]:
+    out = []
+    for m in _ROLE.finditer(text):
+        end = _name_after(text, m.end())
+        if end is not None:
+            out.append((m.end(), end, "PERSON"))
+    return out
+
+
+def _honorific_names(text: str) -> list[Span]:
+    """A surname or full name just before an honorific (jieba glues 王女士 into one word)."""
+    out = []
+    for m in _HONORIFIC.finditer(text):
+        before = tagged_words(text[max(0, m.start() - 6) : m.start()])
+        if not before:
+            continue
+        word = before[-1][0]
+        if word[0] in _FUNCTION and surname_of(word[-1]):  # 和赵 + 女士
+            word = word[-1]
+        surname = surname_of(word)
+        if surname and (word == surname or 2 <= len(word) <= 4) and _han(word):
+            out.append((m.start() - len(word), m.start(), "PERSON"))
+    return out
+
+
+def _subject_names(text: str) -> list[Span]:
+    """A surname-led span opening a clause before a reporting verb (江建东投诉..., 王芳称...),
+    unless jieba's dictionary knows it as another word (居民反映)."""
+    out = []
+    for m in _SUBJECT.finditer(text):
+        flag = dictionary_flag(m.group(1))
+        if flag is None or flag.startswith("nr"):
+            out.append((m.start(1), m.end(1), "PERSON"))
+    return out
+
+
+def _road_name(word: tuple[str, str, int]) -> bool:
+    """The word before a road's 路 is its name whatever jieba tags it (建国 is a verb)."""
+    return _han(word[0]) and word[0] not in _LEADS and not word[1].startswith(("p", "r", "c"))
+
+
+def _addresses(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
+    out = []
+    for m in _ANCHOR.finditer(text):
+        i = next(j for j, (w, _, s) in enumerate(words) if s + len(w) > m.start())
+        start = words[i][2]
+        if start == m.start() and i > 0 and _road_name(words[i - 1]):  # 建国 + 路88号
+            i -= 1
+            start = words[i][2]
+        while i > 0:
+            word, flag, at = words[i - 1]
+            fits = _han(word) and flag.startswith(_PLACE_FLAGS) and word not in _LEADS
+            if not fits or m.end() - at > MAX_ADDRESS:
+                break
+            i, start = i - 1, at
+        out.append((start, m.end(), "ADDRESS"))
+    return out
+
+
+def _without_honorific(text: str, span: Span) -> Span:
+    """A name jieba read with its honorific (王女士) without it: the honorific stays."""
+    start, end, entity = span
+    m = _HONORIFIC.search(text, start, end)
+    if entity == "PERSON" and m is not None and m.end() == end and m.start() > start:
+        return start, m.start(), entity
+    return span
+
+
+def _plausible(text: str, span: Span) -> bool:
+    """Not a role word (jieba tags 申请人 as a name), nor a surname before a time or
+    function word (于 + 昨日)."""
+    start, end, entity = span
+    word = text[start:end]
+    if entity != "PERSON" or len(word) < 2:
+        return True
+    if word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1]):  # 和 + 赵女士
+        return False
+    flag = dictionary_flag(word[len(surname_of(word) or word[0]) :]) or ""
+    return word not in ROLE_WORDS and not (flag and flag.startswith(_NOT_GIVEN))
+
+
+def _resolve(text: str, spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longer first (an address holds the words of a road's name)."""
+    kept: list[Span] = []
+    spans = [_without_honorific(text, s) for s in spans if _plausible(text, s)]
+    for s in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(s[1] <= k[0] or k[1] <= s[0] for k in kept):
+            kept.append(s)
+    return sorted(kept)
+
+
+def find_people(text: str) -> list[Span]:
+    """(start, end, entity) of the names and addresses in a text without marks.
+
+    >>> t = "来电人禤国维反映，王女士家住杭州市西湖区文三路478号3幢"
+    >>> [t[s:e] for s, e, _ in find_people(t)]
+    ['禤国维', '王', '杭州市西湖区文三路478号3幢']
+    """
+    words = tagged_words(text)
+    names = [(s, e, "PERSON") for s, e in names_in_words(words)]
+    found = [*_addresses(text, words), *_role_names(text), *_honorific_names(text)]
+    found += [*_subject_names(text), *names]
+    return _resolve(text, found)
