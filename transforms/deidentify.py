@@ -1,7 +1,9 @@
 """De-identification (去标识化): apply each column's operator in one lazy plan.
 
 Also derives `__subject`, a keyed pseudonym of the person each row is about, so products can
-count people without the raw identifier ever reaching them.
+count people without the raw identifier ever reaching them, and `__subject_hash`, that
+pseudonym hashed to 64 bits once here, so that products and the gate count distinct people
+without hashing the pseudonyms again (it never leaves the domain).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from transforms.operators import get_operator
 from transforms.operators.pseudonymize import pseudonymize
 
 SUBJECT = "__subject"
+SUBJECT_HASH = "__subject_hash"
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,15 @@ def deidentify(
 
     When the subject column is itself pseudonymised under `subject_key`, that column is the
     subject key; otherwise a hidden `__subject` pseudonym is added (the column may be dropped
-    or masked, yet people must still be counted). Columns in `keep` pass through untouched.
+    or masked, yet people must still be counted). With a subject, `__subject_hash` is its 64-bit
+    hash. Columns in `keep` pass through untouched.
 
     >>> lf = pl.LazyFrame({"id": ["a", "b"], "age": [34, 71]})
     >>> plan = [ColumnTreatment("id", "drop", "string"),
     ...         ColumnTreatment("age", "generalize", "integer", {"to": "band", "width": 10})]
     >>> out = deidentify(lf, plan, subject="id", subject_key=b"k" * 32)
     >>> out.subject, out.frame.collect().columns
-    ('__subject', ['age', '__subject'])
+    ('__subject', ['age', '__subject', '__subject_hash'])
     """
     exprs: list[pl.Expr] = []
     subject_column: str | None = None
@@ -72,4 +76,7 @@ def deidentify(
         hidden = pseudonymize(pl.col(subject), source_type="string", key=subject_key)
         exprs.append(hidden.alias(SUBJECT))
         subject_column = SUBJECT
-    return Deidentified(frame.select(*exprs, *keep), subject_column)
+    treated = frame.select(*exprs, *keep)
+    if subject_column is not None:
+        treated = treated.with_columns(pl.col(subject_column).hash().alias(SUBJECT_HASH))
+    return Deidentified(treated, subject_column)

@@ -16,6 +16,7 @@ from governance.ledger import ReleaseLedger
 from governance.policy.load import LoadedPolicy
 from governance.policy.models import Policy
 from governance.policy.product import ProductBase
+from transforms.deidentify import SUBJECT_HASH
 from transforms.validation import OK
 
 SpecT = TypeVar("SpecT", bound=ProductBase)
@@ -52,6 +53,16 @@ class Prepared:
 
     def frame(self) -> pl.LazyFrame:
         """The de-identified rows that passed validation, without the build's own columns."""
+        return self._passing().drop(SUBJECT_HASH, strict=False)
+
+    def hashed(self) -> tuple[pl.LazyFrame, str | None]:
+        """`frame()` with each row's person as the 64-bit hash de-identification computed once
+        (and that column's name), for counting people; no column when there is no subject."""
+        rows = self._passing()
+        found = SUBJECT_HASH in rows.collect_schema().names()
+        return rows, SUBJECT_HASH if found else None
+
+    def _passing(self) -> pl.LazyFrame:
         return pl.scan_parquet(self.path).filter(pl.col(OK)).drop(self.internal)
 
 

@@ -59,6 +59,29 @@ def test_a_model_that_keeps_values_in_a_suppressed_cell_is_refused(released):
     assert "still carry values" in refused_by(r, replace(r.built, table=leaked))["min_group_size"]
 
 
+def test_a_model_that_swaps_the_labels_of_a_small_and_a_large_cell_is_refused(released):
+    """Flags and values stay where they were; a small cell's dimension values now stand on a
+    large cell's figures. Only the people behind the labels show it."""
+    r = released["insured_by_city_age"]
+    table = r.built.table.with_row_index("__i")
+    small = table.filter(pl.col("suppressed"))["__i"][0]
+    large = table.filter(~pl.col("suppressed"))["__i"][0]
+    swap = {small: large, large: small}
+    order = [swap.get(i, i) for i in range(table.height)]
+    labels = ["year", "city", "sex", "age_band"]
+    swapped = table.with_columns(pl.col(c).gather(order) for c in labels).drop("__i")
+    failed = refused_by(r, replace(r.built, table=swapped))
+    assert "cover fewer than 10" in failed["min_group_size"]
+
+
+def test_a_model_that_publishes_a_cell_no_row_falls_in_is_refused(released):
+    r = released["insured_by_city_age"]
+    table = r.built.table
+    invented = table.filter(~pl.col("suppressed")).head(1).with_columns(pl.col("year") - 100)
+    failed = refused_by(r, replace(r.built, table=pl.concat([table, invented])))
+    assert "cover fewer than 10" in failed["min_group_size"]
+
+
 def test_a_hidden_cell_its_total_gives_away_is_refused(released):
     """Hide one cell under a published total whose other cells are all shown: the total minus
     the shown cells is the hidden one, which the gate must see."""

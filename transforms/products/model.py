@@ -17,6 +17,10 @@ MARGIN = "margin"
 CELL_SUBJECTS = "__cell_subjects"
 COUNT = "__n"
 ALL_ROWS = "__all"
+ROWS = "__rows"
+LEVEL = "__level"
+EXACT = "__exact_"
+CELL = "__cell"
 
 
 @dataclass(frozen=True)
@@ -44,14 +48,16 @@ def build_model(
     stats: Sequence[Stat],
     min_group_size: int,
     subject: str | None = None,
+    subject_hash: str | None = None,
     margins: Sequence[str] = (),
 ) -> pl.LazyFrame:
     """Group, aggregate, and suppress every cell below `min_group_size` subjects.
 
     People are distinct values of the `subject` column (counted through a 64-bit hash, which can
-    only merge two people, never split one, so a collision makes suppression stricter); without
-    a subject, each row is a person. Medians are exact, computed from per-cell value counts so
-    that memory follows the number of distinct values, not of rows.
+    only merge two people, never split one, so a collision makes suppression stricter; a column
+    `subject_hash` holding that hash already spares hashing again); without a subject, each row
+    is a person. Medians are exact, computed from per-cell value counts so that memory follows
+    the number of distinct values, not of rows.
 
     With `margins` (output names of some dimensions), the table also holds their totals: one
     row per combination of the other dimensions for every non-empty subset of the margin
@@ -66,27 +72,167 @@ def build_model(
     >>> out.rows()
     [('a', 3, 2.0, False), ('b', None, None, True)]
     """
-    cells = model_cells_frame(frame, dims=dims, stats=stats, subject=subject)
-    people = (pl.col(CELL_SUBJECTS).n_unique() if subject else pl.len()).cast(pl.Int64)
-    return assemble_model(
-        lambda by: _aggregate(cells, by, stats, people),
-        cells.collect_schema(),
-        dims=dims,
-        stats=stats,
-        min_group_size=min_group_size,
-        margins=margins,
+    shape = {"dims": dims, "stats": stats, "margins": margins}
+    tally = tally_model(frame, subject=subject, subject_hash=subject_hash, **shape)
+    return model_from_tally(tally, min_group_size=min_group_size, **shape)
+
+
+def tally_model(
+    frame: pl.LazyFrame,
+    *,
+    dims: Sequence[Dim],
+    stats: Sequence[Stat],
+    subject: str | None = None,
+    subject_hash: str | None = None,
+    margins: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Every cell of a model at every level of totals, counted once from the rows: its
+    statistics before suppression, its people (`__cell_subjects`), its rows (`__rows`), the
+    exact sum of each sum statistic (`__exact_<name>`), and its level (`__level`: the margin,
+    null for cells). The table, the exact values the release ledger keeps and the gate's
+    recount all read this one aggregate, so the rows are aggregated once per build.
+
+    >>> lf = pl.LazyFrame({"d": ["a", "a", "b"], "p": ["x", "x", "y"], "v": [1, 2, 5]})
+    >>> t = tally_model(lf, dims=[Dim("d", "d")], stats=[Stat("s", "sum", "v")], subject="p",
+    ...                 margins=["d"])
+    >>> t.select("d", "__level", "s", "__cell_subjects", "__rows").rows()
+    [('a', None, 3, 1, 2), ('b', None, 5, 1, 1), (None, 'd', 8, 2, 3)]
+    """
+    cells = model_cells_frame(
+        frame, dims=dims, stats=stats, subject=subject, subject_hash=subject_hash
     )
+    schema = cells.collect_schema()
+    keys = [d.output for d in dims]
+    levels = []
+    for by in total_levels(keys, margins):
+        totalled = [k for k in keys if k not in by]
+        level = _tally_level(cells, by, stats, people=subject is not None)
+        levels.append(
+            level.select(
+                *(pl.col(k) if k in by else pl.lit(None, dtype=schema[k]).alias(k) for k in keys),
+                pl.lit(",".join(totalled) or None, dtype=pl.String).alias(LEVEL),
+                pl.exclude(*keys),
+            ).sort(keys, nulls_last=True)
+        )
+    return pl.concat(levels)
+
+
+def model_from_tally(
+    tally: pl.DataFrame,
+    *,
+    dims: Sequence[Dim],
+    stats: Sequence[Stat],
+    min_group_size: int,
+    margins: Sequence[str] = (),
+) -> pl.LazyFrame:
+    """The model's table (as `build_model` makes it) from its `tally_model`."""
+    keys = [d.output for d in dims]
+
+    def level(by: list[str]) -> pl.LazyFrame:
+        label = ",".join(k for k in keys if k not in by) or None
+        rows = tally.lazy().filter(pl.col(LEVEL).eq_missing(label))
+        return rows.select(*by, *(s.name for s in stats), CELL_SUBJECTS)
+
+    shape = {"dims": dims, "stats": stats, "min_group_size": min_group_size}
+    return assemble_model(level, tally.schema, margins=margins, **shape)
+
+
+def tally_values(
+    table: pl.DataFrame,
+    tally: pl.DataFrame,
+    *,
+    keys: Sequence[str],
+    statistics: Sequence[tuple[str, str]],
+    margin: str | None = None,
+) -> pl.DataFrame:
+    """The exact value of each additive statistic ((name, aggregate) pairs: counts and sums),
+    row for row with a table made from `tally`, each total row at its own level; what
+    `transforms.linked.truth.exact_values` recounts from the rows, read from the tally.
+
+    >>> lf = pl.LazyFrame({"d": ["a", "b", "b"]})
+    >>> t = tally_model(lf, dims=[Dim("d", "d")], stats=[Stat("n", "count")])
+    >>> tally_values(pl.DataFrame({"d": ["b", "a"]}), t, keys=["d"], statistics=[("n", "count")])
+    shape: (2, 1)
+    ┌─────┐
+    │ n   │
+    │ --- │
+    │ i64 │
+    ╞═════╡
+    │ 2   │
+    │ 1   │
+    └─────┘
+    """
+    sources = {"count_subjects": CELL_SUBJECTS, "count": ROWS}
+    found = {
+        name: pl.col(EXACT + name if agg == "sum" else sources[agg])
+        for name, agg in statistics
+        if agg in ("count_subjects", "count", "sum")
+    }
+    if not found:
+        return pl.DataFrame()
+    level = pl.col(margin) if margin else pl.lit(None, dtype=pl.String)
+    rows = table.select(*keys, level.alias(LEVEL)).with_row_index("__row")
+    counted = tally.select(*keys, LEVEL, *(e.alias(n) for n, e in found.items()))
+    joined = rows.join(counted, on=[*keys, LEVEL], how="left", nulls_equal=True).sort("__row")
+    return joined.select(pl.col(n).fill_null(0) for n in found)
+
+
+def _tally_level(
+    cells: pl.LazyFrame, by: list[str], stats: Sequence[Stat], *, people: bool
+) -> pl.DataFrame:
+    """One level's cells: counts, sums and means grouped by the dimension values; distinct
+    people and value counts grouped by one 64-bit hash of them, which polars holds in far less
+    memory than several string keys (or by the values, should two cells' hashes collide)."""
+    if not by:  # the grand total: one group of everything
+        cells, by = cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS]
+    cell = pl.struct(by).hash().alias(CELL)
+    plain = (
+        cells.group_by(by)
+        .agg(
+            pl.len().cast(pl.Int64).alias(ROWS),
+            *(_agg(s) for s in stats if s.agg not in ("median", "count_subjects")),
+            *(
+                pl.col(s.column).cast(pl.Float64).sum().alias(EXACT + s.name)
+                for s in stats
+                if s.agg == "sum"
+            ),
+        )
+        .collect(engine="streaming")
+        .with_columns(cell)
+    )
+    hashed = plain[CELL].n_unique() == plain.height
+    on, keyed = ([CELL], cells.with_columns(cell)) if hashed else (by, cells)
+    if people:
+        count = pl.col(CELL_SUBJECTS).n_unique().cast(pl.Int64).alias(CELL_SUBJECTS)
+        found = keyed.group_by(on).agg(count).collect(engine="streaming")
+        plain = plain.join(found, on=on, how="left", nulls_equal=True)
+    else:
+        plain = plain.with_columns(pl.col(ROWS).alias(CELL_SUBJECTS))
+    for stat in stats:
+        if stat.agg == "median":
+            median = rounded(exact_median(keyed, on, stat.column), stat)
+            median = median.rename({stat.column: stat.name}).collect(engine="streaming")
+            plain = plain.join(median, on=on, how="left", nulls_equal=True)
+    counted = (pl.col(CELL_SUBJECTS).alias(s.name) for s in stats if s.agg == "count_subjects")
+    return plain.with_columns(counted).drop(CELL, ALL_ROWS, strict=False)
 
 
 def model_cells_frame(
-    frame: pl.LazyFrame, *, dims: Sequence[Dim], stats: Sequence[Stat], subject: str | None
+    frame: pl.LazyFrame,
+    *,
+    dims: Sequence[Dim],
+    stats: Sequence[Stat],
+    subject: str | None,
+    subject_hash: str | None = None,
 ) -> pl.LazyFrame:
     """The columns a model reads: dimensions under their published names, the statistics'
-    columns, and the people as a 64-bit hash of the subject."""
+    columns, and the people as a 64-bit hash of the subject (`subject_hash` when the rows
+    carry it already)."""
+    people = [pl.col(subject_hash) if subject_hash else pl.col(subject).hash()] if subject else []
     return frame.select(
         *(pl.col(d.column).alias(d.output) for d in dims),
         *({s.column for s in stats if s.column}),
-        *([pl.col(subject).hash().alias(CELL_SUBJECTS)] if subject else []),
+        *(p.alias(CELL_SUBJECTS) for p in people),
     )
 
 
@@ -209,24 +355,6 @@ def hide_rows(table: pl.DataFrame, rows: set[int], stats: Sequence[Stat]) -> pl.
     )
 
 
-def _aggregate(
-    cells: pl.LazyFrame, keys: list[str], stats: Sequence[Stat], people: pl.Expr
-) -> pl.LazyFrame:
-    """One row per combination of `keys` (one row in all when there are none)."""
-    if not keys:  # the grand total: one group of everything
-        return _aggregate(
-            cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS], stats, people
-        ).drop(ALL_ROWS)
-    aggs = [*(_agg(s, people) for s in stats if s.agg != "median"), people.alias(CELL_SUBJECTS)]
-    table = cells.group_by(keys).agg(*aggs)
-    for stat in stats:
-        if stat.agg == "median":
-            median = rounded(exact_median(cells, keys, stat.column), stat)
-            median = median.rename({stat.column: stat.name})
-            table = table.join(median, on=keys, how="left", nulls_equal=True)
-    return table
-
-
 def exact_median(frame: pl.LazyFrame, keys: list[str], column: str) -> pl.LazyFrame:
     """Per-cell median (mean of the two middle values for an even count), from value counts.
 
@@ -272,11 +400,9 @@ def rounded(frame: pl.LazyFrame, stat: Stat) -> pl.LazyFrame:
     return frame.with_columns(pl.col(stat.column).round(stat.round))
 
 
-def _agg(stat: Stat, people: pl.Expr) -> pl.Expr:
+def _agg(stat: Stat) -> pl.Expr:
     if stat.agg == "count":
         expr = pl.len().cast(pl.Int64)
-    elif stat.agg == "count_subjects":
-        expr = people
     elif stat.agg in ("sum", "mean"):
         expr = getattr(pl.col(stat.column), stat.agg)()
     else:

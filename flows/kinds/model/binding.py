@@ -14,7 +14,7 @@ from transforms.egress import Origin
 from transforms.footprint import CellTable, Statistic
 from transforms.linked.truth import exact_values
 from transforms.products.contribution import bound_contributions
-from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat
+from transforms.products.model import MARGIN, SUPPRESSED, Dim, Stat, tally_values
 
 
 def aggregate_use(spec: AggregateSpec, declared: Declared) -> Use:
@@ -84,19 +84,24 @@ def model_cells(
     )
 
 
-def counted_cells(job: Job[AggregateSpec], table: pl.DataFrame) -> CellTable:
-    """A model's published table with the exact value of every row recounted from the rows
-    it was built from (inside the domain), on the basis the ledger links it by."""
+def counted_cells(
+    job: Job[AggregateSpec], table: pl.DataFrame, tally: pl.DataFrame | None = None
+) -> CellTable:
+    """A model's published table with the exact value of every row, read from the model's
+    tally or recounted from the rows it was built from (inside the domain), on the basis the
+    ledger links it by."""
     spec, prepared = job.spec, job.prepared
     cells = model_cells(spec, prepared.resource, table, exact=True)
-    truth = exact_values(
-        table,
-        bounded(spec, prepared.frame(), prepared.subject),
-        dims=cells.dimensions,
-        statistics=cells.statistics,
-        subject=prepared.subject,
-        margin=cells.margin,
-    )
+    if tally is not None:
+        truth = tally_values(
+            table, tally, keys=[out for _, out in cells.dimensions], margin=cells.margin,
+            statistics=[(s.name, s.aggregate) for s in cells.statistics],
+        )  # fmt: skip
+    else:
+        truth = exact_values(
+            table, bounded(spec, prepared.frame(), prepared.subject), dims=cells.dimensions,
+            statistics=cells.statistics, subject=prepared.subject, margin=cells.margin,
+        )  # fmt: skip
     contribution = spec.contribution.model_dump(mode="json") if spec.contribution else None
     return model_cells(
         spec, prepared.resource, table, exact=True, truth=truth,

@@ -27,10 +27,18 @@ from flows.kinds.model.binding import (
 )
 from flows.kinds.model.partial import model_plan
 from flows.kinds.model.spec import ModelProduct
+from flows.kinds.model.tally import model_tally
 from governance.authorization.scope import Use
 from transforms.egress import CellRule, Release
 from transforms.footprint import CellTable, Footprint
-from transforms.products.model import MARGIN, hide_rows, protect_margins, show_rows
+from transforms.products.model import (
+    CELL_SUBJECTS,
+    LEVEL,
+    MARGIN,
+    hide_rows,
+    protect_margins,
+    show_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -58,13 +66,13 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
     def build(self, job: Job[ModelProduct]) -> ModelTable:
         spec = job.spec
         dims, stats = model_parts(spec)
-        plan = model_plan(job)
+        tally = model_tally(job)
         with streaming():
-            table = plan.collect(engine="streaming")
+            table = model_plan(job, tally).collect(engine="streaming")
         unsuppressed = table
         if spec.margins:
             table = protect_margins(table, dims=[d.output for d in dims], stats=stats)
-        cells = counted_cells(job, table)
+        cells = counted_cells(job, table, tally)
         pattern = protect(job, [cells])
         table = show_rows(table, unsuppressed, pattern.show.get(0, set()), stats)
         table = hide_rows(table, pattern.hide.get(0, set()), stats)
@@ -73,14 +81,19 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
     def gate(self, job: Job[ModelProduct], built: ModelTable) -> GateRequest:
         spec, prepared = job.spec, job.prepared
         dims, _ = model_parts(spec)
+        tally = model_tally(job)  # counted from the rows, not taken from `built`
+        counts = None
+        if tally is not None:
+            counts = tally.select(*(d.output for d in dims), LEVEL, CELL_SUBJECTS)
         cells = CellRule(
             source=prepared.frame(),
             dims=[(d.column, d.output) for d in dims],
             min_group_size=spec.min_group_size,
             subject=prepared.subject,
             margin=MARGIN if spec.margins else None,
+            counts=counts,
         )
-        linked = linked_rule(job, lambda frame: [counted_cells(job, frame)])
+        linked = linked_rule(job, lambda frame: [counted_cells(job, frame, tally)])
         return GateRequest(built.table, model_lineage(job.policy, spec), [cells, linked])
 
     def footprint(self, job: Job[ModelProduct], built: ModelTable, cleared: Release) -> Footprint:
