@@ -1,9 +1,10 @@
-"""The gate's check of redacted free text (role `text`): the released column is read again,
-with the detectors (every entity the policy does not keep: numbers with their checksums,
-codes, plates, e-mail, addresses) and with a rule of its own for names: a role word
-(来电人, 联系人, 申请人, ...) followed by a name-like span, a surname and a given name that
-jieba does not read as a time, a number or a function word. Either finding refuses the
-release, naming the column, the entity and how many texts, never a text."""
+"""The gate's check of redacted free text (role `text`): the released column is read again
+(numbers read out in Chinese numerals as digits, dots between digits as spaces) with the
+detectors, for every entity the policy does not keep (numbers with their checksums, codes,
+plates, e-mail, addresses), and with a rule of its own for names: a role word (来电人,
+联系人, 申请人, ...) followed by a name-like span, a surname and a given name that jieba does
+not read as a time, a number or a function word. Either finding refuses the release, naming
+the column, the entity and how many texts, never a text."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from transforms.detectors.registry import ALL_DETECTORS
 from transforms.detectors.scan import scan_frame
 from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
 from transforms.gate_check import Check, Origin
+from transforms.redact.digits import spoken_digits
 
 ROLES = (
     "来电人", "联系人", "申请人", "投诉人", "反映人", "当事人", "举报人", "报案人", "求助人",
@@ -52,8 +54,9 @@ def redacted_text(frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> Check:
     for name in columns:
         kept = set(lineage[name].kept)
         entities = [e for e in ALL_DETECTORS if e not in kept]
-        found = scan_frame(frame, entities=entities, columns=[name], extra=True)
         values = frame[name].cast(pl.String)
+        readable = spoken_digits(pl.col(name).cast(pl.String)).str.replace_all("[.·]", " ")
+        found = scan_frame(frame.select(readable), entities=entities, extra=True)
         texts += values.drop_nulls().len()
         counts = found.group_by("entity").agg(n=pl.col("row").n_unique()).sort("entity")
         for entity, n in counts.rows():

@@ -17,13 +17,13 @@ from collections.abc import Sequence
 
 from transforms.detectors.jieba_words import dictionary_count, dictionary_flag, tagged_words
 from transforms.detectors.person_name import names_in_words
-from transforms.detectors.places import split_words
+from transforms.detectors.places import CITIES, PROVINCES, alternation, split_words
 from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
 
 ROLE_WORDS = split_words(
     "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
-    "委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 家属 患者 驾驶员 司机 "
-    "姓名 市民 居民 联系 来电"
+    "委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 租客 家属 患者 病人 驾驶员 "
+    "司机 乘客 老人 邻居 同事 朋友 丈夫 妻子 儿子 女儿 孩子 学生 员工 工作人员 姓名 市民 居民"
 )
 """Words after which a name-like span is read as a name (longest first in the regex)."""
 HONORIFICS = split_words(
@@ -39,7 +39,7 @@ _WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
 _FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
 _SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：,;:\s（(]))({SURNAME_PATTERN}[{_HAN}]{{1,2}})"
+    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}[{_HAN}]{{1,2}})|[{_HAN}]{{2,3}})"
     "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说)"
 )
 _NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
@@ -49,6 +49,7 @@ _ANCHOR = re.compile(
     rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里){_NUM}"
     rf"(?:栋|幢|座|号楼|单元){_BUILDING}"
 )
+_CITY_BEFORE = re.compile(f"{alternation(CITIES + PROVINCES)}[{_HAN}]{{0,12}}$")
 _PLACE_FLAGS = ("ns", "n", "nz", "nt", "nr", "j", "l", "a", "b", "m", "zg", "eng", "x")
 _LEADS = frozenset(split_words("家住 住在 地址 住址 位于 现住 居住 住 在 到 至 于 是 为 的"))
 MAX_ADDRESS = 30
@@ -112,11 +113,15 @@ def _honorific_names(text: str) -> list[Span]:
 
 def _subject_names(text: str) -> list[Span]:
     """A surname-led span opening a clause before a reporting verb (江建东投诉..., 王芳称...),
-    unless jieba's dictionary knows it as another word (居民反映)."""
+    unless jieba's dictionary knows it as another word (居民反映), or two or three
+    characters no dictionary knows (a rare surname)."""
     out = []
     for m in _SUBJECT.finditer(text):
-        flag = dictionary_flag(m.group(1))
-        if flag is None or flag.startswith("nr"):
+        word = m.group(1)
+        flag = dictionary_flag(word)
+        known = surname_of(word) and (flag is None or flag.startswith("nr"))
+        rare = word[0] not in _FUNCTION and _rare(word) and not any(c in _FUNCTION for c in word)
+        if known or rare:  # 禤国维投诉: a surname no list holds, a name no dictionary knows
             out.append((m.start(1), m.end(1), "PERSON"))
     return out
 
@@ -140,8 +145,18 @@ def _addresses(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
             if not fits or m.end() - at > MAX_ADDRESS:
                 break
             i, start = i - 1, at
-        out.append((start, m.end(), "ADDRESS"))
+        out.append((_from_city(text, start), m.end(), "ADDRESS"))
     return out
+
+
+def _from_city(text: str, start: int) -> int:
+    """Where the address starts when a province or city opens it a few Han characters
+    before the place words jieba joined (宁波市奉化区: jieba reads 奉化 as a verb)."""
+    window = text[max(0, start - 16) : start]
+    found = _CITY_BEFORE.search(window)
+    if found is None or any(ch in _FUNCTION for ch in found.group()):
+        return start
+    return start - len(window) + found.start()
 
 
 def _without_honorific(text: str, span: Span) -> Span:
@@ -162,7 +177,8 @@ def _plausible(text: str, span: Span) -> bool:
         return True
     if word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1]):  # 和 + 赵女士
         return False
-    flag = dictionary_flag(word[len(surname_of(word) or word[0]) :]) or ""
+    given = word[len(surname_of(word) or word[0]) :]
+    flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
     return word not in ROLE_WORDS and not (flag and flag.startswith(_NOT_GIVEN))
 
 
