@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.detectors.registry import ALL_DETECTORS
-
 CHECKS: dict[str, tuple[str, str]] = {
     "CN_RESIDENT_ID": (r"^[0-9]{17}[0-9Xx]$", "GB 11643 MOD 11-2 check and birth date"),
     "CN_USCC": (r"^[0-9A-Z]{18}$", "GB 32100 check"),
@@ -35,23 +33,22 @@ identifier: three times what chance passes, so a column of a few dozen distinct 
 some passing by chance, stays clear of it."""
 
 
-def lookalike_aggs(text: pl.Expr, compact: pl.Expr) -> dict[str, pl.Expr]:
-    """Aggregations over one column's values as delivered and in compact form: for each
-    checked identifier, the share of values in its shape that fail its check
-    ("lookalike:ENTITY"), null unless the shape covers SHAPE_SHARE of the values. The shape
-    is read as delivered: 12345-20250101-000001 is a formatted code, not 19 loose digits.
+def lookalike_aggs(text: pl.Expr, valid: dict[str, pl.Expr]) -> dict[str, pl.Expr]:
+    """Aggregations over one column: for each checked identifier, the share of values in
+    its shape that fail its check ("lookalike:ENTITY"), null unless the shape covers
+    SHAPE_SHARE of the values. The shape is read on the value as delivered (12345-20250101-
+    000001 is a formatted code, not 19 loose digits); `valid` gives each entity's per-value
+    verdict (the classifier's detector hits, computed once).
 
-    >>> ids = ["110101199003077572", "110101199003077571", "110101199003077573"]
-    >>> f = pl.DataFrame({"t": ids}).with_columns(c=pl.col("t"))
-    >>> aggs = lookalike_aggs(pl.col("t"), pl.col("c"))
-    >>> round(f.select(**aggs)["lookalike:CN_RESIDENT_ID"].item(), 3)
-    0.667
+    >>> f = pl.DataFrame({"t": ["110101199003077572", "110101199003077571"], "ok": [False, True]})
+    >>> aggs = lookalike_aggs(pl.col("t"), {e: pl.col("ok") for e in CHECKS})
+    >>> f.select(**aggs)["lookalike:CN_RESIDENT_ID"].item()
+    0.5
     """
     out = {}
     for entity, (shape, _) in CHECKS.items():
         shaped = text.str.strip_chars().str.contains(shape).fill_null(False)
-        valid = ALL_DETECTORS[entity].valid_expr(compact).fill_null(True)
-        fails = (shaped & ~valid).sum() / shaped.sum()
+        fails = (shaped & ~valid[entity]).sum() / shaped.sum()
         out[f"lookalike:{entity}"] = pl.when(shaped.mean() >= SHAPE_SHARE).then(fails)
     return out
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.classify.lookalike import lookalike_aggs
+from transforms.classify.lookalike import CHECKS, lookalike_aggs
 from transforms.classify.stats import as_text
-from transforms.classify.vocabulary import vocabulary_exprs
+from transforms.classify.vocabulary import answer_expr, vocabulary_exprs
 from transforms.detectors.normalize import compact_expr
 from transforms.detectors.person_name import find_names, name_value_share
 from transforms.detectors.registry import ALL_DETECTORS
@@ -87,16 +87,16 @@ def frame_value_shares(frame: pl.DataFrame) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {name: {} for name in frame.columns}
     if not parts:
         return out
-    stacked = pl.concat(parts).with_columns(c=compact_expr(pl.col("t")))
-    hits, vocab = _hit_exprs(), vocabulary_exprs(pl.col("t"))
+    stacked = pl.concat(parts).with_columns(c=compact_expr(pl.col("t")), a=answer_expr(pl.col("t")))
+    hits, vocab = _hit_exprs(), vocabulary_exprs(pl.col("a"))
     answered = ~pl.col("vocab:NEUTRAL")
     rows = (
-        stacked.select("k", "t", "c", **hits, **vocab)
+        stacked.select("k", "t", **hits, **vocab)
         .group_by("k")
         .agg(
             pl.col(list(hits)).mean(),
             *(pl.col(v).filter(answered).mean() for v in vocab if v != "vocab:NEUTRAL"),
-            **lookalike_aggs(pl.col("t"), pl.col("c")),
+            **lookalike_aggs(pl.col("t"), {e: pl.col(e) for e in CHECKS}),
         )
     )
     names = list(texts)

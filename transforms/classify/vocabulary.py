@@ -110,29 +110,35 @@ def _district_codes() -> tuple[list[str], list[str]]:
     return d["code"].drop_nulls().to_list(), heads
 
 
-def vocabulary_exprs(text: pl.Expr) -> dict[str, pl.Expr]:
+def answer_expr(text: pl.Expr) -> pl.Expr:
+    """A value as a vocabulary word: spaces removed, null where it is too long or has a
+    sentence in it (free text is no vocabulary word). Computed once per value."""
+    squeezed = text.str.slice(0, 40).str.strip_chars().str.replace_all(r"\s+", "")
+    short = squeezed.str.len_chars().is_between(1, 30) & ~squeezed.str.contains(_SENTENCE)
+    return pl.when(short).then(squeezed)
+
+
+def vocabulary_exprs(answer: pl.Expr) -> dict[str, pl.Expr]:
     """Per value: is it in each vocabulary ("vocab:ENTITY"), plus "vocab:NEUTRAL" for the
-    answers that say nothing. `text` is the value as delivered; nulls give false.
+    answers that say nothing. `answer` is `answer_expr` of the value; nulls give false.
 
     >>> s = pl.DataFrame({"t": ["高血压病2级", "东城区", "中共党员", "无", None]})
-    >>> out = s.select(**vocabulary_exprs(pl.col("t")))
+    >>> out = s.select(**vocabulary_exprs(answer_expr(pl.col("t"))))
     >>> out["vocab:DIAGNOSIS"].to_list(), out["vocab:CN_DISTRICT_NAME"].to_list()
     ([True, False, False, False, False], [False, True, False, False, False])
     >>> out["vocab:NEUTRAL"].to_list()
     [False, False, False, True, False]
     """
-    clean = text.str.strip_chars().str.replace_all(r"\s+", "")
-    short = clean.str.len_chars().is_between(1, 30) & ~clean.str.contains(_SENTENCE)
-    exact = {e: clean.is_in(list(words(e))) for e in VOCAB_ENTITIES}
-    exact["DIAGNOSIS"] = clean.str.contains(_disease_pattern())
+    exact = {e: answer.is_in(list(words(e))) for e in VOCAB_ENTITIES}
+    exact["DIAGNOSIS"] = answer.str.contains(_disease_pattern())
     exact["OCCUPATION"] = exact["OCCUPATION"] | (
-        clean.str.contains(_OCCUPATION_ENDS) & ~exact["POLITICAL_AFFILIATION"]
+        answer.str.contains(_OCCUPATION_ENDS) & ~exact["POLITICAL_AFFILIATION"]
     )
-    exact["CN_DISTRICT_NAME"] = clean.str.contains(_division_pattern())
+    exact["CN_DISTRICT_NAME"] = answer.str.contains(_division_pattern())
     codes, heads = _district_codes()
-    exact["CN_DISTRICT_CODE"] = clean.str.contains(r"^[0-9]{6}$") & (
-        clean.is_in(codes) | clean.str.slice(0, 4).is_in(heads)
+    exact["CN_DISTRICT_CODE"] = answer.str.contains(r"^[0-9]{6}$") & (
+        answer.is_in(codes) | answer.str.slice(0, 4).is_in(heads)
     )
-    out = {f"vocab:{e}": (short & hit).fill_null(False) for e, hit in exact.items()}
-    out["vocab:NEUTRAL"] = clean.str.contains(NEUTRAL).fill_null(False)
+    out = {f"vocab:{e}": hit.fill_null(False) for e, hit in exact.items()}
+    out["vocab:NEUTRAL"] = answer.str.contains(NEUTRAL).fill_null(False)
     return out
