@@ -110,7 +110,8 @@ def decide(hints: list[Hint], st: ColumnStats, shares: dict[str, float]) -> Deci
         hint = _hint_for(hints, best)
         conf = min(0.99, 0.5 + 0.45 * top + (0.05 if hint else 0.0))
         return Decision(best, round(conf, 3), hint.category if hint else None, evidence)
-    if (found := mixed(shares)) is not None:
+    found = mixed(shares)
+    if found is not None and (found[0] == best or top < 0.5):  # else the larger share decides
         entity, share = found
         note = f"{share:.0%} of values pass the {entity} check, far above chance: identifiers"
         hint = _hint_for(hints, entity)
