@@ -1,6 +1,8 @@
 """The per-column decision: combine value evidence, header hints and statistics into one
-entity and category. Order of trust: identifiers that validate (checksums do not lie) >
-free-text shape > header hints (checked against the values) > value shapes > fallback."""
+entity and category. Order of trust: identifiers that validate (checksums do not lie), also
+when mixed among other values far above chance > free-text shape > header hints (checked
+against the values; identifier hints set aside for look-alikes, whose values fail the check) >
+value shapes > value vocabularies > fallback."""
 
 from __future__ import annotations
 
