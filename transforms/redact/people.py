@@ -22,8 +22,9 @@ from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
 
 ROLE_WORDS = split_words(
     "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
-    "委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 租客 家属 患者 病人 驾驶员 "
-    "司机 乘客 老人 邻居 同事 朋友 丈夫 妻子 儿子 女儿 孩子 学生 员工 工作人员 姓名 市民 居民"
+    "诉求人 委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 租客 家属 患者 病人 "
+    "驾驶员 司机 乘客 失主 老人 邻居 同事 朋友 丈夫 妻子 儿子 女儿 孩子 学生 员工 工作人员 "
+    "姓名 市民 居民 我是 我叫"
 )
 """Words after which a name-like span is read as a name (longest first in the regex)."""
 HONORIFICS = split_words(
@@ -38,19 +39,21 @@ _HONORIFIC = re.compile(r"\s?(?:" + "|".join(HONORIFICS) + ")")
 _WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
 _FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
+_SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{_HAN}])(?![{_HAN}])")
 _SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}[{_HAN}]{{1,2}})|[{_HAN}]{{2,3}})"
+    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{_HAN}]{{1,2}})|[{_HAN}]{{2,3}})"
     "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说)"
 )
 _NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
 _BUILDING = rf"(?:\s?{_NUM}(?:栋|幢|座|号楼|号院|单元|室|楼|层|号|户))*"
 _ANCHOR = re.compile(
     rf"(?:大道|大街|胡同|路|街|巷|弄|道){_NUM}(?:-{_NUM})?(?:号|弄){_BUILDING}"
-    rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里){_NUM}"
+    rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里|区){_NUM}"
     rf"(?:栋|幢|座|号楼|单元){_BUILDING}"
 )
 _CITY_BEFORE = re.compile(f"{alternation(CITIES + PROVINCES)}[{_HAN}]{{0,12}}$")
-_PLACE_FLAGS = ("ns", "n", "nz", "nt", "nr", "j", "l", "a", "b", "m", "zg", "eng", "x")
+_PLACE_CHARS = frozenset("区县市镇乡村路街道巷弄")
+_PLACE_FLAGS = ("ns", "n", "nz", "nt", "j", "l", "a", "b", "m", "zg", "eng", "x")
 _LEADS = frozenset(split_words("家住 住在 地址 住址 位于 现住 居住 住 在 到 至 于 是 为 的"))
 MAX_ADDRESS = 30
 Span = tuple[int, int, str]
@@ -70,6 +73,9 @@ def _name_after(text: str, at: int) -> int | None:
     spaced = len(words) > 1 and words[1][0] == " "
     if 2 <= len(first) <= 3 and (surname_of(first) or flag.startswith("nr") or _rare(first)):
         return at + len(first)
+    closed = _closed_name(text, at + 1 + int(spaced))
+    if len(first) == 1 and closed is not None:  # 诉求人：笪刚红； a name the clause closes
+        return closed
     if len(first) == 1 and rest and _han(rest[0][0]) and len(rest[0][0]) <= 2:
         given, gflag = rest[0]
         if surname_of(first) or spaced or not gflag.startswith(_WEAK):
@@ -79,6 +85,29 @@ def _name_after(text: str, at: int) -> int | None:
                 end += 1
             return end
     return None
+
+
+def _closed_name(text: str, at: int) -> int | None:
+    """End of a one- or two-character given name at `at` that punctuation (or the text's
+    end) closes, or None."""
+    for n in (2, 1):
+        given = text[at : at + n]
+        plain = len(given) == n and _han(given) and not any(c in _FUNCTION for c in given)
+        if plain and (at + n == len(text) or text[at + n] in "，。；：,;:、）) "):
+            return at + n
+    return None
+
+
+COMMON = 500
+"""Dictionary count above which a word jieba tags as a name is read as an ordinary word
+(养老 651, 谢谢 1,089; 李娜 438, 王芳 0) unless a role word or an honorific says otherwise."""
+
+
+def _common(word: str) -> bool:
+    """A word jieba's dictionary holds as something other than a name, or holds as a name
+    but sees far too often to be one (its dictionary tags 养老 and 谢谢 nr)."""
+    flag = dictionary_flag(word)
+    return flag is not None and (not flag.startswith("nr") or dictionary_count(word) >= COMMON)
 
 
 def _rare(word: str) -> bool:
@@ -95,20 +124,36 @@ def _role_names(text: str) -> list[Span]:
     return out
 
 
+def _surname_given(text: str) -> list[Span]:
+    """A surname told on its own: 我姓黄, 免贵姓欧阳."""
+    return [(m.start(1), m.end(1), "PERSON") for m in _SURNAME_TOLD.finditer(text)]
+
+
 def _honorific_names(text: str) -> list[Span]:
     """A surname or full name just before an honorific (jieba glues 王女士 into one word)."""
     out = []
     for m in _HONORIFIC.finditer(text):
-        before = tagged_words(text[max(0, m.start() - 6) : m.start()])
-        if not before:
-            continue
-        word = before[-1][0]
-        if word[0] in _FUNCTION and surname_of(word[-1]):  # 和赵 + 女士
-            word = word[-1]
-        surname = surname_of(word)
-        if surname and (word == surname or 2 <= len(word) <= 4) and _han(word):
-            out.append((m.start() - len(word), m.start(), "PERSON"))
+        start = _name_before(text, m.start())
+        if start is not None:
+            out.append((start, m.start(), "PERSON"))
     return out
+
+
+def _name_before(text: str, end: int) -> int | None:
+    """Start of the name ending at `end`: the words before it, back to a surname, at most
+    four characters, never over a function character, a role word or a common word (失主,
+    市民); a name with no listed surname counts when no dictionary knows it (禤涵)."""
+    start = end
+    for word, _, _ in reversed(tagged_words(text[max(0, end - 8) : end])):
+        if not _han(word) or any(c in _FUNCTION for c in word) or end - start + len(word) > 4:
+            break
+        if surname_of(word) == word:
+            return end - len(word) if start == end else start - len(word)
+        if word in ROLE_WORDS or (len(word) > 1 and _common(word)):
+            break
+        start -= len(word)
+    name = text[start:end]
+    return start if name and (surname_of(name) or _rare(name)) else None
 
 
 def _subject_names(text: str) -> list[Span]:
@@ -142,6 +187,8 @@ def _addresses(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
         while i > 0:
             word, flag, at = words[i - 1]
             fits = _han(word) and flag.startswith(_PLACE_FLAGS) and word not in _LEADS
+            fits = fits and (len(word) > 1 or word in _PLACE_CHARS)  # not 投诉 + 人
+            fits = fits and not any(ch in _FUNCTION for ch in word)  # not 国称
             if not fits or m.end() - at > MAX_ADDRESS:
                 break
             i, start = i - 1, at
@@ -200,7 +247,7 @@ def find_people(text: str) -> list[Span]:
     ['禤国维', '王', '杭州市西湖区文三路478号3幢']
     """
     words = tagged_words(text)
-    names = [(s, e, "PERSON") for s, e in names_in_words(words)]
+    names = [(s, e, "PERSON") for s, e in names_in_words(words) if not _common(text[s:e])]
     found = [*_addresses(text, words), *_role_names(text), *_honorific_names(text)]
-    found += [*_subject_names(text), *names]
+    found += [*_subject_names(text), *_surname_given(text), *names]
     return _resolve(text, found)
