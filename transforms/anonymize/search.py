@@ -11,25 +11,27 @@ from typing import NoReturn
 import numpy as np
 import polars as pl
 
-from transforms.anonymize.encode import ROWS, Classes, Encoded, classes_of, encode, roll_up
+from transforms.anonymize.encode import ROWS, Classes, Encoded, classes_of, encode
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
 from transforms.anonymize.metrics import Discernibility, Metric
 from transforms.anonymize.models import PrivacyModel, judge, max_suppressed, sensitive_columns
+from transforms.anonymize.snapshots import Cones, Snapshots
+from transforms.anonymize.tagging import FAILING, UNKNOWN, Tags, probe
 
 Node = tuple[int, ...]
 
 #: Relative margin before a bound prunes, so float rounding never drops a tie.
 _SLACK = 1e-9
 
-#: Distinct QI combinations past which the top-down pass runs to completion: evaluating the
-#: anonymous nodes from scratch then beats rolling class tables up from the bottom, whose two
-#: layers of tables grow with the distinct combinations.
+#: Distinct QI combinations past which a top-down pass runs to completion before anything
+#: else: evaluating only the anonymous nodes and their border from the data then beats
+#: forming the large class tables of the specific nodes the bottom-up pass visits.
 TOP_DOWN_COMBINATIONS = 50_000
 
-#: Most classes kept for roll-ups per lattice layer (about 80 bytes each); beyond it a node's
-#: successors group from scratch or roll up from another predecessor.
-KEPT_CLASSES = 20_000_000
+#: Most classes kept from evaluated nodes (about 24 bytes each, more with sensitive counts),
+#: so that a node's classes form from a specialisation's rather than from the data.
+KEPT_CLASSES = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -90,26 +92,6 @@ class Lattice:
     def __len__(self) -> int:
         return len(self.nodes)
 
-    def layers_top_down(self) -> list[tuple[list[Node], np.ndarray]]:
-        """Nodes by level sum from the top, each layer with the positions (in ``nodes``) of
-        its successors, -1 where a QI is already at its top; lets a pass from the top infer
-        failures for a whole layer with one numpy operation."""
-        levels = self.levels
-        heights = np.array(self.heights, dtype=np.int64)
-        radix = np.cumprod(np.concatenate([[1], (heights + 1)[::-1]]))[:-1][::-1]
-        position = np.empty(int(np.prod(heights + 1)), dtype=np.int64)
-        ids = levels @ radix
-        position[ids] = np.arange(len(ids))
-        successor = np.where(
-            levels < heights, position[np.minimum(ids[:, None] + radix, len(position) - 1)], -1
-        )
-        sums = levels.sum(axis=1)
-        bounds = np.searchsorted(sums, np.arange(sums.max() + 2))
-        return [
-            (self.nodes[bounds[d] : bounds[d + 1]], successor[bounds[d] : bounds[d + 1]])
-            for d in range(int(sums.max()), -1, -1)
-        ]
-
 
 def optimal_node(
     data: Encoded,
@@ -122,14 +104,16 @@ def optimal_node(
     """Exhaustive search, made cheap by safe shortcuts when all hierarchies are nested and the
     models monotonic (a node passing implies its generalisations pass):
 
-    1. top-down, a node with a failing generalisation fails too, so only the anonymous nodes and
-       their border are evaluated; this finishes the search when few nodes are anonymous (small
-       suppression limits), else it stops after ``budget`` evaluations (default: 5% of the
-       lattice, at least 64; unlimited past ``TOP_DOWN_COMBINATIONS`` distinct combinations,
-       where keeping class tables for the bottom-up pass costs more than it saves);
-    2. a greedy walk down from the top node finds a good solution early (``greedy``);
-    3. bottom-up in level-sum order, classes roll up from a predecessor, and a node whose metric
-       lower bound exceeds the best value so far is skipped with all its generalisations.
+    1. every verdict is spread through the lattice (``Tags``): a pass to all generalisations,
+       a failure to all specialisations, so those are never evaluated for their status;
+    2. top-down, only nodes not known to fail are evaluated, up to ``budget`` evaluations
+       (default: none, or all past ``TOP_DOWN_COMBINATIONS`` distinct combinations); when it
+       finishes, every anonymous node has been seen and the search is done;
+    3. a greedy walk down from the top node finds a good solution early (``greedy``);
+    4. bottom-up in level-sum order, a node whose metric lower bound exceeds the best value so
+       far is skipped with all its generalisations; a node of unknown status is settled by a
+       binary search along a path of generalisations (``probe``), whose failures high up tag
+       whole cones below; classes form from the nearest kept specialisation (``Snapshots``).
 
     Ties on the metric go to the lowest level sum, then the lexicographically smallest node.
     ``budget`` and ``greedy`` change the work done, never the result.
@@ -142,22 +126,33 @@ def optimal_node(
     lattice = Lattice(data.heights)
     rollup = data.nested
     monotonic = rollup and all(model.monotonic for model in models)
+    cones = Cones(lattice.levels)
+    heights = lattice.heights
+    tags = Tags(lattice.nodes, cones) if monotonic else None
+    snapshots = Snapshots(lattice.nodes, cones, KEPT_CLASSES) if rollup else None
     floor = max((model.min_class_size for model in models), default=1)
     best: tuple[float, int, Node] | None = None
     best_state: tuple[Classes, np.ndarray, int] | None = None
     values: dict[Node, float] = {}
     known: dict[Node, bool] = {}
-    checked: set[Node] = set()
+    bounds: dict[Node, float] = {}
 
-    def evaluate(node: Node, classes: Classes | None = None) -> bool:
+    def evaluate(node: Node, keep: bool = True) -> bool:
         nonlocal best, best_state
-        if classes is None:
-            if node in known:
-                return known[node]
+        if node in known:
+            return known[node]
+        if snapshots is None:
             classes = classes_of(data, node)
-        checked.add(node)
+        else:
+            classes = snapshots.classes(data, node)
+            if keep:
+                snapshots.keep(node, classes)
         verdict = judge(models, classes, limit)
         known[node] = verdict.anonymous
+        if tags is not None:
+            (tags.passed if verdict.anonymous else tags.failed)(node)
+        if rollup:
+            bounds[node] = metric.lower_bound(data, node, classes, floor)
         if verdict.anonymous:
             value = metric(data, node, classes, verdict.suppressed_classes)
             values[node] = value
@@ -170,30 +165,32 @@ def optimal_node(
     def beaten(bound: float | None) -> bool:
         return best is not None and bound is not None and bound > best[0] + _SLACK * abs(best[0])
 
+    def up(node: Node) -> Node | None:
+        """The path's next node: raise the QI nearest its top, relative to its height, so a
+        path generalises one QI fully before the next (on Adult's grid this settled the most
+        nodes per evaluation)."""
+        room = [(v / h, j) for j, (v, h) in enumerate(zip(node, heights, strict=True)) if v < h]
+        if not room:
+            return None
+        j = max(room)[1]
+        return (*node[:j], node[j] + 1, *node[j + 1 :])
+
     complete = False
-    if monotonic:
+    if tags is not None:
         if not evaluate(tuple(data.heights)):
             _fail(data, limit)
         if budget is None:
             large = len(data.codes) > TOP_DOWN_COMBINATIONS
-            budget = len(lattice) if large else max(64, len(lattice) // 20)
-        failing = np.zeros(len(lattice), dtype=bool)
+            budget = len(lattice) if large else 0
         complete = True
-        offset = len(lattice)
-        for nodes, successors in lattice.layers_top_down():
-            offset -= len(nodes)
-            inferred = (failing[successors] & (successors >= 0)).any(axis=1)
-            failing[offset : offset + len(nodes)] = inferred
-            for i in np.flatnonzero(~inferred):
-                if len(checked) >= budget:
-                    complete = False
-                    break
-                failing[offset + i] = not evaluate(nodes[i])
-            if not complete:
+        for node in reversed(lattice.nodes):
+            if tags.of(node) == FAILING:
+                continue
+            if len(known) >= budget:
+                complete = False
                 break
-        for i in np.flatnonzero(failing):
-            known[lattice.nodes[i]] = False
-    if monotonic and greedy and not complete:
+            evaluate(node, keep=False)
+    if tags is not None and greedy and not complete:
         node = tuple(data.heights)
         while True:
             found = [p for p in lattice.predecessors(node) if evaluate(p)]
@@ -201,31 +198,24 @@ def optimal_node(
                 break
             node = min(found, key=lambda p: (values[p], sum(p), p))
 
-    layer: dict[Node, Classes] = {}
-    previous: dict[Node, Classes] = {}
     pruned: set[Node] = set()
-    depth, kept = -1, 0
     for node in [] if complete else lattice.nodes:
-        if sum(node) != depth:
-            depth, previous, layer, kept = sum(node), layer, {}, 0
-        preds = lattice.predecessors(node)
-        if rollup and (any(p in pruned for p in preds) or beaten(metric.node_bound(data, node))):
+        if rollup and (
+            any(p in pruned for p in lattice.predecessors(node))
+            or beaten(metric.node_bound(data, node))
+            or beaten(bounds.get(node))
+        ):
             pruned.add(node)
             continue
-        parents = [p for p in preds if p in previous] if rollup else []
-        if parents:
-            pred = min(parents, key=lambda p: len(previous[p].sizes))
-            column = next(j for j, (a, b) in enumerate(zip(pred, node, strict=True)) if a != b)
-            classes = roll_up(data, previous[pred], node, column)
-        else:
-            classes = classes_of(data, node)
-        evaluate(node, classes)
-        if rollup and beaten(metric.lower_bound(data, node, classes, floor)):
-            pruned.add(node)
+        if tags is not None and tags.of(node) == FAILING:
             continue
-        if kept + len(classes.sizes) <= KEPT_CLASSES:
-            layer[node] = classes
-            kept += len(classes.sizes)
+        if tags is not None and tags.of(node) == UNKNOWN:
+            probe(node, tags, up, evaluate)
+            if tags.of(node) == FAILING:
+                continue
+        evaluate(node)
+        if rollup and beaten(bounds[node]):
+            pruned.add(node)
     runtime = (time.perf_counter() - started) * 1000
     if best is None or best_state is None:
         _fail(data, limit)
@@ -240,7 +230,7 @@ def optimal_node(
         mean_class=float(kept.mean()) if len(kept) else 0.0,
         metric=name,
         value=best[0],
-        nodes_checked=len(checked),
+        nodes_checked=len(known),
         nodes_total=len(lattice),
         runtime_ms=runtime,
         ties=[
