@@ -24,7 +24,8 @@ ROLE_WORDS = split_words(
     "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
     "诉求人 委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 租客 家属 患者 病人 "
     "驾驶员 司机 乘客 失主 老人 邻居 同事 朋友 丈夫 妻子 儿子 女儿 孩子 学生 员工 工作人员 "
-    "姓名 市民 居民 我是 我叫"
+    "姓名 市民 居民 家长 投诉方 举报方 申请方 来电者 反映者 投诉者 举报者 申请者 来访者 "
+    "办理人 经手人 本人 自称 名叫 我是 我叫"
 )
 """Words after which a name-like span is read as a name (longest first in the regex)."""
 HONORIFICS = split_words(
@@ -37,13 +38,23 @@ _ROLE = re.compile(
 )
 _HONORIFIC = re.compile(r"\s?(?:" + "|".join(HONORIFICS) + ")")
 _WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
+_NOT_GIVEN_AFTER_ROLE = ("t", "m", "q", "p", "r", "f")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
 _FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
-_SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{_HAN}])(?![{_HAN}])")
-_SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{_HAN}]{{1,2}})|[{_HAN}]{{2,3}})"
-    "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说)"
+_ITEM = "，,：:｜|；;、"
+_LISTED = re.compile(
+    rf"(?<=[{_ITEM}])((?:{SURNAME_PATTERN}|[{_HAN}])\s?[{_HAN}]{{1,2}})(?=[{_ITEM}])"
 )
+_PARTNER = re.compile(
+    rf"(?<=[与和跟同])([{_HAN}]\s?[{_HAN}]{{1,2}}?)(?=沟通|联系|通话|核实|确认|协商|见面)"
+)
+_SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{_HAN}])(?=[^{_HAN}]|[嘛呢啊吧呀哈的]|$)")
+_SUBJECT = re.compile(
+    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{_HAN}]{{1,2}})|[{_HAN}]\s?[{_HAN}]{{1,2}})"
+    "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说|于[0-9])"
+)
+_NUMERALS = frozenset("一二三四五六七八九十百千万零两")
+_NOT_SURNAME = frozenset("女男老小大该这那此其某本各每位名个副总")
 _NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
 _BUILDING = rf"(?:\s?{_NUM}(?:栋|幢|座|号楼|号院|单元|室|楼|层|号|户))*"
 _ANCHOR = re.compile(
@@ -78,6 +89,8 @@ def _name_after(text: str, at: int) -> int | None:
         return closed
     if len(first) == 1 and rest and _han(rest[0][0]) and len(rest[0][0]) <= 2:
         given, gflag = rest[0]
+        if gflag.startswith(_NOT_GIVEN_AFTER_ROLE) and not spaced:  # 申请人于昨日
+            return None
         if surname_of(first) or spaced or not gflag.startswith(_WEAK):
             end = at + 1 + int(spaced) + len(given)
             third = rest[1][0] if len(rest) > 1 else ""
@@ -93,7 +106,7 @@ def _closed_name(text: str, at: int) -> int | None:
     for n in (2, 1):
         given = text[at : at + n]
         plain = len(given) == n and _han(given) and not any(c in _FUNCTION for c in given)
-        if plain and (at + n == len(text) or text[at + n] in "，。；：,;:、）) "):
+        if plain and (at + n == len(text) or text[at + n] in "，。；：,;:、）) ｜|"):
             return at + n
     return None
 
@@ -124,6 +137,19 @@ def _role_names(text: str) -> list[Span]:
     return out
 
 
+def _listed_names(text: str) -> list[Span]:
+    """A name that is a whole item of a list or form (退费申请，马华明，开户行...), or the
+    person a call was with (与许勇建沟通): surname-led and not a common word, or a word no
+    dictionary knows."""
+    out = []
+    for m in [*_LISTED.finditer(text), *_PARTNER.finditer(text)]:
+        word = re.sub(r"\s", "", m.group(1))
+        plain = not any(c in _FUNCTION or c in _NUMERALS for c in word)
+        if plain and ((surname_of(word) and not _common(word)) or _rare(word)):
+            out.append((m.start(1), m.end(1), "PERSON"))
+    return out
+
+
 def _surname_given(text: str) -> list[Span]:
     """A surname told on its own: 我姓黄, 免贵姓欧阳."""
     return [(m.start(1), m.end(1), "PERSON") for m in _SURNAME_TOLD.finditer(text)]
@@ -143,8 +169,16 @@ def _name_before(text: str, end: int) -> int | None:
     """Start of the name ending at `end`: the words before it, back to a surname, at most
     four characters, never over a function character, a role word or a common word (失主,
     市民); a name with no listed surname counts when no dictionary knows it (禤涵)."""
+    words = [w for w, _, _ in tagged_words(text[max(0, end - 8) : end])]
+    last = words[-1] if words else ""
+    plain = _han(last) and not any(c in _FUNCTION for c in last)
+    if plain and surname_of(last) and len(last) <= 3:  # 朱红 + 先生, however common the word
+        return end - len(last)
+    pair = len(words) > 1 and surname_of(words[-2]) == words[-2]
+    if pair and plain and len(last) <= 2:  # 梁 + 欣然 + 先生
+        return end - len(last) - len(words[-2])
     start = end
-    for word, _, _ in reversed(tagged_words(text[max(0, end - 8) : end])):
+    for word in reversed(words):
         if not _han(word) or any(c in _FUNCTION for c in word) or end - start + len(word) > 4:
             break
         if surname_of(word) == word:
@@ -153,7 +187,8 @@ def _name_before(text: str, end: int) -> int | None:
             break
         start -= len(word)
     name = text[start:end]
-    return start if name and (surname_of(name) or _rare(name)) else None
+    alone = len(name) == 1 and name not in _NOT_SURNAME  # 笪先生: a surname no list holds
+    return start if name and (surname_of(name) or alone or _rare(name)) else None
 
 
 def _subject_names(text: str) -> list[Span]:
@@ -162,7 +197,7 @@ def _subject_names(text: str) -> list[Span]:
     characters no dictionary knows (a rare surname)."""
     out = []
     for m in _SUBJECT.finditer(text):
-        word = m.group(1)
+        word = re.sub(r"\s", "", m.group(1))
         flag = dictionary_flag(word)
         known = surname_of(word) and (flag is None or flag.startswith("nr"))
         rare = word[0] not in _FUNCTION and _rare(word) and not any(c in _FUNCTION for c in word)
@@ -216,17 +251,25 @@ def _without_honorific(text: str, span: Span) -> Span:
 
 
 def _plausible(text: str, span: Span) -> bool:
-    """Not a role word (jieba tags 申请人 as a name), nor a surname before a time or
-    function word (于 + 昨日)."""
+    """Not a role word (jieba tags 申请人 as a name), nor a function character before a
+    surname (和 + 赵女士)."""
     start, end, entity = span
     word = text[start:end]
     if entity != "PERSON" or len(word) < 2:
         return True
-    if word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1]):  # 和 + 赵女士
+    if word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1]):
         return False
+    return word not in ROLE_WORDS
+
+
+def _tagged_name(text: str, start: int, end: int) -> bool:
+    """Whether a name jieba's tags alone found reads as one: not a common word, not a noun
+    after 的 (的井盖), not a surname before a time or number word (于 + 昨日)."""
+    word = text[start:end]
     given = word[len(surname_of(word) or word[0]) :]
     flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
-    return word not in ROLE_WORDS and not (flag and flag.startswith(_NOT_GIVEN))
+    after_de = text[max(0, start - 1) : start] == "的"
+    return not (_common(word) or after_de or flag.startswith(_NOT_GIVEN))
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
@@ -247,7 +290,7 @@ def find_people(text: str) -> list[Span]:
     ['禤国维', '王', '杭州市西湖区文三路478号3幢']
     """
     words = tagged_words(text)
-    names = [(s, e, "PERSON") for s, e in names_in_words(words) if not _common(text[s:e])]
+    names = [(s, e, "PERSON") for s, e in names_in_words(words) if _tagged_name(text, s, e)]
     found = [*_addresses(text, words), *_role_names(text), *_honorific_names(text)]
-    found += [*_subject_names(text), *_surname_given(text), *names]
+    found += [*_subject_names(text), *_surname_given(text), *_listed_names(text), *names]
     return _resolve(text, found)
