@@ -25,7 +25,8 @@ ROLE_WORDS = split_words(
     "诉求人 委托人 监护人 承租人 出租人 负责人 责任人 户主 业主 房东 租户 租客 家属 患者 病人 "
     "驾驶员 司机 乘客 失主 老人 邻居 同事 朋友 丈夫 妻子 儿子 女儿 孩子 学生 员工 工作人员 "
     "姓名 市民 居民 家长 投诉方 举报方 申请方 来电者 反映者 投诉者 举报者 申请者 来访者 "
-    "办理人 经手人 本人 自称 名叫 我是 我叫"
+    "办理人 经手人 来信人 来访人 本人 自称 名叫 我是 我叫 父亲 母亲 爸爸 妈妈 哥哥 姐姐 弟弟 "
+    "妹妹 爷爷 奶奶 快递员 外卖员 保安 保洁员 店主 网友"
 )
 """Words after which a name-like span is read as a name (longest first in the regex)."""
 HONORIFICS = split_words(
@@ -47,11 +48,15 @@ _LISTED = re.compile(
 )
 _PARTNER = re.compile(
     rf"(?<=[与和跟同])([{_HAN}]\s?[{_HAN}]{{1,2}}?)(?=沟通|联系|通话|核实|确认|协商|见面)"
+    rf"|(?<=联系|告知|通知|致电)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[{_ITEM}。])"
+    rf"|(?<=的)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[{_ITEM}。])"
+    rf"|(?<=我)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[啊呀哈呢嘛])"
 )
+_SPACED = re.compile(rf"({SURNAME_PATTERN}|(?<![{_HAN}])[{_HAN}]) (?=[{_HAN}])")
 _SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{_HAN}])(?=[^{_HAN}]|[嘛呢啊吧呀哈的]|$)")
 _SUBJECT = re.compile(
     rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{_HAN}]{{1,2}})|[{_HAN}]\s?[{_HAN}]{{1,2}})"
-    "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说|于[0-9])"
+    "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说|于[0-9]|（|\\()"
 )
 _NUMERALS = frozenset("一二三四五六七八九十百千万零两")
 _NOT_SURNAME = frozenset("女男老小大该这那此其某本各每位名个副总")
@@ -143,10 +148,27 @@ def _listed_names(text: str) -> list[Span]:
     dictionary knows."""
     out = []
     for m in [*_LISTED.finditer(text), *_PARTNER.finditer(text)]:
-        word = re.sub(r"\s", "", m.group(1))
+        group = 1 if m.group(1) is not None else m.lastindex or 1
+        word = re.sub(r"\s", "", m.group(group))
         plain = not any(c in _FUNCTION or c in _NUMERALS for c in word)
         if plain and ((surname_of(word) and not _common(word)) or _rare(word)):
-            out.append((m.start(1), m.end(1), "PERSON"))
+            out.append((m.start(group), m.end(group), "PERSON"))
+    return out
+
+
+def _spaced_names(text: str) -> list[Span]:
+    """A surname, a space, a given name (郭 红, 靳 斌志): Chinese text puts no space between
+    two Han characters but in a name; the given name ends where jieba's word or the clause
+    does."""
+    out = []
+    for m in _SPACED.finditer(text):
+        at = m.end()
+        end = _closed_name(text, at)
+        if end is None:
+            given = tagged_words(text[at : at + 6])[0][0]
+            end = at + len(given) if len(given) <= 2 and _han(given) else None
+        if end is not None:
+            out.append((m.start(1), end, "PERSON"))
     return out
 
 
@@ -268,7 +290,8 @@ def _tagged_name(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     given = word[len(surname_of(word) or word[0]) :]
     flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
-    after_de = text[max(0, start - 1) : start] == "的"
+    closed = end == len(text) or text[end] in "，。；：,;:、）) ｜|"
+    after_de = text[max(0, start - 1) : start] == "的" and not closed  # 的井盖丢了; 的周静，
     return not (_common(word) or after_de or flag.startswith(_NOT_GIVEN))
 
 
@@ -292,5 +315,6 @@ def find_people(text: str) -> list[Span]:
     words = tagged_words(text)
     names = [(s, e, "PERSON") for s, e in names_in_words(words) if _tagged_name(text, s, e)]
     found = [*_addresses(text, words), *_role_names(text), *_honorific_names(text)]
-    found += [*_subject_names(text), *_surname_given(text), *_listed_names(text), *names]
+    found += [*_subject_names(text), *_surname_given(text), *_listed_names(text)]
+    found += [*_spaced_names(text), *names]
     return _resolve(text, found)
