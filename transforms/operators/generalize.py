@@ -33,10 +33,12 @@ def generalize(
     if to == "band":
         if width is None:
             raise TransformError("generalize to 'band' needs a width")
-        return band(column, width=width, bottom=bottom, top=top, integral=source_type == "integer")
+        whole = source_type == "integer"
+        return band(column, width=width, bottom=bottom, top=top, integral=whole, whole=whole)
     if to == "age_band":
         age = column if source_type in ("integer", "float") else age_on(column, reference_date)
-        return band(age, width=width or 10, bottom=bottom, top=top, integral=True)
+        whole = source_type != "float"
+        return band(age, width=width or 10, bottom=bottom, top=top, integral=True, whole=whole)
     raise TransformError(f"unknown generalisation target '{to}'")
 
 
@@ -74,14 +76,24 @@ def band(
     bottom: float | None = None,
     top: float | None = None,
     integral: bool = True,
+    whole: bool = False,
 ) -> pl.Expr:
     """Label each number with its band: '30-39' for integers, '[4000,5000)' otherwise;
-    values at or above `top` become '80+', values below `bottom` become '<20'.
+    values at or above `top` become '80+', values below `bottom` become '<20'. With `whole`
+    (the values are integers) and both ends given, the few labels are written once and each
+    value looks its band up.
 
     >>> df = pl.DataFrame({"age": [7, 34, 85, None]})
     >>> df.select(band(pl.col("age"), width=10, bottom=10, top=80).alias("age"))["age"].to_list()
     ['<10', '30-39', '80+', None]
+    >>> listed = band(pl.col("age"), width=10, bottom=10, top=80, whole=True)
+    >>> df.select(listed.alias("age"))["age"].to_list()
+    ['<10', '30-39', '80+', None]
     """
+    if whole and integral and bottom is not None and top is not None:
+        listed = _listed_band(column, width=width, bottom=bottom, top=top)
+        if listed is not None:
+            return listed
     low = (column / width).floor() * width
     high = low + width
     if integral and float(width).is_integer():
@@ -93,6 +105,24 @@ def band(
     if bottom is not None:
         label = pl.when(column < bottom).then(pl.lit(f"<{_fmt(bottom)}")).otherwise(label)
     return label
+
+
+def _listed_band(column: pl.Expr, *, width: float, bottom: float, top: float) -> pl.Expr | None:
+    """`band` of integers between two ends: the labels listed from the band edges, and each
+    value given the first whose upper edge it is below; None when that list would be long."""
+    if not float(width).is_integer() or not bottom < top or (top - bottom) / width > 50:
+        return None
+    inner = range(int(bottom // width) + 1, int(-(-top // width)))
+    edges = sorted({bottom, top, *(k * width for k in inner if bottom < k * width < top)})
+    labels = [f"<{_fmt(bottom)}"]
+    for start in edges[:-1]:
+        low = (start // width) * width
+        labels.append(f"{_fmt(low)}-{_fmt(low + width - 1)}")
+    labels.append(f"{_fmt(top)}+")
+    found = pl.when(column.is_null()).then(pl.lit(None, dtype=pl.String))
+    for edge, label in zip(edges, labels, strict=False):
+        found = found.when(column < edge).then(pl.lit(label))
+    return found.otherwise(pl.lit(labels[-1]))
 
 
 def _num(expr: pl.Expr) -> pl.Expr:
