@@ -47,6 +47,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
         ["--rows", "10000000", "--claims", "1000000"],
         ["--rows", "200000", "--claims", "20000", "--repeat", "1"],
     ),
+    "redact": (["--rows", "10000"], ["--rows", "500"]),
 }
 SCRIPTS = {"build_csv": "bench_build.py"}
 
