@@ -182,7 +182,8 @@ def _tally_level(
 ) -> pl.DataFrame:
     """One level's cells: counts, sums and means grouped by the dimension values; distinct
     people and value counts grouped by one 64-bit hash of them, which polars holds in far less
-    memory than several string keys (or by the values, should two cells' hashes collide)."""
+    memory than several string keys (or by the values, should two cells' hashes collide), both
+    in one pass."""
     if not by:  # the grand total: one group of everything
         cells, by = cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS]
     cell = pl.struct(by).hash().alias(CELL)
@@ -202,17 +203,18 @@ def _tally_level(
     )
     hashed = plain[CELL].n_unique() == plain.height
     on, keyed = ([CELL], cells.with_columns(cell)) if hashed else (by, cells)
+    plans = []  # in one pass over the rows, sharing the scan and the cells' hash
     if people:
         count = pl.col(CELL_SUBJECTS).n_unique().cast(pl.Int64).alias(CELL_SUBJECTS)
-        found = keyed.group_by(on).agg(count).collect(engine="streaming")
-        plain = plain.join(found, on=on, how="left", nulls_equal=True)
+        plans.append(keyed.group_by(on).agg(count))
     else:
         plain = plain.with_columns(pl.col(ROWS).alias(CELL_SUBJECTS))
     for stat in stats:
         if stat.agg == "median":
             median = rounded(exact_median(keyed, on, stat.column), stat)
-            median = median.rename({stat.column: stat.name}).collect(engine="streaming")
-            plain = plain.join(median, on=on, how="left", nulls_equal=True)
+            plans.append(median.rename({stat.column: stat.name}))
+    for found in pl.collect_all(plans, engine="streaming") if plans else []:
+        plain = plain.join(found, on=on, how="left", nulls_equal=True)
     counted = (pl.col(CELL_SUBJECTS).alias(s.name) for s in stats if s.agg == "count_subjects")
     return plain.with_columns(counted).drop(CELL, ALL_ROWS, strict=False)
 
