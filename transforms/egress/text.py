@@ -32,7 +32,8 @@ _NOT_A_NAME = ("t", "m", "q", "p", "d", "c", "u", "r", "f", "v")
 
 def name_after_role(text: str) -> bool:
     """Whether a role word in `text` is followed by a person's name: a surname whose next
-    word jieba does not read as a time, number, verb or function word.
+    word, of one or two characters, jieba does not read as a time, number, verb or function
+    word.
 
     >>> name_after_role("来电人王芳反映"), name_after_role("来电人<姓名>反映")
     (True, False)
@@ -42,8 +43,8 @@ def name_after_role(text: str) -> bool:
     for m in _CANDIDATE.finditer(text):
         name = re.sub(r"\s", "", m.group("name"))
         given = tagged_words(name[len(surname_of(name) or name[0]) :])
-        if given and not given[0][1].startswith(_NOT_A_NAME):
-            return True
+        if given and len(given[0][0]) <= 2 and not given[0][1].startswith(_NOT_A_NAME):
+            return True  # not 向 + 派出所
     return False
 
 

@@ -39,6 +39,8 @@ _ROLE = re.compile(
 )
 _HONORIFIC = re.compile(r"\s?(?:" + "|".join(HONORIFICS) + ")")
 _WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
+_SURNAME_AND_HAN = re.compile(rf"({SURNAME_PATTERN})\s?([{_HAN}]{{1,3}})")
+_NOT_GIVEN_TO_GATE = ("t", "m", "q", "p", "d", "c", "u", "r", "f", "v")
 _NOT_GIVEN_AFTER_ROLE = ("t", "m", "q", "p", "r", "f")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
 _FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
@@ -82,8 +84,10 @@ def _han(word: str) -> bool:
 def _name_after(text: str, at: int) -> int | None:
     """End of the name-like span starting at `at` (after a role word), or None."""
     words = [(w, f) for w, f, _ in tagged_words(text[at : at + 8])]
-    if not words or not _han(words[0][0]) or words[0][0][0] in _FUNCTION:
+    if not words or not _han(words[0][0]):
         return None
+    if words[0][0][0] in _FUNCTION:  # 向, 于, 和 are surnames too: 来电人向明
+        return _surname_then_given(text, at)
     first, flag = words[0]
     rest = [(w, f) for w, f in words[1:3] if w != " "]
     spaced = len(words) > 1 and words[1][0] == " "
@@ -103,6 +107,18 @@ def _name_after(text: str, at: int) -> int | None:
                 end += 1
             return end
     return None
+
+
+def _surname_then_given(text: str, at: int) -> int | None:
+    """End of a listed surname and the word after it when jieba does not read that word as
+    a time, number, verb or function word (来电人向明; not 申请人于昨日, 投诉人向其)."""
+    m = _SURNAME_AND_HAN.match(text, at)
+    if m is None:
+        return None
+    given = tagged_words(m.group(2))
+    if not given or len(given[0][0]) > 2 or given[0][1].startswith(_NOT_GIVEN_TO_GATE):
+        return None  # 向 + 派出所: a place
+    return m.start(2) + len(given[0][0])
 
 
 def _closed_name(text: str, at: int) -> int | None:
@@ -273,15 +289,10 @@ def _without_honorific(text: str, span: Span) -> Span:
 
 
 def _plausible(text: str, span: Span) -> bool:
-    """Not a role word (jieba tags 申请人 as a name), nor a function character before a
-    surname (和 + 赵女士)."""
+    """Not a role word (jieba tags 申请人 as a name)."""
     start, end, entity = span
     word = text[start:end]
-    if entity != "PERSON" or len(word) < 2:
-        return True
-    if word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1]):
-        return False
-    return word not in ROLE_WORDS
+    return entity != "PERSON" or word not in ROLE_WORDS
 
 
 def _tagged_name(text: str, start: int, end: int) -> bool:
@@ -292,7 +303,8 @@ def _tagged_name(text: str, start: int, end: int) -> bool:
     flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
     closed = end == len(text) or text[end] in "，。；：,;:、）) ｜|"
     after_de = text[max(0, start - 1) : start] == "的" and not closed  # 的井盖丢了; 的周静，
-    return not (_common(word) or after_de or flag.startswith(_NOT_GIVEN))
+    joined = word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1])  # 和 + 赵女士
+    return not (_common(word) or after_de or joined or flag.startswith(_NOT_GIVEN))
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
