@@ -113,7 +113,11 @@ def deidentify(
         deidentified.frame.sink_parquet(out, engine="streaming", compression="uncompressed")
     failed = pl.scan_parquet(out).filter(~pl.col(OK)).select(LINE).collect()[LINE]
     bad_rows = checked.raw.filter(pl.col(LINE).is_in(failed.implode()))
-    rejected = describe_rejected(bad_rows, checked.rules).collect()
+    described = describe_rejected(bad_rows, checked.rules)
+    # no row failed: nothing to look up, so the staged rows are not read again
+    rejected = (
+        described.collect() if failed.len() else pl.DataFrame(schema=described.collect_schema())
+    )
     quarantine = pl.concat([staged.rejected, rejected]).sort("line")
     qfile = _write_quarantine(paths, resource.id, staged.sha256, quarantine)
     inputs = [
