@@ -185,8 +185,12 @@ RedactEntity = Literal[
     "CN_USCC",
     "CN_PASSPORT",
     "CN_HK_MACAU_PERMIT",
+    "CN_HOME_RETURN_PERMIT",
+    "CN_TAIWAN_PERMIT",
     "CN_PLATE",
     "EMAIL",
+    "IP_ADDRESS",
+    "CN_POSTCODE",
     "PERSON",
     "ADDRESS",
 ]

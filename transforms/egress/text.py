@@ -1,5 +1,5 @@
-"""The gate's check of redacted free text (role `text`): the released column is read again
-(numbers read out in Chinese numerals as digits, dots between digits as spaces) with the
+"""The gate's check of redacted free text (role `text`): the released column is read again,
+as it is and with numbers read out in Chinese numerals as digits and dots as spaces, by the
 detectors, for every entity the policy does not keep (numbers with their checksums, codes,
 plates, e-mail, addresses), and with a rule of its own for names: a role word (来电人,
 联系人, 申请人, ...) followed by a name-like span, a surname and a given name that jieba does
@@ -56,8 +56,9 @@ def redacted_text(frame: pl.DataFrame, lineage: Mapping[str, Origin]) -> Check:
         kept = set(lineage[name].kept)
         entities = [e for e in ALL_DETECTORS if e not in kept]
         values = frame[name].cast(pl.String)
-        readable = spoken_digits(pl.col(name).cast(pl.String)).str.replace_all("[.·]", " ")
-        found = scan_frame(frame.select(readable), entities=entities, extra=True)
+        text = pl.col(name).cast(pl.String)
+        readable = spoken_digits(text).str.replace_all("[.·]", " ").alias("readable")
+        found = scan_frame(frame.select(text, readable), entities=entities, extra=True)
         texts += values.drop_nulls().len()
         counts = found.group_by("entity").agg(n=pl.col("row").n_unique()).sort("entity")
         for entity, n in counts.rows():

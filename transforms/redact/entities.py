@@ -16,8 +16,12 @@ TAGS: dict[str, str] = {
     "CN_USCC": "统一社会信用代码",
     "CN_PASSPORT": "护照号",
     "CN_HK_MACAU_PERMIT": "通行证号",
+    "CN_HOME_RETURN_PERMIT": "回乡证号",
+    "CN_TAIWAN_PERMIT": "台胞证号",
     "CN_PLATE": "车牌",
     "EMAIL": "邮箱",
+    "IP_ADDRESS": "IP地址",
+    "CN_POSTCODE": "邮编",
     "PERSON": "姓名",
     "ADDRESS": "地址",
 }
