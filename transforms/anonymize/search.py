@@ -107,8 +107,10 @@ def optimal_node(
     1. every verdict is spread through the lattice (``Tags``): a pass to all generalisations,
        a failure to all specialisations, so those are never evaluated for their status;
     2. top-down, only nodes not known to fail are evaluated, up to ``budget`` evaluations
-       (default: none, or all past ``TOP_DOWN_COMBINATIONS`` distinct combinations); when it
-       finishes, every anonymous node has been seen and the search is done;
+       (default: 5% of the lattice, at least 64, when nothing may be suppressed, since few
+       nodes are then anonymous; all past ``TOP_DOWN_COMBINATIONS`` distinct combinations;
+       else none); when it finishes, every anonymous node has been seen and the search is
+       done;
     3. a greedy walk down from the top node finds a good solution early (``greedy``);
     4. bottom-up in level-sum order, a node whose metric lower bound exceeds the best value so
        far is skipped with all its generalisations; a node of unknown status is settled by a
@@ -181,7 +183,7 @@ def optimal_node(
             _fail(data, limit)
         if budget is None:
             large = len(data.codes) > TOP_DOWN_COMBINATIONS
-            budget = len(lattice) if large else 0
+            budget = len(lattice) if large else (max(64, len(lattice) // 20) if not limit else 0)
         complete = True
         for node in reversed(lattice.nodes):
             if tags.of(node) == FAILING:
