@@ -11,6 +11,10 @@ and prints seconds, rows/s, peak RSS and the ratio to the copy.
 
     .venv/bin/python bench/bench_build.py --rows 10000000 --repeat 2
     .venv/bin/python bench/bench_build.py --format csv --rows 10000000
+
+With --profile FILE, one more run of the last mode is sampled by py-spy (installed apart:
+`pip install py-spy`; wall clock, idle samples included, as the build waits on polars) and the
+frames holding the most samples are printed with their share.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -123,10 +129,10 @@ CHILD = textwrap.dedent(
 )
 
 
-def run(mode: str, src: Path, policy: Path, home: Path) -> dict:
+def run(mode: str, src: Path, policy: Path, home: Path, sampler: Sequence[str] = ()) -> dict:
     home.mkdir(parents=True, exist_ok=True)
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(src), str(policy), str(home)],
+        [*sampler, sys.executable, "-c", CHILD, mode, str(src), str(policy), str(home)],
         check=False,
         capture_output=True,
         text=True,
@@ -135,7 +141,24 @@ def run(mode: str, src: Path, policy: Path, home: Path) -> dict:
     )
     if out.returncode != 0:
         raise SystemExit(f"{mode} failed:\n{out.stderr}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    # the last line is the child's (a sampler may print after it)
+    return json.loads(next(x for x in reversed(out.stdout.splitlines()) if x.startswith("{")))
+
+
+def profile(mode: str, src: Path, policy: Path, home: Path, out: Path, top: int = 14) -> list[str]:
+    """One run of `mode` under py-spy: the Python frames (and imports) by the share of the
+    samples they appear in; polars' own threads are not sampled, only the call that waits."""
+    spy = Path(sys.executable).with_name("py-spy")
+    sampler = [str(spy) if spy.exists() else "py-spy", "record", "--native", "--idle"]
+    run(mode, src, policy, home, [*sampler, "-r", "50", "--format", "raw", "-o", str(out), "--"])
+    total, frames = 0, Counter()
+    for line in out.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        total += int(count)
+        frames.update(dict.fromkeys(set(stack.split(";")), int(count)))
+    shown = [f for f, _ in frames.most_common() if ".py:" in f or f.startswith("_find_and_load (")]
+    lines = [f"py-spy, {mode}: {total} samples; frames by share of samples"]
+    return lines + [f"  {100 * frames[f] / total:5.1f}%  {f}" for f in shown[:top]]
 
 
 def main() -> None:
@@ -146,6 +169,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     parser.add_argument("--modes", default="copy,build,model")
+    parser.add_argument("--profile", type=Path, help="py-spy raw output of one more run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sluice-bench-") as tmp:
         folder = Path(tmp)
@@ -159,6 +183,8 @@ def main() -> None:
         for _ in range(args.repeat):
             for mode in modes:
                 results[mode].append(run(mode, src, policy, folder / "domain"))
+        if args.profile:
+            sampled = profile(modes[-1], src, policy, folder / "domain", args.profile)
     print(f"{args.rows:,} rows, {args.format} {size_mb:,.0f} MB, {args.repeat} run(s) each")
     base = statistics.median(r["seconds"] for r in results[modes[0]])
     for mode in modes:
@@ -168,6 +194,8 @@ def main() -> None:
             f"{mode:6s} {secs:7.2f} s  {args.rows / secs / 1e6:6.2f} M rows/s  "
             f"peak RSS {peak:7.0f} MB  x{secs / base:.2f} of {modes[0]}"
         )
+    if args.profile:
+        print("\n".join(sampled))
 
 
 if __name__ == "__main__":
