@@ -1,24 +1,26 @@
-"""Person names and street addresses in free text: rules over jieba's words, per text.
+"""Person names (and, through addresses.py, street addresses) in free text: rules over
+jieba's words, one text at a time.
 
 Names, beyond jieba's own person tags (detectors/person_name.py):
 - a surname, or a full name, before an honorific (王女士, 李 先生, 王芳女士, 刘师傅);
-- whatever name-like span follows a role word (来电人, 联系人, 申请人, 投诉人, ...): a
-  surname-led word, a rare surname jieba leaves as one character plus a given name, a name
-  written with a space (张 伟), or a two or three character word jieba does not know.
-Addresses: a road and door number (建国路88号, 文三路478号3幢) or a housing estate and
-building (幸福小区5栋2单元), extended to the left over the place words before it (杭州市西湖区),
-never over a verb or the word that introduces it (家住, 位于).
+- whatever name-like span follows a role word (来电人, 联系人, 申请人, 投诉人, 家长, 本人,
+  ...): a surname-led word, a rare surname jieba leaves as one character plus a given name,
+  a name written with a space (张 伟), or a two or three character word jieba does not know;
+- a name opening a clause before a reporting verb (江建东投诉), a surname told alone
+  (我姓黄), a name that is a whole item of a list or form, the person a call was with
+  (与X沟通), a surname, a space and a given name anywhere.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from transforms.detectors.jieba_words import dictionary_count, dictionary_flag, tagged_words
 from transforms.detectors.person_name import names_in_words
-from transforms.detectors.places import CITIES, PROVINCES, alternation, split_words
+from transforms.detectors.places import split_words
 from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
+from transforms.redact.addresses import addresses
+from transforms.redact.chars import FUNCTION, HAN, is_han
 
 ROLE_WORDS = split_words(
     "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
@@ -33,60 +35,42 @@ HONORIFICS = split_words(
     "先生 女士 小姐 老师 师傅 阿姨 大爷 大妈 大姐 大哥 同志 经理 主任 老板 医生 律师 书记 "
     "奶奶 爷爷 叔叔 警官 老人 总"
 )
-_HAN = "一-鿿"
 _ROLE = re.compile(
     "(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + r")(?:[:：\s]|是|为|叫)*"
 )
 _HONORIFIC = re.compile(r"\s?(?:" + "|".join(HONORIFICS) + ")")
 _WEAK = ("v", "d", "p", "c", "u", "y", "r", "m", "q", "f", "x", "t", "s", "eng")
-_SURNAME_AND_HAN = re.compile(rf"({SURNAME_PATTERN})\s?([{_HAN}]{{1,3}})")
+_SURNAME_AND_HAN = re.compile(rf"({SURNAME_PATTERN})\s?([{HAN}]{{1,3}})")
 _NOT_GIVEN_TO_GATE = ("t", "m", "q", "p", "d", "c", "u", "r", "f", "v")
 _NOT_GIVEN_AFTER_ROLE = ("t", "m", "q", "p", "r", "f")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
-_FUNCTION = frozenset("的了在和与及是将已也都又被把给对向从称说其该此这那我你他她它们请")
 _ITEM = "，,：:｜|；;、"
 _LISTED = re.compile(
-    rf"(?<=[{_ITEM}])((?:{SURNAME_PATTERN}|[{_HAN}])\s?[{_HAN}]{{1,2}})(?=[{_ITEM}])"
+    rf"(?<=[{_ITEM}])((?:{SURNAME_PATTERN}|[{HAN}])\s?[{HAN}]{{1,2}})(?=[{_ITEM}])"
 )
 _PARTNER = re.compile(
-    rf"(?<=[与和跟同])([{_HAN}]\s?[{_HAN}]{{1,2}}?)(?=沟通|联系|通话|核实|确认|协商|见面)"
-    rf"|(?<=联系|告知|通知|致电)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[{_ITEM}。])"
-    rf"|(?<=的)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[{_ITEM}。])"
-    rf"|(?<=我)([{_HAN}]\s?[{_HAN}]{{1,2}})(?=[啊呀哈呢嘛])"
+    rf"(?<=[与和跟同])([{HAN}]\s?[{HAN}]{{1,2}}?)(?=沟通|联系|通话|核实|确认|协商|见面)"
+    rf"|(?<=联系|告知|通知|致电)([{HAN}]\s?[{HAN}]{{1,2}})(?=[{_ITEM}。])"
+    rf"|(?<=的)([{HAN}]\s?[{HAN}]{{1,2}})(?=[{_ITEM}。])"
+    rf"|(?<=我)([{HAN}]\s?[{HAN}]{{1,2}})(?=[啊呀哈呢嘛])"
 )
-_SPACED = re.compile(rf"({SURNAME_PATTERN}|(?<![{_HAN}])[{_HAN}]) (?=[{_HAN}])")
-_SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{_HAN}])(?=[^{_HAN}]|[嘛呢啊吧呀哈的]|$)")
+_SPACED = re.compile(rf"({SURNAME_PATTERN}|(?<![{HAN}])[{HAN}]) (?=[{HAN}])")
+_SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{HAN}])(?=[^{HAN}]|[嘛呢啊吧呀哈的]|$)")
 _SUBJECT = re.compile(
-    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{_HAN}]{{1,2}})|[{_HAN}]\s?[{_HAN}]{{1,2}})"
+    rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{HAN}]{{1,2}})|[{HAN}]\s?[{HAN}]{{1,2}})"
     "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说|于[0-9]|（|\\()"
 )
 _NUMERALS = frozenset("一二三四五六七八九十百千万零两")
 _NOT_SURNAME = frozenset("女男老小大该这那此其某本各每位名个副总")
-_NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
-_BUILDING = rf"(?:\s?{_NUM}(?:栋|幢|座|号楼|号院|单元|室|楼|层|号|户))*"
-_ANCHOR = re.compile(
-    rf"(?:大道|大街|胡同|路|街|巷|弄|道){_NUM}(?:-{_NUM})?(?:号|弄){_BUILDING}"
-    rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里|区){_NUM}"
-    rf"(?:栋|幢|座|号楼|单元){_BUILDING}"
-)
-_CITY_BEFORE = re.compile(f"{alternation(CITIES + PROVINCES)}[{_HAN}]{{0,12}}$")
-_PLACE_CHARS = frozenset("区县市镇乡村路街道巷弄")
-_PLACE_FLAGS = ("ns", "n", "nz", "nt", "j", "l", "a", "b", "m", "zg", "eng", "x")
-_LEADS = frozenset(split_words("家住 住在 地址 住址 位于 现住 居住 住 在 到 至 于 是 为 的"))
-MAX_ADDRESS = 30
 Span = tuple[int, int, str]
-
-
-def _han(word: str) -> bool:
-    return bool(word) and all(_HAN[0] <= ch <= _HAN[-1] for ch in word)
 
 
 def _name_after(text: str, at: int) -> int | None:
     """End of the name-like span starting at `at` (after a role word), or None."""
     words = [(w, f) for w, f, _ in tagged_words(text[at : at + 8])]
-    if not words or not _han(words[0][0]):
+    if not words or not is_han(words[0][0]):
         return None
-    if words[0][0][0] in _FUNCTION:  # 向, 于, 和 are surnames too: 来电人向明
+    if words[0][0][0] in FUNCTION:  # 向, 于, 和 are surnames too: 来电人向明
         return _surname_then_given(text, at)
     first, flag = words[0]
     rest = [(w, f) for w, f in words[1:3] if w != " "]
@@ -96,14 +80,14 @@ def _name_after(text: str, at: int) -> int | None:
     closed = _closed_name(text, at + 1 + int(spaced))
     if len(first) == 1 and closed is not None:  # 诉求人：笪刚红； a name the clause closes
         return closed
-    if len(first) == 1 and rest and _han(rest[0][0]) and len(rest[0][0]) <= 2:
+    if len(first) == 1 and rest and is_han(rest[0][0]) and len(rest[0][0]) <= 2:
         given, gflag = rest[0]
         if gflag.startswith(_NOT_GIVEN_AFTER_ROLE) and not spaced:  # 申请人于昨日
             return None
         if surname_of(first) or spaced or not gflag.startswith(_WEAK):
             end = at + 1 + int(spaced) + len(given)
             third = rest[1][0] if len(rest) > 1 else ""
-            if len(given) == 1 and len(third) == 1 and _han(third) and third not in _FUNCTION:
+            if len(given) == 1 and len(third) == 1 and is_han(third) and third not in FUNCTION:
                 end += 1
             return end
     return None
@@ -126,7 +110,7 @@ def _closed_name(text: str, at: int) -> int | None:
     end) closes, or None."""
     for n in (2, 1):
         given = text[at : at + n]
-        plain = len(given) == n and _han(given) and not any(c in _FUNCTION for c in given)
+        plain = len(given) == n and is_han(given) and not any(c in FUNCTION for c in given)
         if plain and (at + n == len(text) or text[at + n] in "，。；：,;:、）) ｜|"):
             return at + n
     return None
@@ -166,7 +150,7 @@ def _listed_names(text: str) -> list[Span]:
     for m in [*_LISTED.finditer(text), *_PARTNER.finditer(text)]:
         group = 1 if m.group(1) is not None else m.lastindex or 1
         word = re.sub(r"\s", "", m.group(group))
-        plain = not any(c in _FUNCTION or c in _NUMERALS for c in word)
+        plain = not any(c in FUNCTION or c in _NUMERALS for c in word)
         if plain and ((surname_of(word) and not _common(word)) or _rare(word)):
             out.append((m.start(group), m.end(group), "PERSON"))
     return out
@@ -182,7 +166,7 @@ def _spaced_names(text: str) -> list[Span]:
         end = _closed_name(text, at)
         if end is None:
             given = tagged_words(text[at : at + 6])[0][0]
-            end = at + len(given) if len(given) <= 2 and _han(given) else None
+            end = at + len(given) if len(given) <= 2 and is_han(given) else None
         if end is not None:
             out.append((m.start(1), end, "PERSON"))
     return out
@@ -209,7 +193,7 @@ def _name_before(text: str, end: int) -> int | None:
     市民); a name with no listed surname counts when no dictionary knows it (禤涵)."""
     words = [w for w, _, _ in tagged_words(text[max(0, end - 8) : end])]
     last = words[-1] if words else ""
-    plain = _han(last) and not any(c in _FUNCTION for c in last)
+    plain = is_han(last) and not any(c in FUNCTION for c in last)
     if plain and surname_of(last) and len(last) <= 3:  # 朱红 + 先生, however common the word
         return end - len(last)
     pair = len(words) > 1 and surname_of(words[-2]) == words[-2]
@@ -217,7 +201,7 @@ def _name_before(text: str, end: int) -> int | None:
         return end - len(last) - len(words[-2])
     start = end
     for word in reversed(words):
-        if not _han(word) or any(c in _FUNCTION for c in word) or end - start + len(word) > 4:
+        if not is_han(word) or any(c in FUNCTION for c in word) or end - start + len(word) > 4:
             break
         if surname_of(word) == word:
             return end - len(word) if start == end else start - len(word)
@@ -238,45 +222,10 @@ def _subject_names(text: str) -> list[Span]:
         word = re.sub(r"\s", "", m.group(1))
         flag = dictionary_flag(word)
         known = surname_of(word) and (flag is None or flag.startswith("nr"))
-        rare = word[0] not in _FUNCTION and _rare(word) and not any(c in _FUNCTION for c in word)
+        rare = word[0] not in FUNCTION and _rare(word) and not any(c in FUNCTION for c in word)
         if known or rare:  # 禤国维投诉: a surname no list holds, a name no dictionary knows
             out.append((m.start(1), m.end(1), "PERSON"))
     return out
-
-
-def _road_name(word: tuple[str, str, int]) -> bool:
-    """The word before a road's 路 is its name whatever jieba tags it (建国 is a verb)."""
-    return _han(word[0]) and word[0] not in _LEADS and not word[1].startswith(("p", "r", "c"))
-
-
-def _addresses(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
-    out = []
-    for m in _ANCHOR.finditer(text):
-        i = next(j for j, (w, _, s) in enumerate(words) if s + len(w) > m.start())
-        start = words[i][2]
-        if start == m.start() and i > 0 and _road_name(words[i - 1]):  # 建国 + 路88号
-            i -= 1
-            start = words[i][2]
-        while i > 0:
-            word, flag, at = words[i - 1]
-            fits = _han(word) and flag.startswith(_PLACE_FLAGS) and word not in _LEADS
-            fits = fits and (len(word) > 1 or word in _PLACE_CHARS)  # not 投诉 + 人
-            fits = fits and not any(ch in _FUNCTION for ch in word)  # not 国称
-            if not fits or m.end() - at > MAX_ADDRESS:
-                break
-            i, start = i - 1, at
-        out.append((_from_city(text, start), m.end(), "ADDRESS"))
-    return out
-
-
-def _from_city(text: str, start: int) -> int:
-    """Where the address starts when a province or city opens it a few Han characters
-    before the place words jieba joined (宁波市奉化区: jieba reads 奉化 as a verb)."""
-    window = text[max(0, start - 16) : start]
-    found = _CITY_BEFORE.search(window)
-    if found is None or any(ch in _FUNCTION for ch in found.group()):
-        return start
-    return start - len(window) + found.start()
 
 
 def _without_honorific(text: str, span: Span) -> Span:
@@ -303,7 +252,7 @@ def _tagged_name(text: str, start: int, end: int) -> bool:
     flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
     closed = end == len(text) or text[end] in "，。；：,;:、）) ｜|"
     after_de = text[max(0, start - 1) : start] == "的" and not closed  # 的井盖丢了; 的周静，
-    joined = word[0] in _FUNCTION and len(word) == 2 and surname_of(word[1])  # 和 + 赵女士
+    joined = word[0] in FUNCTION and len(word) == 2 and surname_of(word[1])  # 和 + 赵女士
     return not (_common(word) or after_de or joined or flag.startswith(_NOT_GIVEN))
 
 
@@ -326,7 +275,7 @@ def find_people(text: str) -> list[Span]:
     """
     words = tagged_words(text)
     names = [(s, e, "PERSON") for s, e in names_in_words(words) if _tagged_name(text, s, e)]
-    found = [*_addresses(text, words), *_role_names(text), *_honorific_names(text)]
+    found = [*addresses(text, words), *_role_names(text), *_honorific_names(text)]
     found += [*_subject_names(text), *_surname_given(text), *_listed_names(text)]
     found += [*_spaced_names(text), *names]
     return _resolve(text, found)
