@@ -145,6 +145,24 @@ def summary(results: dict[Cell, Outcome], left: list[Cell]) -> int:
     return len(differ)
 
 
+def markdown(results: dict[Cell, Outcome]) -> None:
+    """The ratio per cell as the Markdown table docs/benchmarks.md shows, and the cells where
+    the search took longer than ARX."""
+    print(f"\n| metric | QIs | suppression | {' | '.join(f'k={k}' for k in KS)} |")
+    print(f"|---|---|---|{'---|' * len(KS)}")
+    for metric in METRICS:
+        for qis in WIDTHS:
+            for limit in LIMITS:
+                cells = [Cell(metric, qis, limit, k) for k in KS]
+                ratios = [f"{results[c].ratio:.2f}" if c in results else "" for c in cells]
+                name = "DM" if metric == "dm" else "Loss"
+                print(f"| {name} | {qis} | {limit:.1%} | {' | '.join(ratios)} |")
+    slower = [c for c, o in results.items() if o.ratio > 1]
+    print(f"\ncells where the search took longer than ARX: {len(slower)}")
+    for cell in slower:
+        print(f"  {row(cell, results[cell])}")
+
+
 def plot(results: dict[Cell, Outcome], path: Path) -> None:
     """Heat-map of the ratio: rows (QIs, suppression), columns k, one panel per metric."""
     try:
@@ -203,6 +221,7 @@ def main() -> None:
         results[cell] = measure(cell, encoded[key], args.repeat)
         print(row(cell, results[cell]), flush=True)
     differ = summary(results, left)
+    markdown(results)
     target = args.plot or (None if args.quick else PLOT)
     if target:
         plot(results, target)
