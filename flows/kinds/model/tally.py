@@ -8,6 +8,7 @@ returned other counts than the rows give would not change what the gate checks a
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 
 import polars as pl
@@ -20,19 +21,24 @@ from transforms.products.model import tally_model
 
 _KEPT = 8
 _tallies: OrderedDict[tuple[object, ...], pl.DataFrame] = OrderedDict()
+_freed: set[int] = set()
+"""Ids of prepared resources gone (their tallies are dropped before the id can be reused)."""
 _lock = threading.Lock()
 
 
 def model_tally(job: Job[ModelProduct]) -> pl.DataFrame | None:
     """The model's tally (`tally_model`), people by the hash de-identification computed; None
-    when the table is merged from the parts the engine prepared. Counted once per prepared
-    file and spec; a file written again is counted again."""
+    when the table is merged from the parts the engine prepared. Counted once per preparation
+    (the prepared resource itself, while it lives, and its file as written) and spec: a
+    resource prepared again, or its file written again, is counted again."""
     spec, prepared = job.spec, job.prepared
     if prepared.parts is not None and spec.contribution is None:
         return None
     written = prepared.path.stat()
-    key = (str(prepared.path), written.st_mtime_ns, written.st_size, spec.model_dump_json())
+    file = (str(prepared.path), written.st_ino, written.st_mtime_ns, written.st_size)
+    key = (id(prepared), *file, spec.model_dump_json())
     with _lock:
+        _drop_freed()
         if key in _tallies:
             _tallies.move_to_end(key)
             return _tallies[key]
@@ -44,7 +50,17 @@ def model_tally(job: Job[ModelProduct]) -> pl.DataFrame | None:
             subject=prepared.subject, subject_hash=hashed, margins=spec.margins,
         )  # fmt: skip
     with _lock:
+        if not any(k[0] == id(prepared) for k in _tallies):  # an id is reused once freed
+            weakref.finalize(prepared, _freed.add, id(prepared))
         _tallies[key] = tally
         while len(_tallies) > _KEPT:
             _tallies.popitem(last=False)
     return tally
+
+
+def _drop_freed() -> None:
+    """Called with the lock held; a finalizer only adds to `_freed`, so it never waits on it."""
+    while _freed:
+        gone = _freed.pop()
+        for key in [k for k in _tallies if k[0] == gone]:
+            del _tallies[key]
