@@ -31,6 +31,11 @@ class Metric(Protocol):
         """Like ``lower_bound`` but without the classes (None if the metric needs them)."""
         ...
 
+    def node_bounds(self, data: Encoded, levels: np.ndarray) -> np.ndarray | None:
+        """``node_bound`` of every node at once (one row of ``levels`` per node), for
+        pruning only: it may differ from ``node_bound`` in the last bits."""
+        ...
+
 
 class Discernibility:
     """DM: each row costs the size of its class, or N when suppressed (Bayardo & Agrawal), so
@@ -52,6 +57,9 @@ class Discernibility:
         return int((classes.sizes * np.maximum(classes.sizes, min(floor, data.rows))).sum())
 
     def node_bound(self, data: Encoded, node: Sequence[int]) -> None:
+        return None
+
+    def node_bounds(self, data: Encoded, levels: np.ndarray) -> None:
         return None
 
 
@@ -97,8 +105,17 @@ class Loss:
         loss depends only on its own value and level."""
         return _geometric(self._per_level(data, node))
 
+    def node_bounds(self, data: Encoded, levels: np.ndarray) -> np.ndarray:
+        q = levels.shape[1]
+        factors = [(m[levels[:, j]] + 1.0) ** (1.0 / q) for j, m in enumerate(self._means_of(data))]
+        return np.prod(factors, axis=0) - 1.0
+
     def _per_level(self, data: Encoded, node: Sequence[int]) -> np.ndarray:
-        """Per QI the mean loss over all rows at the node's level, computed once per table."""
+        """Per QI the mean loss over all rows at the node's level."""
+        return np.array([m[lv] for m, lv in zip(self._means_of(data), node, strict=True)])
+
+    def _means_of(self, data: Encoded) -> list[np.ndarray]:
+        """Per QI and level the mean loss over all rows, computed once per table."""
         if self._means is None or self._means[0] is not data:
             means = [
                 np.array([(loss[data.codes[:, j]] * data.counts).sum() for loss in column.loss])
@@ -106,7 +123,7 @@ class Loss:
                 for j, column in enumerate(data.encoded)
             ]
             self._means = (data, means)
-        return np.array([m[lv] for m, lv in zip(self._means[1], node, strict=True)])
+        return self._means[1]
 
 
 def _shares(
@@ -194,6 +211,10 @@ class NonUniformEntropy:
         base, _, means = self._prepare(data)
         return base + float(sum(m[level] for m, level in zip(means, node, strict=True)))
 
+    def node_bounds(self, data: Encoded, levels: np.ndarray) -> np.ndarray:
+        base, _, means = self._prepare(data)
+        return base + np.sum([m[levels[:, j]] for j, m in enumerate(means)], axis=0)
+
 
 class AverageClassSize:
     """AECS as ARX computes it: rows / classes, with all suppressed rows counted as one extra
@@ -214,4 +235,7 @@ class AverageClassSize:
         return data.rows / len(classes.sizes)
 
     def node_bound(self, data: Encoded, node: Sequence[int]) -> None:
+        return None
+
+    def node_bounds(self, data: Encoded, levels: np.ndarray) -> None:
         return None

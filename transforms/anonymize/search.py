@@ -14,12 +14,11 @@ import polars as pl
 from transforms.anonymize.encode import ROWS, Classes, Encoded, classes_of, encode
 from transforms.anonymize.errors import AnonymizationError
 from transforms.anonymize.hierarchy import Hierarchy
+from transforms.anonymize.lattice import Lattice, Node
 from transforms.anonymize.metrics import Discernibility, Metric
 from transforms.anonymize.models import PrivacyModel, judge, max_suppressed, sensitive_columns
-from transforms.anonymize.snapshots import Cones, Snapshots
+from transforms.anonymize.snapshots import Snapshots
 from transforms.anonymize.tagging import FAILING, UNKNOWN, Tags, probe
-
-Node = tuple[int, ...]
 
 #: Relative margin before a bound prunes, so float rounding never drops a tie.
 _SLACK = 1e-9
@@ -56,43 +55,6 @@ class SearchResult:
         return tuple(self.levels.values())
 
 
-class Lattice:
-    """All full-domain generalisations, with memoised neighbours and level-sum layers."""
-
-    def __init__(self, heights: Sequence[int]) -> None:
-        self.heights = tuple(heights)
-        grid = np.indices([h + 1 for h in self.heights]).reshape(len(self.heights), -1)
-        order = np.lexsort((*grid[::-1], grid.sum(axis=0)))
-        #: One row of levels per node, in the order of ``nodes``.
-        self.levels = np.ascontiguousarray(grid[:, order].T)
-        self.nodes: list[Node] = list(map(tuple, self.levels.tolist()))
-        self._pred: dict[Node, list[Node]] = {}
-        self._succ: dict[Node, list[Node]] = {}
-
-    def predecessors(self, node: Node) -> list[Node]:
-        """Nodes one step more specific (one QI one level lower)."""
-        found = self._pred.get(node)
-        if found is None:
-            found = [(*node[:j], v - 1, *node[j + 1 :]) for j, v in enumerate(node) if v > 0]
-            self._pred[node] = found
-        return found
-
-    def successors(self, node: Node) -> list[Node]:
-        """Nodes one step more general (one QI one level higher)."""
-        found = self._succ.get(node)
-        if found is None:
-            found = [
-                (*node[:j], v + 1, *node[j + 1 :])
-                for j, (v, h) in enumerate(zip(node, self.heights, strict=True))
-                if v < h
-            ]
-            self._succ[node] = found
-        return found
-
-    def __len__(self) -> int:
-        return len(self.nodes)
-
-
 def optimal_node(
     data: Encoded,
     models: Sequence[PrivacyModel],
@@ -125,13 +87,12 @@ def optimal_node(
     for model in models:
         model.check_data(data, limit)
     started = time.perf_counter()
-    lattice = Lattice(data.heights)
+    lattice = Lattice.of(tuple(data.heights))
     rollup = data.nested
     monotonic = rollup and all(model.monotonic for model in models)
-    cones = Cones(lattice.levels)
     heights = lattice.heights
-    tags = Tags(lattice.nodes, cones) if monotonic else None
-    snapshots = Snapshots(lattice.nodes, cones, KEPT_CLASSES) if rollup else None
+    tags = Tags(lattice) if monotonic else None
+    snapshots = Snapshots(lattice, KEPT_CLASSES) if rollup else None
     floor = max((model.min_class_size for model in models), default=1)
     best: tuple[float, int, Node] | None = None
     best_state: tuple[Classes, np.ndarray, int] | None = None
@@ -200,14 +161,13 @@ def optimal_node(
                 break
             node = min(found, key=lambda p: (values[p], sum(p), p))
 
-    pruned: set[Node] = set()
-    for node in [] if complete else lattice.nodes:
-        if rollup and (
-            any(p in pruned for p in lattice.predecessors(node))
-            or beaten(metric.node_bound(data, node))
-            or beaten(bounds.get(node))
-        ):
-            pruned.add(node)
+    static = metric.node_bounds(data, lattice.levels) if rollup else None
+    pruned = np.zeros(len(lattice), dtype=bool)
+    for i, node in enumerate([] if complete else lattice.nodes):
+        if pruned[i]:
+            continue
+        if rollup and (beaten(None if static is None else static[i]) or beaten(bounds.get(node))):
+            pruned |= lattice.above(node)
             continue
         if tags is not None and tags.of(node) == FAILING:
             continue
@@ -217,7 +177,7 @@ def optimal_node(
                 continue
         evaluate(node)
         if rollup and beaten(bounds[node]):
-            pruned.add(node)
+            pruned |= lattice.above(node)
     runtime = (time.perf_counter() - started) * 1000
     if best is None or best_state is None:
         _fail(data, limit)

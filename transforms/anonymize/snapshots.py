@@ -4,57 +4,26 @@ like ARX's history of snapshots, within a fixed budget of classes."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 
 from transforms.anonymize.encode import Classes, Encoded, classes_of, roll_up
-
-Node = tuple[int, ...]
-
-
-class Cones:
-    """Per QI and level, the lattice nodes at or below it (and at or above it), so a node's
-    specialisations or generalisations are one AND of a mask per QI."""
-
-    def __init__(self, levels: np.ndarray) -> None:
-        tops = levels.max(axis=0, initial=0)
-        self._below = [[levels[:, j] <= v for v in range(t + 1)] for j, t in enumerate(tops)]
-        self._above = [[levels[:, j] >= v for v in range(t + 1)] for j, t in enumerate(tops)]
-
-    def below(self, node: Node) -> np.ndarray:
-        """The node and its specialisations."""
-        return _and(self._below, node)
-
-    def above(self, node: Node) -> np.ndarray:
-        """The node and its generalisations."""
-        return _and(self._above, node)
-
-
-def _and(masks: list[list[np.ndarray]], node: Node) -> np.ndarray:
-    cone = masks[0][node[0]].copy()
-    for j in range(1, len(node)):
-        cone &= masks[j][node[j]]
-    return cone
+from transforms.anonymize.lattice import Lattice, Node
 
 
 class Snapshots:
     """Kept classes by node, the lowest level sums dropped first when over ``budget``."""
 
-    def __init__(self, nodes: Sequence[Node], cones: Cones, budget: int) -> None:
-        self.position = {node: i for i, node in enumerate(nodes)}
-        self.nodes = nodes
-        self.cones = cones
+    def __init__(self, lattice: Lattice, budget: int) -> None:
+        self.lattice = lattice
         self.budget = budget
-        self.sums = [sum(node) for node in nodes]
-        self.held = np.zeros(len(nodes), dtype=bool)
-        self.count = np.zeros(len(nodes), dtype=np.int64)
+        self.held = np.zeros(len(lattice), dtype=bool)
+        self.count = np.zeros(len(lattice), dtype=np.int64)
         self.kept: dict[int, Classes] = {}
         self.total = 0
 
     def keep(self, node: Node, classes: Classes) -> None:
         """Hold the node's classes, dropping the most specialised ones past the budget."""
-        i = self.position[node]
+        i = self.lattice.position[node]
         if self.held[i] or len(classes.sizes) > self.budget:
             return
         self.held[i], self.count[i], self.kept[i] = True, len(classes.sizes), classes
@@ -70,14 +39,14 @@ class Snapshots:
         """The node's classes from a kept specialisation: a direct predecessor's when one is
         kept (one field of each packed key changes), else the one with the fewest classes,
         rolled up a level at a time; from the data when none is kept."""
-        candidates = np.flatnonzero(self.held & self.cones.below(node))
+        candidates = np.flatnonzero(self.held & self.lattice.below(node))
         if not len(candidates):
             return classes_of(data, node)
         depth = sum(node)
-        near = [i for i in candidates if self.sums[i] == depth - 1]
+        near = [i for i in candidates if self.lattice.sums[i] == depth - 1]
         pool = near or candidates
         i = int(min(pool, key=lambda c: self.count[c]))
-        classes, at = self.kept[i], self.nodes[i]
+        classes, at = self.kept[i], self.lattice.nodes[i]
         for j, level in enumerate(node):
             while at[j] < level:
                 at = (*at[:j], at[j] + 1, *at[j + 1 :])

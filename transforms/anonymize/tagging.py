@@ -4,13 +4,11 @@ that fails makes every specialisation fail (Flash's predictive tagging, both dir
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 
-from transforms.anonymize.snapshots import Cones
-
-Node = tuple[int, ...]
+from transforms.anonymize.lattice import Lattice, Node
 
 UNKNOWN, ANONYMOUS, FAILING = 0, 1, -1
 
@@ -18,10 +16,10 @@ UNKNOWN, ANONYMOUS, FAILING = 0, 1, -1
 class Tags:
     """One status per node of a lattice, spread up or down on every verdict."""
 
-    def __init__(self, nodes: Sequence[Node], cones: Cones) -> None:
-        self.status = np.zeros(len(nodes), dtype=np.int8)
-        self.position = {node: i for i, node in enumerate(nodes)}
-        self.cones = cones
+    def __init__(self, lattice: Lattice) -> None:
+        self.status = np.zeros(len(lattice), dtype=np.int8)
+        self.position = lattice.position
+        self.lattice = lattice
 
     def of(self, node: Node) -> int:
         """UNKNOWN, ANONYMOUS or FAILING."""
@@ -30,12 +28,12 @@ class Tags:
     def passed(self, node: Node) -> None:
         """The node and all its generalisations are anonymous."""
         if self.of(node) != ANONYMOUS:
-            self.status[self.cones.above(node)] = ANONYMOUS
+            self.status[self.lattice.above(node)] = ANONYMOUS
 
     def failed(self, node: Node) -> None:
         """The node and all its specialisations fail."""
         if self.of(node) != FAILING:
-            self.status[self.cones.below(node)] = FAILING
+            self.status[self.lattice.below(node)] = FAILING
 
 
 def probe(
