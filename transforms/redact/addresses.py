@@ -14,8 +14,10 @@ from transforms.redact.chars import FUNCTION, HAN, is_han
 
 _NUM = "[0-9一二三四五六七八九十百零〇]{1,5}"
 _BUILDING = rf"(?:\s?{_NUM}(?:栋|幢|座|号楼|号院|单元|室|楼|层|号|户))*"
+_ESTATE = rf"(?:(?![{''.join(FUNCTION)}])[{HAN}]){{1,8}}?{_NUM}(?:栋|幢|座|号楼|单元){_BUILDING}"
+"""An estate named after a door number, down to its building (88号春江花城3号楼2单元)."""
 _ANCHOR = re.compile(
-    rf"(?:大道|大街|胡同|路|街|巷|弄|道){_NUM}(?:-{_NUM})?(?:号|弄){_BUILDING}"
+    rf"(?:大道|大街|胡同|路|街|巷|弄|道){_NUM}(?:-{_NUM})?(?:号|弄){_BUILDING}(?:{_ESTATE})?"
     rf"|(?:小区|花园|家园|公寓|大厦|新村|社区|宿舍|广场|大楼|苑|村|里|区){_NUM}"
     rf"(?:栋|幢|座|号楼|单元){_BUILDING}"
 )

@@ -14,6 +14,7 @@ Names, beyond jieba's own person tags (detectors/person_name.py):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from transforms.detectors.jieba_words import dictionary_count, dictionary_flag, tagged_words
 from transforms.detectors.person_name import names_in_words
@@ -33,7 +34,8 @@ ROLE_WORDS = split_words(
 """Words after which a name-like span is read as a name (longest first in the regex)."""
 HONORIFICS = split_words(
     "先生 女士 小姐 老师 师傅 阿姨 大爷 大妈 大姐 大哥 同志 经理 主任 老板 医生 律师 书记 "
-    "奶奶 爷爷 叔叔 警官 老人 总"
+    "奶奶 爷爷 叔叔 警官 老人 总 科长 处长 局长 所长 站长 院长 校长 厂长 队长 组长 部长 "
+    "主管 村长 镇长 教授 护士 总监"
 )
 _ROLE = re.compile(
     "(?:" + "|".join(sorted(ROLE_WORDS, key=len, reverse=True)) + r")(?:[:：\s]|是|为|叫)*"
@@ -75,8 +77,13 @@ def _name_after(text: str, at: int) -> int | None:
     first, flag = words[0]
     rest = [(w, f) for w, f in words[1:3] if w != " "]
     spaced = len(words) > 1 and words[1][0] == " "
+    if len(first) == 2 and surname_of(first) == first and rest and not spaced:  # 欧阳 + 婷
+        given, gflag = rest[0]
+        plain = is_han(given) and not any(c in FUNCTION for c in given)
+        if plain and len(given) <= 2 and not gflag.startswith(_NOT_GIVEN_TO_GATE):
+            return at + 2 + len(given)
     if 2 <= len(first) <= 3 and (surname_of(first) or flag.startswith("nr") or _rare(first)):
-        return at + len(first)
+        return _last_given(text, at + len(first)) if len(first) == 2 else at + len(first)
     closed = _closed_name(text, at + 1 + int(spaced))
     if len(first) == 1 and closed is not None:  # 诉求人：笪刚红； a name the clause closes
         return closed
@@ -91,6 +98,15 @@ def _name_after(text: str, at: int) -> int | None:
                 end += 1
             return end
     return None
+
+
+def _last_given(text: str, end: int) -> int:
+    """End of a two-character name with the one given character jieba left after it, when a
+    clause mark or a function character closes that character (王晓 + 嘉 + （, 欧阳 + 宏 + 称)."""
+    ch, after = text[end : end + 1], text[end + 1 : end + 2]
+    closed = not after or after in "，。；：,;:、（）() ｜|" or after in FUNCTION
+    given = is_han(ch) and ch not in FUNCTION and ch not in _NOT_SURNAME
+    return end + 1 if given and closed else end
 
 
 def _surname_then_given(text: str, at: int) -> int | None:
@@ -177,11 +193,13 @@ def _surname_given(text: str) -> list[Span]:
     return [(m.start(1), m.end(1), "PERSON") for m in _SURNAME_TOLD.finditer(text)]
 
 
-def _honorific_names(text: str) -> list[Span]:
-    """A surname or full name just before an honorific (jieba glues 王女士 into one word)."""
+def _honorific_names(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
+    """A surname or full name just before an honorific (jieba glues 王女士 into one word),
+    unless a word ends inside the honorific (外科 + 长期, 派出所 + 长时间: no title)."""
     out = []
     for m in _HONORIFIC.finditer(text):
-        start = _name_before(text, m.start())
+        split = any(s < m.start() < s + len(w) < m.end() for w, _, s in words)
+        start = None if split else _name_before(text, m.start())
         if start is not None:
             out.append((start, m.start(), "PERSON"))
     return out
@@ -275,7 +293,7 @@ def find_people(text: str) -> list[Span]:
     """
     words = tagged_words(text)
     names = [(s, e, "PERSON") for s, e in names_in_words(words) if _tagged_name(text, s, e)]
-    found = [*addresses(text, words), *_role_names(text), *_honorific_names(text)]
+    found = [*addresses(text, words), *_role_names(text), *_honorific_names(text, words)]
     found += [*_subject_names(text), *_surname_given(text), *_listed_names(text)]
     found += [*_spaced_names(text), *names]
     return _resolve(text, found)
