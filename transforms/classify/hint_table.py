@@ -4,7 +4,7 @@ category override). Kept apart from the matching logic so they can grow on their
 from __future__ import annotations
 
 _ID, _PHONE, _NAME = "CN_RESIDENT_ID", "CN_MOBILE", "PERSON"
-_NP, _QI, _SA = "non_personal", "quasi_identifier", "sensitive_attribute"
+_NP, _QI = "non_personal", "quasi_identifier"
 
 # (entity, weight, category override or None): Chinese fragments, matched anywhere.
 CHINESE: dict[str, tuple[str, float, str | None]] = {
@@ -42,7 +42,7 @@ CHINESE: dict[str, tuple[str, float, str | None]] = {
     "工资": ("MONEY", 0.9, None),
     "收入": ("MONEY", 0.9, None),
     "缴费基数": ("MONEY", 0.9, None),
-    "缴费月数": ("COUNT", 0.7, _SA),
+    "缴费月数": ("COUNT", 0.7, None),
     "注册资本": ("MONEY", 0.8, _NP),
     "信用代码": ("CN_USCC", 0.9, None),
     "单位统一社会信用代码": ("CN_USCC", 0.9, _QI),
@@ -122,7 +122,7 @@ TOKENS: dict[str, tuple[str, float, str | None]] = {
     "jfjs": ("MONEY", 0.8, None),
     "je": ("MONEY", 0.7, None),
     "jfje": ("MONEY", 0.8, None),
-    "jfys": ("COUNT", 0.6, _SA),
+    "jfys": ("COUNT", 0.6, None),
     "uscc": ("CN_USCC", 0.9, None),
     "tyshxydm": ("CN_USCC", 0.9, None),
     "xydm": ("CN_USCC", 0.8, None),

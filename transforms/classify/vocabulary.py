@@ -1,4 +1,4 @@
-"""Value vocabularies: what a column holds when its header says nothing (col_07, jzd, zdmc).
+"""Value vocabularies: what a column holds when its header says nothing (opaque or unknown).
 The words are data files shipped with the package (vocab/); this module only reads them and
 turns each into a per-value polars test, so every column of a table is matched in one plan.
 
