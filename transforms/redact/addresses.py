@@ -46,7 +46,7 @@ def addresses(text: str, words: Sequence[tuple[str, str, int]]) -> list[Span]:
     for m in _ANCHOR.finditer(text):
         i = next(j for j, (w, _, s) in enumerate(words) if s + len(w) > m.start())
         start = words[i][2]
-        if start == m.start() and i > 0 and _road_name(words[i - 1]):  # 建国 + 路88号
+        if m.start() - start <= 1 and i > 0 and _road_name(words[i - 1]):  # 建国 + 路, 解放 + 东路
             i -= 1
             start = words[i][2]
         while i > 0:
