@@ -28,7 +28,7 @@ RECORD_LEVEL = ("records", "claims")
 
 
 @dataclass(frozen=True)
-class Release:
+class LivePart:
     """One live record-level part of the resource, as the ledger holds it."""
 
     name: str
@@ -111,7 +111,7 @@ def resource_risk(paths: Paths, resource: str) -> list[ReaderRisk]:
 
 
 def _judge(
-    reader: str, release: Release, frame: pl.DataFrame, others: Sequence[Release]
+    reader: str, release: LivePart, frame: pl.DataFrame, others: Sequence[LivePart]
 ) -> ReleaseRisk:
     qis, threshold = recorded_promise(release.summary)
     alone = _measure(frame, qis, {}, threshold)
@@ -141,7 +141,7 @@ def _measure(
     return linked_risk(frame, qis, known, threshold=threshold)
 
 
-def _releases(ledger: ReleaseLedger, resource: str) -> list[Release]:
+def _releases(ledger: ReleaseLedger, resource: str) -> list[LivePart]:
     found = []
     for part in ledger.parts(resource):
         if part["form"] not in RECORD_LEVEL:
@@ -151,5 +151,5 @@ def _releases(ledger: ReleaseLedger, resource: str) -> list[Release]:
         name = f"{part['product_id']} v{part['version']}"
         audience = frozenset(about.get("audience", [EVERYONE]))
         product, version = part["product_id"], part["version"]
-        found.append(Release(name, product, version, part["form"], audience, reveals, about))
+        found.append(LivePart(name, product, version, part["form"], audience, reveals, about))
     return found
