@@ -1,7 +1,8 @@
 """The resources of a build: each prepared once, when the first product that draws on it is
 built, recorded and audited then, and its work files removed as soon as no product left to
 build draws on it (or when the build ends, however it ends). A resource whose rows may not be
-published from refuses, audited, every product left to build that draws on it."""
+published from refuses, audited, every product left to build that draws on it. Free text that
+no product of the build draws on is dropped, not redacted (flows/pipeline/published_text.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections.abc import Callable, Sequence
 from flows.errors import IngestRefused
 from flows.kinds import Prepared
 from flows.pipeline.plan import BuildPlan, PlannedProduct
+from flows.pipeline.published_text import drawn_columns, dropping, unread_text
 from flows.pipeline.results import ResourceOutcome
 from flows.services.audit_trail import record, record_refusal
 from flows.settings import Paths
@@ -74,8 +76,9 @@ class Resources:
 
     def _start(self, rid: str) -> Prepared:
         loaded = self._policies[rid]
+        unread = unread_text(loaded, drawn_columns(rid, self._pending))
         try:
-            prepared = self._prepare(loaded)
+            prepared = self._prepare(dropping(loaded, unread))
         except IngestRefused as refused:
             self._refuse(loaded, refused)
             self._refused[rid] = refused
@@ -102,7 +105,7 @@ class Resources:
             self._paths, "build", subject=rid, policy_sha256=loaded.sha256,
             inputs=prepared.inputs,
             counts={"rows": prepared.rows, "quarantined": prepared.quarantined,
-                    "products": products},
+                    "products": products, "free_text_dropped": unread},
         )  # fmt: skip
         return prepared
 
