@@ -6,6 +6,7 @@ rules were written reading its misses, at another seed), reviewed (first held ou
 held-out (written after the last rule).
 
     .venv/bin/python bench/bench_redact.py --rows 10000
+    .venv/bin/python bench/bench_redact.py --rows 10000 --cores 3   # one process vs every core
 
 A planted span counts as found when a span of the same entity overlaps it. Presidio runs with
 its predefined recognizers and no NLP model (as in bench_accuracy.py, offline), its results
@@ -16,13 +17,16 @@ CN_MOBILE and CREDIT_CARD for CN_BANK_CARD.
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import statistics
 import time
 from collections.abc import Iterable
 
 import polars as pl
 from redact_eval import HELD_OUT, REVIEWED, TEMPLATES, generate
 
+from transforms.redact import cores
 from transforms.redact.entities import CODES, MARK_OPEN, MARKED
 from transforms.redact.redact import mark_identifiers, redact
 
@@ -93,6 +97,23 @@ def ours(texts: pl.Series) -> tuple[pl.DataFrame, float]:
     return marked_spans(marked), seconds
 
 
+def one_and_every_core(texts: pl.Series, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds of `redact` over the texts with names and addresses marked in one process,
+    then on every core (transforms/redact/cores.py), alternated `runs` times."""
+    frame = texts.to_frame("text")
+    frame.head(20).select(redact(pl.col("text")))
+    every = cores.PARALLEL_FROM
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for least, kept in ((len(texts) + 1, times[0]), (every, times[1])):
+            cores.PARALLEL_FROM = least
+            start = time.perf_counter()
+            frame.select(redact(pl.col("text")))
+            kept.append(time.perf_counter() - start)
+    cores.PARALLEL_FROM = every
+    return times
+
+
 def presidio(texts: list[str], ours_recognizers: bool = False) -> tuple[pl.DataFrame, float]:
     """Presidio's AnalyzerEngine then AnonymizerEngine (replace) on every text: with its
     predefined recognizers (English, no NLP model), or with Sluice's Chinese recognizers and
@@ -146,8 +167,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--cores", type=int, metavar="RUNS", help="only time `redact` in one process and on "
+        "every core, alternated RUNS times",
+    )  # fmt: skip
     args = parser.parse_args()
     frame, truth = generate(args.rows, args.seed)
+    if args.cores:
+        alone, every = one_and_every_core(frame["text"], args.cores)
+        show(f"`redact` over {args.rows:,} texts ({os.cpu_count()} cores), seconds per run",
+             ["names and addresses marked", *[f"run {i + 1}" for i in range(args.cores)],
+              "median", "texts/s"], [
+            [label, *[f"{s:.2f}" for s in runs], f"{statistics.median(runs):.2f}",
+             f"{args.rows / statistics.median(runs):,.0f}"]
+            for label, runs in (("in one process", alone), ("on every core", every))
+        ])  # fmt: skip
+        return
     held, held_truth = generate(args.rows, args.seed + 1, HELD_OUT)
     seen, seen_truth = generate(args.rows, args.seed + 2, REVIEWED)
     texts = frame["text"]

@@ -1,6 +1,7 @@
 """redact: the whole pipeline of a free-text column as one lazy expression. Identifiers with
 letters first (e-mail, codes, plates), then numbers with and without separators (checksums
-decide), then names and addresses (jieba, one text at a time), then the rendering."""
+decide), then names and addresses (jieba, one text at a time, a large column on every core),
+then the rendering."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from transforms.detectors.normalize import normalize_expr
+from transforms.redact.cores import mark_all
 from transforms.redact.digits import mark_numbers
 from transforms.redact.entities import MARKED, marked
 from transforms.redact.people import find_people
@@ -35,8 +37,10 @@ def _mark_person(text: str) -> str:
 
 
 def _people(batch: pl.Series) -> pl.Series:
-    """Each distinct text once (tickets repeat their wording more often than not)."""
-    done = {t: _mark_person(t) for t in batch.drop_nulls().unique()}
+    """Each distinct text once (tickets repeat their wording more often than not), on every
+    core for a large column."""
+    texts = batch.drop_nulls().unique().to_list()
+    done = dict(zip(texts, mark_all(texts, _mark_person), strict=True))
     return batch.replace_strict(done, default=None, return_dtype=pl.String)
 
 
