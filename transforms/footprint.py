@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from transforms.linkage.cells import cell_reveals
 from transforms.linkage.known import Knowledge
 
 
@@ -57,6 +58,15 @@ class CellTable:
     """False when each row is a person (no subject column): row counts count people."""
     scope: str | None = None
     """A filter the statistics are restricted to (their rows are a subset of the resource's)."""
+
+    @property
+    def reveals(self) -> tuple[Knowledge, ...]:
+        """Exact cells let readers of the resource's records tell them apart by the columns
+        they group and aggregate; noisy cells (differential privacy) bound what any tells."""
+        if not self.exact:
+            return ()
+        stats = [(s.aggregate, s.column) for s in self.statistics]
+        return tuple(cell_reveals([source for source, _ in self.dimensions], stats))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ refused until that release is rebuilt with it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,12 @@ import polars as pl
 
 from flows.errors import BuildError
 from flows.kinds.audience import audience
-from flows.kinds.base import Job
+from flows.kinds.base import BuildRefused, Job
 from governance.audience import EVERYONE, overlaps
 from governance.policy.product import ProductBase
 from transforms.anonymize.risk import DEFAULT_THRESHOLD
 from transforms.linkage import Knowledge, linked_risk, merge
+from transforms.linkage.cells import nested
 
 RECORD_LEVEL = ("records", "claims")
 
@@ -58,12 +59,19 @@ def declared_reveals(
     ]
 
 
-def linkage(job: Job[Any], published: set[str]) -> Linkage:
+def linkage(job: Job[Any], published: set[str], exactly: Collection[str] = ()) -> Linkage:
     """Everything the release's readers know from elsewhere of its `published` columns (those
-    beside its quasi-identifiers), column by column."""
+    beside its quasi-identifiers), column by column. What tables tell within cells that each
+    class of the release lies in is left out: `exactly` are the columns the release publishes
+    as they are (transforms/linkage/cells.py)."""
     mine = audience(job.spec, job.context.paths)
     found = [s for s in _sources(job) if overlaps(mine, s.audience)]
-    relevant = [(s, k) for s in found for k in s.knowledge if k.column in published]
+    relevant = [
+        (s, k)
+        for s in found
+        for k in s.knowledge
+        if k.column in published and not nested(k, exactly)
+    ]
     sources: dict[str, list[str]] = {}
     for source, item in relevant:
         named = sources.setdefault(item.column, [])
@@ -84,7 +92,10 @@ def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
             continue
         if not overlaps(mine, frozenset(about.get("audience", [EVERYONE]))):
             continue
-        known = merge(k for k in reveals if k.column in about.get("columns", []))
+        exactly = recorded_exactly(about)
+        known = merge(
+            k for k in reveals if k.column in about.get("columns", []) and not nested(k, exactly)
+        )
         if not known:
             continue
         frame = published_records(job.context.paths.publish, part["product_id"], part["version"])
@@ -97,6 +108,29 @@ def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
                 f"answers, a record's risk is {risk:.4f}, above its {limit:.4f}"
             )
     return found
+
+
+def refuse_if_exposing(job: Job[Any], what: str, product: str) -> None:
+    """Refuse a build whose reveals (`what` tells them: "answers", "cells") would single out
+    records of a live release its readers hold, until that release is rebuilt beside it."""
+    singled = exposed(job, [Knowledge.from_json(r) for r in job.spec.reveals()])
+    if singled:
+        raise BuildRefused(
+            f"its {what} would single out published records: {'; '.join(singled)}; rebuild "
+            f"those releases first (they are judged with this {product} declared beside them)",
+            clause="linkage",
+        )
+
+
+def recorded_exactly(about: Mapping[str, Any]) -> set[str]:
+    """Columns a ledger record set publishes as they are: those beside its quasi-identifiers
+    and quasi-identifiers left at level 0 (recorded as `column@0/top`)."""
+    flat = {
+        q.split("@")[0]
+        for q in about.get("quasi_identifiers", [])
+        if q.split("@")[1].split("/")[0] == "0"
+    }
+    return {*about.get("columns", []), *flat}
 
 
 def recorded_promise(about: Mapping[str, Any]) -> tuple[list[str], float]:
@@ -124,19 +158,21 @@ def _sources(job: Job[Any]) -> list[Source]:
         if other.id != job.spec.id and knowledge:
             found.append(Source(other.id, knowledge, audience(other, paths)))
     for part in job.context.releases.parts(job.declared.resources[0]):
-        if part["product_id"] == job.spec.id or part["form"] not in RECORD_LEVEL:
+        if part["product_id"] == job.spec.id or part["form"] not in (*RECORD_LEVEL, "cells"):
             continue
         about = part["summary"]
-        knowledge = tuple(recorded_reveals(about))
+        knowledge = tuple(recorded_reveals(about, part["form"]))
         readers = frozenset(about.get("audience", [EVERYONE]))
         found.append(Source(f"{part['product_id']} v{part['version']}", knowledge, readers))
     return found
 
 
-def recorded_reveals(about: Mapping[str, Any]) -> Iterable[Knowledge]:
-    """A ledger part's reveals; parts recorded without them count every column they name as
-    known exactly."""
+def recorded_reveals(about: Mapping[str, Any], form: str = "records") -> Iterable[Knowledge]:
+    """A ledger part's reveals; record-level parts recorded without them count every column
+    they name as known exactly, tables recorded without them tell nothing recorded."""
     if "reveals" in about:
         return (Knowledge.from_json(r) for r in about["reveals"])
+    if form == "cells":
+        return ()
     named = about.get("columns") or [c for cols in about.get("claims", {}).values() for c in cols]
     return (Knowledge(c, "exact") for c in named)

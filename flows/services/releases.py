@@ -62,6 +62,7 @@ def summary(part: Part) -> dict[str, Any]:
             "exact": part.exact,
             "min_group_size": part.min_group_size,
             "protection_width": part.width,
+            "reveals": [k.to_json() for k in part.reveals],
         }
     if isinstance(part, RecordSet):
         return {

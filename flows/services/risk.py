@@ -17,12 +17,18 @@ from typing import Any
 import polars as pl
 
 from flows.errors import BuildError
-from flows.kinds.linkage import published_records, recorded_promise, recorded_reveals
+from flows.kinds.linkage import (
+    published_records,
+    recorded_exactly,
+    recorded_promise,
+    recorded_reveals,
+)
 from flows.settings import Paths
 from governance.audience import EVERYONE, readers, sees
 from governance.ledger import ReleaseLedger
 from transforms.anonymize.risk import RiskProfile, risk_profile
 from transforms.linkage import Knowledge, linked_risk, merge
+from transforms.linkage.cells import nested
 
 RECORD_LEVEL = ("records", "claims")
 
@@ -86,7 +92,7 @@ class ReaderRisk:
 def resource_risk(paths: Paths, resource: str) -> list[ReaderRisk]:
     """Every reader's risk over the resource's live record-level releases, the public first."""
     live = _releases(ReleaseLedger(paths.state), resource)
-    if not live:
+    if not any(r.form == "records" for r in live):
         raise BuildError(
             f"no live record-level releases of '{resource}' (see `sluice ledger show {resource}`)"
         )
@@ -114,13 +120,18 @@ def _judge(
     reader: str, release: LivePart, frame: pl.DataFrame, others: Sequence[LivePart]
 ) -> ReleaseRisk:
     qis, threshold = recorded_promise(release.summary)
+    exactly = recorded_exactly(release.summary)
     alone = _measure(frame, qis, {}, threshold)
-    known = merge(k for r in others for k in r.reveals if k.column in frame.columns)
+    known = merge(
+        k for r in others for k in r.reveals if k.column in frame.columns and not nested(k, exactly)
+    )
     linked = _measure(frame, qis, known, threshold)
     pairs = []
     for other in others:
         theirs = merge(
-            k for k in other.reveals if k.column in frame.columns and k.column not in qis
+            k
+            for k in other.reveals
+            if k.column in frame.columns and k.column not in qis and not nested(k, exactly)
         )
         if theirs:
             risk = _measure(frame, qis, theirs, threshold).prosecutor_max_risk
@@ -144,10 +155,10 @@ def _measure(
 def _releases(ledger: ReleaseLedger, resource: str) -> list[LivePart]:
     found = []
     for part in ledger.parts(resource):
-        if part["form"] not in RECORD_LEVEL:
+        if part["form"] not in (*RECORD_LEVEL, "cells"):
             continue
         about = part["summary"]
-        reveals = tuple(recorded_reveals(about))
+        reveals = tuple(recorded_reveals(about, part["form"]))
         name = f"{part['product_id']} v{part['version']}"
         audience = frozenset(about.get("audience", [EVERYONE]))
         product, version = part["product_id"], part["version"]

@@ -139,7 +139,7 @@ def test_microdata_that_publishes_verified_months_as_they_are_is_refused(release
     verbatim = r.built.frame.with_columns(months)
     plain = {c: h for c, h in r.built.hierarchies.items() if c != "jfys"}
     failed = refused_by(r, replace(r.built, frame=verbatim, hierarchies=plain))
-    assert "jfys (at thresholds 3, 6, 12) from identity_verification" in failed["linkage"]
+    assert "jfys" in failed["linkage"] and "identity_verification" in failed["linkage"]
 
 
 def test_microdata_that_publishes_an_extra_column_is_refused(released):

@@ -36,6 +36,9 @@ class Knowledge:
     form: Form
     cuts: tuple[float, ...] = ()
     sets: tuple[tuple[str, ...], ...] = ()
+    within: tuple[str, ...] | None = None
+    """For what a table's cells tell (transforms/linkage/cells.py): the columns that key the
+    cells the value is learnt within; None when it is learnt person by person."""
 
     def label(self, value: str | None) -> str | None:
         """What the attacker can tell about a published value: the value itself when they know
@@ -61,6 +64,9 @@ class Knowledge:
         return values.replace_strict(labels, default=None, return_dtype=pl.String)
 
     def describe(self) -> str:
+        if self.within is not None:
+            cells = ", ".join(self.within) or "the whole resource"
+            return f"{self.column} (told apart within cells of {cells})"
         if self.form == "exact":
             return f"{self.column} (exact)"
         if self.form == "cuts":
@@ -74,6 +80,8 @@ class Knowledge:
             out["cuts"] = list(self.cuts)
         if self.sets:
             out["sets"] = [list(s) for s in self.sets]
+        if self.within is not None:
+            out["within"] = list(self.within)
         return out
 
     @classmethod
@@ -83,6 +91,7 @@ class Knowledge:
             data["form"],
             tuple(float(c) for c in data.get("cuts", ())),
             tuple(tuple(str(v) for v in s) for s in data.get("sets", ())),
+            tuple(data["within"]) if "within" in data else None,
         )
 
 
@@ -105,7 +114,10 @@ def merge(known: Iterable[Knowledge]) -> dict[str, Knowledge]:
         if held is None:
             by_column[item.column] = item
         elif "exact" in (held.form, item.form) or held.form != item.form:
-            by_column[item.column] = Knowledge(item.column, "exact")
+            cells = None
+            if held.within is not None and item.within is not None:
+                cells = tuple(dict.fromkeys((*held.within, *item.within)))
+            by_column[item.column] = Knowledge(item.column, "exact", within=cells)
         elif item.form == "cuts":
             cuts = tuple(sorted({*held.cuts, *item.cuts}))
             by_column[item.column] = Knowledge(item.column, "cuts", cuts=cuts)

@@ -67,7 +67,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         qis = quasi_identifiers(spec, job.declared.policy.path.parent)
         counted = class_counter(job)
         built = _anonymise(spec, records, qis, counted)
-        found = linkage(job, _beside(spec))
+        found = linkage(job, _beside(spec), published_exactly(spec, built))
         models = spec.privacy.models()
         limit = linkage_threshold(models)
         risk = linked_risk(built.frame, spec.qi_columns(), found.known, threshold=limit)
@@ -97,7 +97,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         from elsewhere from the policy and the ledger; known columns the build generalised
         are quasi-identifiers of the release."""
         spec = job.spec
-        found = linkage(job, _beside(spec))
+        found = linkage(job, _beside(spec), published_exactly(spec, built))
         generalised = [c for c in built.hierarchies if c in found.known]
         qis = [*spec.qi_columns(), *generalised]
         rule = RecordRule(
@@ -134,6 +134,13 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
 def _beside(spec: MicrodataProduct) -> set[str]:
     """Columns published beside the quasi-identifiers: what readers may know from elsewhere."""
     return set(spec.output_columns()) - set(spec.qi_columns())
+
+
+def published_exactly(spec: MicrodataProduct, built: Microdata) -> set[str]:
+    """Columns the release shows as they are: those beside its quasi-identifiers and
+    quasi-identifiers the search left at level 0."""
+    flat = {c for c, level in built.result.levels.items() if level == 0}
+    return _beside(spec) | flat
 
 
 def class_counter(job: Job[MicrodataProduct]) -> ClassCounter | None:

@@ -17,6 +17,7 @@ from flows.kinds.base import (
     ProductKind,
     written,
 )
+from flows.kinds.linkage import refuse_if_exposing
 from flows.kinds.linked import linked_rule, protect
 from flows.kinds.model.binding import (
     aggregate_use,
@@ -65,6 +66,7 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
 
     def build(self, job: Job[ModelProduct]) -> ModelTable:
         spec = job.spec
+        refuse_if_exposing(job, "cells", "model")
         dims, stats = model_parts(spec)
         tally = model_tally(job)
         with streaming():

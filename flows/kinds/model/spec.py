@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
 from governance.policy.product import ProductBase, ResourcePolicy
+from transforms.linkage.cells import cell_reveals
 
 
 class Dimension(StrictModel):
@@ -165,6 +166,13 @@ class ModelProduct(AggregateSpec):
         description="Set to release the model with differential privacy instead of suppressing "
         "small cells (PrivateModelProduct).",
     )
+
+    def reveals(self) -> list[dict[str, Any]]:
+        """Exact cells let their readers tell records apart by the columns they group and
+        aggregate (transforms/linkage/cells.py); records published beside them are judged so."""
+        dims = [d.column for d in self.dimension_specs()]
+        stats = [(m.agg, m.column) for m in self.measures]
+        return [k.to_json() for k in cell_reveals(dims, stats)]
 
 
 def _dimension(

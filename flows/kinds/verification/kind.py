@@ -15,8 +15,8 @@ import polars as pl
 from flows.errors import BuildError
 from flows.files.atomic import write_atomically
 from flows.files.keys import key_fingerprint
-from flows.kinds.base import BuildRefused, Declared, GateRequest, Job, ProductKind, product_use
-from flows.kinds.linkage import exposed
+from flows.kinds.base import Declared, GateRequest, Job, ProductKind, product_use
+from flows.kinds.linkage import refuse_if_exposing
 from flows.kinds.verification.spec import STATUSES, VerificationProduct
 from flows.kinds.verification.terms import (
     answered,
@@ -68,13 +68,7 @@ class VerificationKind(ProductKind[VerificationProduct, Verification]):
     def build(self, job: Job[VerificationProduct]) -> Verification:
         """The index of the validated rows (before de-identification) and the service table."""
         spec = job.spec
-        singled = exposed(job, [Knowledge.from_json(r) for r in spec.reveals()])
-        if singled:
-            raise BuildRefused(
-                f"its answers would single out published records: {'; '.join(singled)}; rebuild "
-                "those releases first (they are judged with this service declared beside them)",
-                clause="linkage",
-            )
+        refuse_if_exposing(job, "answers", "service")
         key = job.context.load_key(spec.key_id)
         index = verification_index(
             job.prepared.validated, identifier=spec.identifier.column, rules=rules(spec), key=key
