@@ -42,7 +42,7 @@ def test_order_numbers_are_lookalikes_not_resident_ids() -> None:
 
 
 def test_header_saying_id_does_not_override_failing_checks() -> None:
-    col = _only(pl.DataFrame({"sfzh": order_numbers(ROWS)}))
+    col = _only(pl.DataFrame({"zjhm": order_numbers(ROWS)}))
     assert col["entity"] is None and col["category"] == "non_personal"
     assert any("header hint CN_RESIDENT_ID set aside" in e for e in col["evidence"])
 

@@ -133,7 +133,7 @@ def classify_frame(
     """Classify and grade each column of `frame` from a seeded sample of at most
     `sample_rows` rows. Table grade = the highest column grade (就高从严).
 
-    >>> out = classify_frame(pl.DataFrame({"sfzh": ["110101199003077571"]}), resource="r")
+    >>> out = classify_frame(pl.DataFrame({"zjhm": ["110101199003077571"]}), resource="r")
     >>> (out["table_grade"], out["columns"][0]["entity"], out["columns"][0]["category"])
     ('general-4', 'CN_RESIDENT_ID', 'direct_identifier')
     """

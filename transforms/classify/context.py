@@ -1,7 +1,8 @@
 """Table-level rules: what a column means can depend on the other columns of its table. A
 date that equals the birth date inside each row's resident ID is a birth date; a credit code
 that repeats across many people is their employer's, not the row's subject; a unique,
-fixed-shape code in a table about people keys each person's record."""
+fixed-shape code in a table about people keys each person's record; bare numbers in one are
+ages or amounts."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.classify.decide import Decision
-from transforms.classify.profiles import DIRECT, PROFILES, QUASI
+from transforms.classify.measures import read_measure
+from transforms.classify.profiles import DIRECT, NON_PERSONAL, PROFILES, QUASI
 from transforms.classify.stats import ColumnStats, as_text
 from transforms.detectors.normalize import compact_expr
 
@@ -113,6 +115,19 @@ def _org_roles(columns: list[Column]) -> None:
             col.decision.evidence.append("one per row: the organisation is the table's subject")
 
 
+def _organisations(columns: list[Column]) -> None:
+    """In a table whose rows are organisations (an organisation code one per row), a plain
+    date (not a birth date found in a resident ID) or an amount is the organisation's: its
+    founding, its capital, no person's event or money."""
+    if not any(c.decision.entity in ORG_IDS and c.decision.category == DIRECT for c in columns):
+        return
+    for col in columns:
+        d = col.decision
+        if d.entity in ("DATE", "DATETIME", "MONEY") and d.category is None:
+            d.category = NON_PERSONAL
+            d.evidence.append("of the organisation each row is about: non-personal")
+
+
 def is_record_id(series: pl.Series, st: ColumnStats) -> bool:
     """Unique values of one fixed length and a code shape (letters, digits, - _ /), not a
     date, time or decimal: a record number such as 12345-20250101-000001.
@@ -150,10 +165,24 @@ def _record_ids(columns: list[Column]) -> None:
 def apply_table_rules(columns: list[Column]) -> bool:
     """Apply the table-level rules in place; returns whether the table is about people
     (some direct identifier of identity, contact or finances, or a trait only people
-    have), which CONTEXTUAL needs. Record ids need an identifier."""
+    have), which CONTEXTUAL needs. Record ids need an identifier; ages and amounts read from
+    bare numbers need a table about people."""
     _birth_dates(columns)
     _org_roles(columns)
     personal = any(_category(c) == DIRECT and _pi_class(c) in ANCHORS for c in columns)
     if personal:
         _record_ids(columns)
-    return personal or any(c.decision.entity in TRAITS for c in columns)
+    about_people = personal or any(c.decision.entity in TRAITS for c in columns)
+    if about_people:
+        _measures(columns)
+    _organisations(columns)
+    return about_people
+
+
+def _measures(columns: list[Column]) -> None:
+    """Numbers no other rule named, in a table about people (transforms/classify/measures.py)."""
+    for col in columns:
+        d = col.decision
+        if d.entity is None and not d.lookalike and (found := read_measure(col.series, col.stats)):
+            d.entity, d.confidence = found[0], 0.5
+            d.evidence.append(found[1])

@@ -34,6 +34,7 @@ VOCABULARIES = (
     ("POLITICAL_AFFILIATION", 0.6),
     ("EDUCATION", 0.6),
     ("OCCUPATION", 0.6),
+    ("INDUSTRY", 0.6),
     ("CN_DISTRICT_NAME", 0.6),
     ("CN_DISTRICT_CODE", 0.8),
 )

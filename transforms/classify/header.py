@@ -17,7 +17,7 @@ def header_problem(header: Sequence[str]) -> str | None:
     """Why `header` looks like a data row, or None when it reads as column names. Values are
     never echoed back, so the message is safe to show.
 
-    >>> header_problem(["sfzh", "xm"]) is None
+    >>> header_problem(["zjhm", "xingming"]) is None
     True
     >>> header_problem(["110101199003077571", "张三"])
     'line 1 looks like data, not a header (column 1 holds a CN_RESIDENT_ID); add a header row naming the columns'

@@ -1,9 +1,9 @@
 """Header hints: what a column's name says it holds.
 
 Headers in Chinese public data come in three spellings: Chinese (身份证号), English
-(id_number) and pinyin initials (sfzh). Chinese names are matched by fragment, since they
-are compounds (法定代表人证件号码); English and pinyin only as the whole name or one
-snake_case token, since short initials (xm, dz) would match inside unrelated words.
+(id_number) and pinyin initials (zjhm). Chinese names are matched by fragment, since they
+are compounds (联系人证件号码); English and pinyin only as the whole name or one
+snake_case token, since short initials (dz, zz) would match inside unrelated words.
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ def match_hints(name: str) -> list[Hint]:
     """All hints for a header, best first: whole-name matches, then tokens, then Chinese
     fragments (the one ending last and longest first: the head noun closes a compound).
 
-    >>> [h.entity for h in match_hints("法定代表人证件号码")][:2]
+    >>> [h.entity for h in match_hints("联系人证件号码")][:2]
     ['CN_RESIDENT_ID', 'PERSON']
-    >>> match_hints("caller_name")[0].entity
-    'PERSON'
+    >>> match_hints("applicant_mobile")[0].entity
+    'CN_MOBILE'
     >>> match_hints("xmz")
     []
     """

@@ -22,6 +22,7 @@ VOCAB_ENTITIES: dict[str, str] = {
     "POLITICAL_AFFILIATION": "political_affiliation.txt",
     "EDUCATION": "education.txt",
     "OCCUPATION": "occupations.txt",
+    "INDUSTRY": "industries.txt",
 }
 """Entity -> word list. Division names and codes come from divisions.tsv."""
 
