@@ -90,16 +90,27 @@ def interval_audit(cells: pl.DataFrame) -> Audit:
 
 
 Cache = dict[tuple[str, frozenset[int]], tuple[list[Exposure], int]]
+Spread = dict[tuple[str, int], tuple[float, float]]
+"""The lowest and highest value each hidden node took in the feasible tables solved so far."""
 
 
 def audit_systems(
-    built: list[System], cache: Cache | None = None, *, only_release: bool = False
+    built: list[System],
+    cache: Cache | None = None,
+    *,
+    only_release: bool = False,
+    spread: Spread | None = None,
 ) -> Audit:
     """Audit built systems as their nodes stand now. A block's finding depends only on which
     nodes are hidden in it, so `cache` (kept by a caller that hides more and audits again)
     saves solving the blocks that did not change. With `only_release`, blocks whose
     equations hold no cell of the release being judged are skipped: what they expose, the
-    live tables exposed before it."""
+    live tables exposed before it.
+
+    `spread` (kept by a caller that only ever hides more between audits) carries the values
+    of the feasible tables solved before: hiding one more node frees a value the reader
+    knew, so every table feasible then, with that node at its exact value, is feasible now,
+    and a node that spread wide enough then still does; only the others need programmes."""
     found: list[Exposure] = []
     hidden = programmes = dropped = 0
     people = _people_shape(built)
@@ -118,7 +129,7 @@ def audit_systems(
                 covered = _covered(system, block, equations, people)
                 exposures, solved = ([] if covered else _pinned(system, block, equations)), 0
             else:
-                exposures, solved = _ranges(system, block, equations)
+                exposures, solved = _ranges(system, block, equations, spread)
             programmes += solved
             found += exposures
             if cache is not None:
@@ -209,7 +220,7 @@ def _bounds(node: Node) -> tuple[float, float | None]:
 
 
 def _ranges(
-    system: System, block: list[int], equations: list[Equation]
+    system: System, block: list[int], equations: list[Equation], spread: Spread | None = None
 ) -> tuple[list[Exposure], int]:
     """Exposed nodes of a block of hidden counts. Every solved programme gives a feasible
     table; a node whose values over the tables found so far already spread as wide as it
@@ -239,6 +250,11 @@ def _ranges(
     # the exact table is one feasible point the audit gets for free
     truth = np.array([float(nodes[n].truth or 0.0) for n in block])
     low, high = truth.copy(), truth.copy()
+    if spread:
+        for i, n in enumerate(block):
+            seen = spread.get((system.family, n))
+            if seen is not None:
+                low[i], high[i] = min(low[i], seen[0]), max(high[i], seen[1])
 
     def solve(objective: np.ndarray) -> tuple[int, float]:
         result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
@@ -249,6 +265,7 @@ def _ranges(
         return int(result.status), math.nan
 
     found, solved = [], 0
+    read: set[str] = set()  # the products the block's equations read, gathered once
     needs = np.array(
         [max(nodes[n].width if nodes[n].primary else 0.0, 1.0) if nodes[n].explicit else 0.0
          for n in block]
@@ -282,9 +299,12 @@ def _ranges(
             ends[side] = sign * value if status == 0 else truth[i]
         if high[i] - low[i] >= need - _EPS or math.isinf(ends[1]):
             continue
-        exposure = _judge(system, n, low[i], high[i], equations)
+        exposure = _judge(system, n, low[i], high[i], equations, read)
         if exposure is not None:
             found.append(exposure)
+    if spread is not None:
+        for i, n in enumerate(block):
+            spread[(system.family, n)] = (float(low[i]), float(high[i]))
     return found, solved
 
 
@@ -326,7 +346,12 @@ def _spread(
 
 
 def _judge(
-    system: System, n: int, low: float, high: float | None, equations: list[Equation]
+    system: System,
+    n: int,
+    low: float,
+    high: float | None,
+    equations: list[Equation],
+    read: set[str] | None = None,
 ) -> Exposure | None:
     node = system.nodes[n]
     if not node.explicit:
@@ -338,8 +363,11 @@ def _judge(
     narrow = node.primary and span < node.width - _EPS
     if span >= 1 and not narrow:
         return None
-    products = sorted({p for eq in equations for p in system.products(eq)} | {
-        p for p in node.products})  # fmt: skip
+    if read is None:
+        read = set()
+    if not read:
+        read.update(p for eq in equations for p in system.products(eq))
+    products = sorted(read | set(node.products))
     return Exposure(
         system.family, node.dims, node.key, float(low_i), float(high_i), node.width,
         tuple(products), n,
@@ -362,11 +390,12 @@ def _pinned(system: System, block: list[int], equations: list[Equation]) -> list
     rank = int((singular > tolerance).sum())
     null = vt[rank:]
     free = np.abs(null).max(axis=0) > 1e-7 if len(null) else np.zeros(len(block), bool)
-    found = []
+    found: list[Exposure] = []
+    read: set[str] = set()
     for n in block:
         if nodes[n].explicit and not free[position[n]]:
             value = float(nodes[n].truth or 0.0)
-            exposure = _judge(system, n, value, value, equations)
+            exposure = _judge(system, n, value, value, equations, read)
             if exposure is not None:
                 found.append(exposure)
     return found

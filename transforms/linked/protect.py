@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from transforms.linked.audit import Audit, Cache, Exposure, audit_systems, interval_audit
+from transforms.linked.audit import Audit, Cache, Exposure, Spread, audit_systems, interval_audit
 from transforms.linked.system import NULL, System, systems
 
 _ROUNDS = 200
@@ -109,6 +109,9 @@ class _Board:
                     index[n].append(i)
             self.touching[system.family] = index
         self.cache: Cache = {}
+        self.spread: Spread = {}
+        self.recorded: set[tuple[str, int]] = set()
+        """Owned nodes hidden in any audit the spread holds tables of."""
         people = release.group_by("part", "row").agg(pl.col("truth").max())
         self.cost = {(int(p), int(r)): float(t or 0.0) for p, r, t in people.rows()}
 
@@ -118,11 +121,18 @@ class _Board:
 
     def audit(self, hide: set[tuple[int, int]]) -> Audit:
         """The audit with `hide` hidden (and everything else of the release as shown)."""
+        hidden = set()
         for system, n in self.owned:
             node = system.nodes[n]
             visible = any(r in self.shown and r not in hide for r in node.candidate_rows)
             node.published = node.truth if visible else None
-        return audit_systems(self.built, self.cache, only_release=True)
+            if not visible:
+                hidden.add((system.family, n))
+        if not hidden >= self.recorded:  # a node shown again: tables found before may not hold
+            self.spread.clear()
+            self.recorded = set()
+        self.recorded |= hidden
+        return audit_systems(self.built, self.cache, only_release=True, spread=self.spread)
 
     def partners(
         self, exposures: list[Exposure], hide: set[tuple[int, int]]
