@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import time
 from collections.abc import Iterable
@@ -97,21 +98,31 @@ def ours(texts: pl.Series) -> tuple[pl.DataFrame, float]:
     return marked_spans(marked), seconds
 
 
-def one_and_every_core(texts: pl.Series, runs: int) -> tuple[list[float], list[float]]:
+Timed = tuple[float, float, float]
+"""(wall seconds, CPU seconds of this process, CPU seconds of the worker processes)"""
+
+
+def one_and_every_core(texts: pl.Series, runs: int) -> tuple[list[Timed], list[Timed]]:
     """Seconds of `redact` over the texts with names and addresses marked in one process,
     then on every core (transforms/redact/cores.py), alternated `runs` times."""
     frame = texts.to_frame("text")
     frame.head(20).select(redact(pl.col("text")))
     every = cores.PARALLEL_FROM
-    times: tuple[list[float], list[float]] = ([], [])
+    times: tuple[list[Timed], list[Timed]] = ([], [])
     for _ in range(runs):
         for least, kept in ((len(texts) + 1, times[0]), (every, times[1])):
             cores.PARALLEL_FROM = least
-            start = time.perf_counter()
+            start, cpu, workers = time.perf_counter(), time.process_time(), _workers_cpu()
             frame.select(redact(pl.col("text")))
-            kept.append(time.perf_counter() - start)
+            kept.append((time.perf_counter() - start, time.process_time() - cpu,
+                         _workers_cpu() - workers))  # fmt: skip
     cores.PARALLEL_FROM = every
     return times
+
+
+def _workers_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def presidio(texts: list[str], ours_recognizers: bool = False) -> tuple[pl.DataFrame, float]:
@@ -175,11 +186,14 @@ def main() -> None:
     frame, truth = generate(args.rows, args.seed)
     if args.cores:
         alone, every = one_and_every_core(frame["text"], args.cores)
-        show(f"`redact` over {args.rows:,} texts ({os.cpu_count()} cores), seconds per run",
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        show(f"`redact` over {args.rows:,} texts ({os.cpu_count()} cores; load average after "
+             f"the runs, 1/5/15 min: {load}), seconds per run: wall (CPU here + CPU of workers)",
              ["names and addresses marked", *[f"run {i + 1}" for i in range(args.cores)],
-              "median", "texts/s"], [
-            [label, *[f"{s:.2f}" for s in runs], f"{statistics.median(runs):.2f}",
-             f"{args.rows / statistics.median(runs):,.0f}"]
+              "median wall", "texts/s"], [
+            [label, *[f"{w:.2f} ({c:.1f} + {k:.1f})" for w, c, k in runs],
+             f"{statistics.median(w for w, _, _ in runs):.2f}",
+             f"{args.rows / statistics.median(w for w, _, _ in runs):,.0f}"]
             for label, runs in (("in one process", alone), ("on every core", every))
         ])  # fmt: skip
         return
