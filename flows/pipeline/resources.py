@@ -40,9 +40,11 @@ class Resources:
         self._refused: dict[str, IngestRefused] = {}
 
     def order(self) -> list[PlannedProduct]:
-        """The products to build, in declaration order (products of one resource before
-        those drawing on several, since policies come before index files)."""
-        return list(self._pending)
+        """The products to build: record-level ones first, since a table or a service is
+        judged against the records live beside it and the records are judged with it declared;
+        otherwise in declaration order (products of one resource before those drawing on
+        several, since policies come before index files)."""
+        return sorted(self._pending, key=lambda p: p.spec.shape().form != "records")
 
     def prepared(self, planned: PlannedProduct) -> dict[str, Prepared]:
         """The prepared resources a product draws on, preparing those not ready yet; raises
