@@ -2,8 +2,8 @@
 hotline tickets are published first, from a policy that declares no model; the department's
 model of mean satisfaction per district, month and category is declared afterwards. Its build
 is refused, naming the tickets' version to rebuild; a build of both rebuilds the tickets
-first, judged with the model declared, and publishes the model after them, and the attacker of test_open_text_beside_shared_model finds every ticket among
-at least 20 open rows."""
+first, judged with the model declared, and publishes the model after them. The attacker of
+test_open_text_beside_shared_model then finds every ticket among at least 20 open rows."""
 
 from __future__ import annotations
 
