@@ -56,6 +56,37 @@ def test_each_form_becomes_its_tag(text, expected):
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("caller 王小明 reported a broken light", "caller <姓名> reported a broken light"),
+        ("The hotline got a call from 许一 today", "The hotline got a call from <姓名> today"),
+        ("Name: 刘德华; issue: water leak", "Name: <姓名>; issue: water leak"),
+        ("complaint by 欧阳娜娜, phone 13812345678", "complaint by <姓名>, phone <手机号>"),
+        ("Mr 陈 and Ms. 黄晓明 reported", "Mr <姓名> and Ms. <姓名> reported"),
+        ("from 杭州 to the 城管 office via 小程序", "from 杭州 to the 城管 office via 小程序"),
+    ],
+)  # fmt: skip
+def test_a_chinese_name_among_latin_words(text, expected):
+    assert redacted(text) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("居民陈一一反映噪音", "居民<姓名>反映噪音"),  # 一一: a numeral to jieba
+        ("投诉人王一峰反映", "投诉人<姓名>反映"),  # 一峰 too
+        ("业主钱一说楼上漏水", "业主<姓名>说楼上漏水"),  # 钱 + 一说: the 说 stays
+        ("王一和李二都反映", "<姓名>和<姓名>都反映"),  # 王一 + 和李二: the 和 stays
+        ("申请人于一月提交", "申请人于一月提交"),  # 于: a preposition before a month
+        ("申请人王一次性缴清", "申请人王一次性缴清"),
+        ("周一来电，统一办理，唯一的问题", "周一来电，统一办理，唯一的问题"),
+    ],
+)
+def test_given_names_with_one(text, expected):
+    assert redacted(text) == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "订单号110101199003077572已发货",  # fails the ID checksum

@@ -8,7 +8,8 @@ Names, beyond jieba's own person tags (detectors/person_name.py):
   a name written with a space (张 伟), or a two or three character word jieba does not know;
 - a name opening a clause before a reporting verb (江建东投诉), a surname told alone
   (我姓黄), a name that is a whole item of a list or form, the person a call was with
-  (与X沟通), a surname, a space and a given name anywhere.
+  (与X沟通), a surname, a space and a given name anywhere;
+- a name among Latin words (latin.py); a given name of 一 that jieba reads as a numeral.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from transforms.detectors.jieba_words import dictionary_count, dictionary_flag, tagged_words
+from transforms.detectors.jieba_words import dictionary_flag, tagged_words
 from transforms.detectors.person_name import names_in_words
 from transforms.detectors.places import split_words
 from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
 from transforms.redact.addresses import addresses
 from transforms.redact.chars import FUNCTION, HAN, is_han
+from transforms.redact.latin import latin_names
+from transforms.redact.words import common, given_one, rare
 
 ROLE_WORDS = split_words(
     "来电人 联系人 申请人 投诉人 反映人 当事人 举报人 报案人 求助人 被投诉人 经办人 代理人 "
@@ -82,13 +85,15 @@ def _name_after(text: str, at: int) -> int | None:
         plain = is_han(given) and not any(c in FUNCTION for c in given)
         if plain and len(given) <= 2 and not gflag.startswith(_NOT_GIVEN_TO_GATE):
             return at + 2 + len(given)
-    if 2 <= len(first) <= 3 and (surname_of(first) or flag.startswith("nr") or _rare(first)):
+    if 2 <= len(first) <= 3 and (surname_of(first) or flag.startswith("nr") or rare(first)):
         return _last_given(text, at + len(first)) if len(first) == 2 else at + len(first)
     closed = _closed_name(text, at + 1 + int(spaced))
     if len(first) == 1 and closed is not None:  # 诉求人：笪刚红； a name the clause closes
         return closed
     if len(first) == 1 and rest and is_han(rest[0][0]) and len(rest[0][0]) <= 2:
         given, gflag = rest[0]
+        if surname_of(first) and not spaced and (one := given_one(given)):
+            return at + 1 + one  # 居民陈一一; 业主钱一说: the name is 钱一
         if gflag.startswith(_NOT_GIVEN_AFTER_ROLE) and not spaced:  # 申请人于昨日
             return None
         if surname_of(first) or spaced or not gflag.startswith(_WEAK):
@@ -132,23 +137,6 @@ def _closed_name(text: str, at: int) -> int | None:
     return None
 
 
-COMMON = 500
-"""Dictionary count above which a word jieba tags as a name is read as an ordinary word
-(养老 651, 谢谢 1,089; 李娜 438, 王芳 0) unless a role word or an honorific says otherwise."""
-
-
-def _common(word: str) -> bool:
-    """A word jieba's dictionary holds as something other than a name, or holds as a name
-    but sees far too often to be one (its dictionary tags 养老 and 谢谢 nr)."""
-    flag = dictionary_flag(word)
-    return flag is not None and (not flag.startswith("nr") or dictionary_count(word) >= COMMON)
-
-
-def _rare(word: str) -> bool:
-    """A word jieba's dictionary does not know (most rare names)."""
-    return dictionary_count(word) == 0
-
-
 def _role_names(text: str) -> list[Span]:
     out = []
     for m in _ROLE.finditer(text):
@@ -167,7 +155,7 @@ def _listed_names(text: str) -> list[Span]:
         group = 1 if m.group(1) is not None else m.lastindex or 1
         word = re.sub(r"\s", "", m.group(group))
         plain = not any(c in FUNCTION or c in _NUMERALS for c in word)
-        if plain and ((surname_of(word) and not _common(word)) or _rare(word)):
+        if plain and ((surname_of(word) and not common(word)) or rare(word)):
             out.append((m.start(group), m.end(group), "PERSON"))
     return out
 
@@ -223,12 +211,12 @@ def _name_before(text: str, end: int) -> int | None:
             break
         if surname_of(word) == word:
             return end - len(word) if start == end else start - len(word)
-        if word in ROLE_WORDS or (len(word) > 1 and _common(word)):
+        if word in ROLE_WORDS or (len(word) > 1 and common(word)):
             break
         start -= len(word)
     name = text[start:end]
     alone = len(name) == 1 and name not in _NOT_SURNAME  # 笪先生: a surname no list holds
-    return start if name and (surname_of(name) or alone or _rare(name)) else None
+    return start if name and (surname_of(name) or alone or rare(name)) else None
 
 
 def _subject_names(text: str) -> list[Span]:
@@ -240,8 +228,8 @@ def _subject_names(text: str) -> list[Span]:
         word = re.sub(r"\s", "", m.group(1))
         flag = dictionary_flag(word)
         known = surname_of(word) and (flag is None or flag.startswith("nr"))
-        rare = word[0] not in FUNCTION and _rare(word) and not any(c in FUNCTION for c in word)
-        if known or rare:  # 禤国维投诉: a surname no list holds, a name no dictionary knows
+        unknown = word[0] not in FUNCTION and rare(word) and not any(c in FUNCTION for c in word)
+        if known or unknown:  # 禤国维投诉: a surname no list holds, a name no dictionary knows
             out.append((m.start(1), m.end(1), "PERSON"))
     return out
 
@@ -267,17 +255,37 @@ def _tagged_name(text: str, start: int, end: int) -> bool:
     after 的 (的井盖), not a surname before a time or number word (于 + 昨日)."""
     word = text[start:end]
     given = word[len(surname_of(word) or word[0]) :]
-    flag = dictionary_flag(given) or "" if len(given) > 1 else ""  # 刚, 伟 alone are adverbs
+    # 刚, 伟 alone are adverbs; 一一 is a numeral, and a given name
+    flag = dictionary_flag(given) or "" if len(given) > 1 and given.strip("一") else ""
     closed = end == len(text) or text[end] in "，。；：,;:、）) ｜|"
     after_de = text[max(0, start - 1) : start] == "的" and not closed  # 的井盖丢了; 的周静，
     joined = word[0] in FUNCTION and len(word) == 2 and surname_of(word[1])  # 和 + 赵女士
-    return not (_common(word) or after_de or joined or flag.startswith(_NOT_GIVEN))
+    return not (common(word) or after_de or joined or flag.startswith(_NOT_GIVEN))
+
+
+def _without_function_end(span: Span, text: str) -> Span:
+    """A name ending in 一 that jieba glued to the function character after it (钱 + 一说):
+    without that character."""
+    start, end, entity = span
+    word = text[start:end]
+    if entity == "PERSON" and len(word) >= 3 and word[-2] == "一" and word[-1] in FUNCTION:
+        return start, end - 1, entity
+    return span
+
+
+def _without_joiner(text: str, start: int, end: int) -> tuple[int, int]:
+    """A name jieba glued to the conjunction before it (和 + 李二): without it."""
+    word = text[start:end]
+    if len(word) >= 3 and word[0] in FUNCTION and surname_of(word[1:]):
+        return start + 1, end
+    return start, end
 
 
 def _resolve(text: str, spans: list[Span]) -> list[Span]:
     """Non-overlapping spans, longer first (an address holds the words of a road's name)."""
     kept: list[Span] = []
     spans = [_without_honorific(text, s) for s in spans if _plausible(text, s)]
+    spans = [_without_function_end(s, text) for s in spans]
     for s in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
         if all(s[1] <= k[0] or k[1] <= s[0] for k in kept):
             kept.append(s)
@@ -292,8 +300,9 @@ def find_people(text: str) -> list[Span]:
     ['禤国维', '王', '杭州市西湖区文三路478号3幢']
     """
     words = tagged_words(text)
-    names = [(s, e, "PERSON") for s, e in names_in_words(words) if _tagged_name(text, s, e)]
+    tagged = [_without_joiner(text, s, e) for s, e in names_in_words(words)]
+    names = [(s, e, "PERSON") for s, e in tagged if _tagged_name(text, s, e)]
     found = [*addresses(text, words), *_role_names(text), *_honorific_names(text, words)]
     found += [*_subject_names(text), *_surname_given(text), *_listed_names(text)]
-    found += [*_spaced_names(text), *names]
+    found += [*_spaced_names(text), *latin_names(text), *names]
     return _resolve(text, found)

@@ -1,0 +1,40 @@
+"""Chinese names in text written in Latin letters (a ticket typed in English, a form's English
+labels): a run of Han characters standing alone between Latin words, led by a listed surname
+with a one- or two-character given name, and not a word the dictionary holds as something else
+(caller 王小明 reported; from 杭州 is a place); and a surname or full name after an English
+title (Mr 陈, Ms. 欧阳娜娜). Names written in pinyin are not found."""
+
+from __future__ import annotations
+
+import re
+
+from transforms.detectors.surnames import surname_of
+from transforms.redact.chars import FUNCTION, HAN
+from transforms.redact.words import common
+
+_BETWEEN = re.compile(
+    rf"(?:(?<=[A-Za-z0-9]\s)|(?<=[A-Za-z0-9][,:;]\s)|(?<=[A-Za-z][:,]))([{HAN}]{{2,4}})"
+    r"(?=[\s,.;:!?)]|$)"
+)
+_TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Madam|Dr)\.?\s?([{HAN}]{{1,4}})(?![{HAN}])")
+
+
+def _full_name(word: str) -> bool:
+    surname = surname_of(word) or ""
+    plain = not any(c in FUNCTION for c in word)
+    return plain and bool(surname) and 1 <= len(word) - len(surname) <= 2 and not common(word)
+
+
+def latin_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, "PERSON") of the names standing among Latin words.
+
+    >>> t = "caller 许一 from 杭州 reported, Mr 陈 too"
+    >>> [t[s:e] for s, e, _ in latin_names(t)]
+    ['许一', '陈']
+    """
+    found = [(m.start(1), m.end(1)) for m in _BETWEEN.finditer(text) if _full_name(m.group(1))]
+    for m in _TITLED.finditer(text):
+        word = m.group(1)
+        if _full_name(word) or surname_of(word) == word:
+            found.append((m.start(1), m.end(1)))
+    return [(start, end, "PERSON") for start, end in found]
