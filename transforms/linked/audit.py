@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from transforms.linked.programme import Programme
 from transforms.linked.system import NULL, Equation, Node, System, systems
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def audit_systems(
     and a node that spread wide enough then still does; only the others need programmes."""
     found: list[Exposure] = []
     hidden = programmes = dropped = 0
-    people = _people_shape(built)
+    people: list[System | None] = []  # looked up at the first block of sums
     for system in built:
         dropped += system.dropped
         for block, equations in _blocks(system):
@@ -126,7 +127,9 @@ def audit_systems(
                 found += exposures
                 continue
             if system.family.startswith("sum:"):
-                covered = _covered(system, block, equations, people)
+                if not people:
+                    people.append(_people(built))
+                covered = _covered(system, block, equations, people[0])
                 exposures, solved = ([] if covered else _pinned(system, block, equations)), 0
             else:
                 exposures, solved = _ranges(system, block, equations, spread)
@@ -144,38 +147,47 @@ def _touches_release(system: System, block: list[int], equations: list[Equation]
     )
 
 
-Shape = tuple[set[tuple[tuple[str, ...], tuple[str, ...]]], set[tuple]]
-
-
-def _people_shape(built: list[System]) -> Shape:
-    """Hidden cells and equations of the people counts, by cell key."""
-    hidden: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
-    equations: set[tuple] = set()
+def _people(built: list[System]) -> System | None:
+    """The people counts' system, with its cells indexed by key and its equations' shapes."""
     for system in built:
-        if system.family != "people":
-            continue
+        if system.family == "people":
+            if "index" not in system.memo:
+                nodes = system.nodes
+                system.memo["index"] = {(n.dims, n.key): i for i, n in enumerate(nodes)}
+                system.memo["shape_set"] = set(_shapes(system).values())
+            return system
+    return None
+
+
+def _shapes(system: System) -> dict[int, tuple]:
+    """Each equation's cells by key (by the equation's id), worked out once per system."""
+    if "shapes" not in system.memo:
         nodes = system.nodes
-        hidden = {(n.dims, n.key) for n in nodes if n.hidden}
-        equations = {_shape(system, (eq.parent, *eq.children)) for eq in system.equations}
-    return hidden, equations
+        system.memo["shapes"] = {
+            id(eq): tuple((nodes[n].dims, nodes[n].key) for n in (eq.parent, *eq.children))
+            for eq in system.equations
+        }
+    return system.memo["shapes"]
 
 
-def _shape(system: System, members: tuple[int, ...]) -> tuple:
-    return tuple((system.nodes[n].dims, system.nodes[n].key) for n in members)
-
-
-def _covered(system: System, block: list[int], equations: list[Equation], people: Shape) -> bool:
+def _covered(
+    system: System, block: list[int], equations: list[Equation], people: System | None
+) -> bool:
     """A block of sums whose equations the people counts also have, every cell in them hidden
     there exactly where it is hidden here: a sum the equations pin would pin the count too
     (pinning is linear and does not depend on the values), and the count's audit looks."""
-    hidden, shapes = people
+    if people is None:
+        return False
+    index, shapes, counts = people.memo["index"], people.memo["shape_set"], people.nodes
     inside = set(block)
+    own = _shapes(system)
     for eq in equations:
         members = (eq.parent, *eq.children)
-        if _shape(system, members) not in shapes:
+        if own[id(eq)] not in shapes:
             return False
         for n in members:  # hidden here exactly where hidden among the counts
-            if ((system.nodes[n].dims, system.nodes[n].key) in hidden) != (n in inside):
+            at = index.get((system.nodes[n].dims, system.nodes[n].key))
+            if (at is not None and counts[at].hidden) != (n in inside):
                 return False
     return True
 
@@ -243,8 +255,7 @@ def _ranges(
             else:
                 constant += sign * float(nodes[n].truth or 0.0)
         rhs.append(-constant)
-    from scipy.optimize import linprog  # a tenth of a second: only audits with programmes pay it
-    from scipy.sparse import csr_array
+    from scipy.sparse import csr_array  # only audits with programmes pay for importing scipy
 
     matrix = csr_array((vals, (rows, cols)), shape=(len(equations), len(block)))
     # the exact table is one feasible point the audit gets for free
@@ -256,13 +267,16 @@ def _ranges(
             if seen is not None:
                 low[i], high[i] = min(low[i], seen[0]), max(high[i], seen[1])
 
+    kept: list[Programme] = []  # built at the first cell that needs its own programmes
+
     def solve(objective: np.ndarray) -> tuple[int, float]:
-        result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
-        if result.status == 0:
-            np.minimum(low, result.x, out=low)
-            np.maximum(high, result.x, out=high)
-            return 0, float(result.fun)
-        return int(result.status), math.nan
+        if not kept:
+            kept.append(Programme(matrix, np.asarray(rhs), np.asarray(rhs), bounds))
+        status, value, table = kept[0].solve(objective)
+        if table is not None:
+            np.minimum(low, table, out=low)
+            np.maximum(high, table, out=high)
+        return status, value
 
     found, solved = [], 0
     read: set[str] = set()  # the products the block's equations read, gathered once
@@ -270,10 +284,13 @@ def _ranges(
         [max(nodes[n].width if nodes[n].primary else 0.0, 1.0) if nodes[n].explicit else 0.0
          for n in block]
     )  # fmt: skip
+    before = -1
     for turn in range(_PAIRS):  # each turn asks the still uncertified cells the other way
         open_ = np.where(high - low >= needs - _EPS, 0.0, needs)
-        if (open_ > 0).sum() < _PAIR_FROM:
-            break
+        count = int((open_ > 0).sum())
+        if count < _PAIR_FROM or (turn >= 2 and count == before):
+            break  # too few left, or the last turn certified none: each cell asks alone
+        before = count
         if turn < 2:
             signs = np.full(len(block), 1.0 if turn == 0 else -1.0)
         else:  # cells of one equation pull opposite ways: mix the directions
@@ -322,25 +339,25 @@ def _spread(
     that reach their need are certified by these two tables alone; `low` and `high` take
     both. Two cells of one equation pull opposite ways, so a second call with the other sign
     certifies what the first could not."""
-    from scipy import sparse as sp
-    from scipy.optimize import linprog
     from scipy.sparse import csr_array
 
-    n = len(needs)
+    n, k = len(needs), matrix.shape[0]
     wanted = np.flatnonzero(needs > 0)
     m = len(wanted)
-    zero = csr_array((matrix.shape[0], n))
-    equations = sp.vstack([sp.hstack([matrix, zero, csr_array((matrix.shape[0], m))]),
-                           sp.hstack([zero, matrix, csr_array((matrix.shape[0], m))])])  # fmt: skip
-    pick = csr_array((signs[wanted], (np.arange(m), wanted)), shape=(m, n))
-    gaps = sp.hstack([-pick, pick, sp.identity(m, format="csr")])
+    entries = matrix.tocoo()
+    gap = np.arange(2 * k, 2 * k + m)
+    rows = np.concatenate([entries.row, entries.row + k, gap, gap, gap])
+    cols = np.concatenate([entries.col, entries.col + n, wanted, wanted + n, 2 * n + np.arange(m)])
+    vals = np.concatenate([entries.data, entries.data, -signs[wanted], signs[wanted], np.ones(m)])
+    both = csr_array((vals, (rows, cols)), shape=(2 * k + m, 2 * n + m))
+    equal = np.asarray([*rhs, *rhs], dtype=float)
+    lower = np.concatenate([equal, np.full(m, -np.inf)])
+    upper = np.concatenate([equal, np.zeros(m)])
+    caps = [(0.0, float(needs[j])) for j in wanted]
     objective = np.concatenate([np.zeros(2 * n), -np.ones(m)])
-    result = linprog(
-        objective, A_ub=gaps, b_ub=np.zeros(m), A_eq=equations, b_eq=[*rhs, *rhs],
-        bounds=[*bounds, *bounds, *((0.0, float(needs[j])) for j in wanted)], method="highs",
-    )  # fmt: skip
-    if result.status == 0:
-        for table in (result.x[:n], result.x[n : 2 * n]):
+    found = Programme(both, lower, upper, [*bounds, *bounds, *caps]).solve(objective)[2]
+    if found is not None:
+        for table in (found[:n], found[n : 2 * n]):
             np.minimum(low, table, out=low)
             np.maximum(high, table, out=high)
 

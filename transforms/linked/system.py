@@ -21,10 +21,13 @@ correction too: what an earlier version published of the node, they know of the 
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -39,7 +42,7 @@ def additive(family: str) -> bool:
     return family.startswith(_ADDITIVE)
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One cell of one family, across every table that holds it."""
 
@@ -70,7 +73,7 @@ class Node:
         return self.threshold is not None and self.truth is not None and self.truth < self.threshold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Equation:
     """`parent` is the sum of `children` (node numbers), less `offset`: the people counted in
     two children (zero where the counts add up)."""
@@ -90,6 +93,9 @@ class System:
     equations: list[Equation]
     dropped: int = 0
     """Equations where people are counted in two children (kept, with their offset)."""
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What the audit works out from the nodes' keys and the equations (not from which
+    nodes are hidden), once per system."""
 
     def products(self, equation: Equation) -> set[str]:
         """The products whose rows an equation reads."""
@@ -99,13 +105,27 @@ class System:
 def systems(cells: pl.DataFrame) -> list[System]:
     """One system per additive family in a linked-cells frame (see transforms.linked.cells)."""
     found = []
-    for (family,), part in (
-        cells.filter(pl.col("additive"))
-        .partition_by("family", as_dict=True, maintain_order=True)
-        .items()
-    ):
-        found.append(_system(str(family), part))
+    with _uncollected():
+        for (family,), part in (
+            cells.filter(pl.col("additive"))
+            .partition_by("family", as_dict=True, maintain_order=True)
+            .items()
+        ):
+            found.append(_system(str(family), part))
     return found
+
+
+@contextmanager
+def _uncollected() -> Iterator[None]:
+    """Tens of thousands of nodes and equations, none in a reference cycle: the garbage
+    collector's passes while they are made cost more than making them."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _system(family: str, cells: pl.DataFrame) -> System:
