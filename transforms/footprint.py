@@ -58,6 +58,8 @@ class CellTable:
     """False when each row is a person (no subject column): row counts count people."""
     scope: str | None = None
     """A filter the statistics are restricted to (their rows are a subset of the resource's)."""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The same filter as (column, values kept) pairs."""
 
     @property
     def reveals(self) -> tuple[Knowledge, ...]:
@@ -66,7 +68,8 @@ class CellTable:
         if not self.exact:
             return ()
         stats = [(s.aggregate, s.column) for s in self.statistics]
-        return tuple(cell_reveals([source for source, _ in self.dimensions], stats))
+        dims = [source for source, _ in self.dimensions]
+        return tuple(cell_reveals(dims, stats, self.filters))
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,9 @@ class Declared:
     path: Path
     sha256: str
     policies: Mapping[str, LoadedPolicy]
+    beside: tuple[ProductBase, ...] = field(default=(), compare=False)
+    """Products declared elsewhere (index files) that draw on the resource too: a release of
+    it is judged with what they tell."""
 
     @property
     def resources(self) -> tuple[str, ...]:

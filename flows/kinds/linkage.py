@@ -16,9 +16,8 @@ import polars as pl
 
 from flows.errors import BuildError
 from flows.kinds.audience import audience
-from flows.kinds.base import BuildRefused, Job
+from flows.kinds.base import BuildRefused, Declared, Job
 from governance.audience import EVERYONE, overlaps
-from governance.policy.product import ProductBase
 from transforms.anonymize.risk import DEFAULT_THRESHOLD
 from transforms.linkage import Knowledge, linked_risk, merge
 from transforms.linkage.cells import nested
@@ -44,17 +43,17 @@ class Linkage:
     sources: dict[str, list[str]]
 
 
-def declared_reveals(
-    product: str, published: set[str], products: Iterable[ProductBase]
-) -> list[dict[str, Any]]:
-    """What the other products of the policy reveal of the `published` columns of `product`
-    (those beside its quasi-identifiers): part of the release's identity, so adding a
-    verification service rebuilds the microdata."""
+def declared_reveals(product: str, published: set[str], declared: Declared) -> list[dict[str, Any]]:
+    """What the other products declared on the resource (its policy's, and indices drawing on
+    it) reveal of the `published` columns of `product` (those beside its quasi-identifiers):
+    part of the release's identity, so adding a verification service or a table rebuilds
+    the microdata."""
+    resource = declared.resources[0]
     return [
         {"product": p.id, **r}
-        for p in products
+        for p in (*declared.policy.policy.products, *declared.beside)
         if p.id != product
-        for r in p.reveals()
+        for r in p.reveals_about(resource)
         if r["column"] in published
     ]
 
@@ -80,13 +79,13 @@ def linkage(job: Job[Any], published: set[str], exactly: Collection[str] = ()) -
     return Linkage(merge(k for _, k in relevant), sources)
 
 
-def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
-    """Live record-level releases of the resource, other than the job's product, held by
-    some reader of it, whose published records `reveals` would single out beyond what they
+def exposed(job: Job[Any], reveals: Sequence[Knowledge], resource: str) -> list[str]:
+    """Live record-level releases of `resource`, other than the job's product, held by some
+    reader of it, whose published records `reveals` would single out beyond what they
     promise: one line each, naming the release and the columns."""
     mine = audience(job.spec, job.context.paths)
     found = []
-    for part in job.context.releases.parts(job.declared.resources[0]):
+    for part in job.context.releases.parts(resource):
         about = part["summary"]
         if part["form"] != "records" or part["product_id"] == job.spec.id:
             continue
@@ -113,7 +112,13 @@ def exposed(job: Job[Any], reveals: Sequence[Knowledge]) -> list[str]:
 def refuse_if_exposing(job: Job[Any], what: str, product: str) -> None:
     """Refuse a build whose reveals (`what` tells them: "answers", "cells") would single out
     records of a live release its readers hold, until that release is rebuilt beside it."""
-    singled = exposed(job, [Knowledge.from_json(r) for r in job.spec.reveals()])
+    singled = [
+        line
+        for resource in job.declared.resources
+        for line in exposed(
+            job, [Knowledge.from_json(r) for r in job.spec.reveals_about(resource)], resource
+        )
+    ]
     if singled:
         raise BuildRefused(
             f"its {what} would single out published records: {'; '.join(singled)}; rebuild "
@@ -151,13 +156,13 @@ def published_records(publish: Path, product: str, version: int) -> pl.DataFrame
 
 
 def _sources(job: Job[Any]) -> list[Source]:
-    paths = job.context.paths
+    paths, resource = job.context.paths, job.declared.resources[0]
     found = []
-    for other in job.declared.policy.policy.products:
-        knowledge = tuple(Knowledge.from_json(r) for r in other.reveals())
+    for other in (*job.declared.policy.policy.products, *job.declared.beside):
+        knowledge = tuple(Knowledge.from_json(r) for r in other.reveals_about(resource))
         if other.id != job.spec.id and knowledge:
             found.append(Source(other.id, knowledge, audience(other, paths)))
-    for part in job.context.releases.parts(job.declared.resources[0]):
+    for part in job.context.releases.parts(resource):
         if part["product_id"] == job.spec.id or part["form"] not in (*RECORD_LEVEL, "cells"):
             continue
         about = part["summary"]

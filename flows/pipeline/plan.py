@@ -165,16 +165,19 @@ def declarations(target: Path) -> list[tuple[ProductBase, ProductKind[Any, Any],
     its kind and where it is declared."""
     loaded = KINDS.load_policies(target)
     by_resource = {lp.policy.resource.id: lp for lp in loaded}
-    found = []
-    for lp in loaded:
-        for spec in lp.policy.products:
-            where = Declared(lp.path, lp.sha256, {lp.policy.resource.id: lp})
-            found.append((spec, KINDS.of(spec), where))
+    indices = []
     for li in KINDS.load_indices(Path(target), loaded):
         kind = KINDS.of(li.index)
         drawn = {r: by_resource[r] for r in kind.draws_on(li.index) or ()}
-        found.append((li.index, kind, Declared(li.path, li.sha256, drawn)))
-    return found
+        indices.append((li.index, kind, Declared(li.path, li.sha256, drawn)))
+    found = []
+    for lp in loaded:
+        resource = lp.policy.resource.id
+        beside = tuple(spec for spec, _, d in indices if resource in d.policies)
+        for spec in lp.policy.products:
+            where = Declared(lp.path, lp.sha256, {resource: lp}, beside)
+            found.append((spec, KINDS.of(spec), where))
+    return found + indices
 
 
 def _check_selection(

@@ -84,11 +84,16 @@ class ProductBase(StrictModel):
         return Shape()
 
     def reveals(self) -> list[dict[str, Any]]:
-        """Attributes of a person the product reveals at record level, each as
-        {column, form: exact|cuts|sets, cuts, sets} (transforms/linkage/known.py): other
-        record-level releases of the resource treat them as known to the attacker. Aggregates
-        reveal none."""
+        """Attributes of a person the product reveals, each as {column, form:
+        exact|cuts|sets, cuts, sets, within} (transforms/linkage/known.py): other record-level
+        releases of the resource treat them as known to the attacker. Tables with exact cells
+        reveal what their cells tell (`within` them, transforms/linkage/cells.py)."""
         return []
+
+    def reveals_about(self, resource: str) -> list[dict[str, Any]]:
+        """`reveals`, for the people of one resource (a product drawing on several says which
+        of its parts tell what)."""
+        return self.reveals()
 
     def problems(self, policy: ResourcePolicy, base: Path | None) -> Iterator[Problem]:
         """What the product gets wrong about its resource's columns, with key paths relative

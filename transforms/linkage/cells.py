@@ -29,17 +29,31 @@ CONSTRAINING = ("sum", "mean", "median")
 
 
 def cell_reveals(
-    dimensions: Sequence[str], statistics: Sequence[tuple[str, str | None]]
+    dimensions: Sequence[str],
+    statistics: Sequence[tuple[str, str | None]],
+    filters: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> list[Knowledge]:
     """Columns a table of exact cells lets its readers tell records apart by: its dimension
     columns, and the columns its sums, means and medians aggregate, each within the cells of
-    the other dimensions. `statistics` are (aggregate, column) pairs."""
+    the other dimensions; a column the cells are filtered on, up to whether a value is among
+    those kept. `statistics` are (aggregate, column) pairs, `filters` (column, values kept).
+
+    >>> kept = cell_reveals(["city"], [("count", None)], [("category", ["投诉"])])[1]
+    >>> kept.describe()
+    'category (told apart within cells of city)'
+    """
     columns = list(dict.fromkeys(dimensions))
     columns += [c for agg, c in statistics if agg in CONSTRAINING and c and c not in columns]
-    return [
-        Knowledge(c, "exact", within=tuple(d for d in dict.fromkeys(dimensions) if d != c))
-        for c in columns
-    ]
+    told = [Knowledge(c, "exact", within=_others(dimensions, c)) for c in columns]
+    for column, values in filters:
+        if column not in columns:
+            kept = (tuple(str(v) for v in values),)
+            told.append(Knowledge(column, "sets", sets=kept, within=_others(dimensions, column)))
+    return told
+
+
+def _others(dimensions: Sequence[str], column: str) -> tuple[str, ...]:
+    return tuple(d for d in dict.fromkeys(dimensions) if d != column)
 
 
 def nested(known: Knowledge, published_exactly: Collection[str]) -> bool:

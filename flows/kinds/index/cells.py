@@ -11,7 +11,7 @@ from typing import Any
 import polars as pl
 
 from flows.kinds.base import Job
-from flows.kinds.index.spec import IndexProduct
+from flows.kinds.index.spec import IndexProduct, Indicator
 from flows.kinds.linked import basis
 from transforms.footprint import CellTable, Statistic
 from transforms.products.index import PERIOD, REGION, SUBJECTS, VALUE, indicator_cells
@@ -57,6 +57,7 @@ def index_cells(
                 width=float((spec.min_group_size - 1) // 2),
                 subject=source.subject is not None,
                 scope=_scope(ind.where),
+                filters=indicator_filters(ind),
             )
         )
     return parts
@@ -69,6 +70,11 @@ def _identity(frame: pl.LazyFrame, column: str, key: pl.Expr, scale: str) -> str
         key.cast(pl.String).eq_missing(pl.col(column).cast(pl.String)).all()
     ).collect()
     return column if same.item() else f"{column}@{scale}"
+
+
+def indicator_filters(ind: Indicator) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """An indicator's `where` as (column, values kept) pairs."""
+    return tuple((c, tuple(str(v) for v in values)) for c, values in (ind.where or {}).items())
 
 
 def _scope(where: dict[str, Any] | None) -> str | None:

@@ -22,6 +22,7 @@ from flows.kinds.base import (
 )
 from flows.kinds.index.cells import index_cells
 from flows.kinds.index.spec import IndexProduct, Indicator
+from flows.kinds.linkage import refuse_if_exposing
 from flows.kinds.linked import linked_rule, protect
 from governance.authorization.scope import Use
 from transforms.egress import IndexRule, IndicatorRule, Origin, Release
@@ -80,6 +81,7 @@ class IndexKind(ProductKind[IndexProduct, pl.DataFrame]):
         """Compose, then hide the cells the resources' live tables make it hide (a hidden
         cell changes the normalisation, so the index is composed again)."""
         spec = job.spec
+        refuse_if_exposing(job, "cells", "index")
         sources = _sources(spec, job.sources)
 
         def compose(hidden: dict[str, set[tuple[object, object]]] | None) -> pl.DataFrame:

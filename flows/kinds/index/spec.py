@@ -7,13 +7,14 @@ de-identification in a form the index can use."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from governance.policy.base import NUMERIC_TYPES, Identifier, Problem, StrictModel
 from governance.policy.product import ProductBase, ResourcePolicy
 from governance.policy.treatments import Generalize, Treatment
+from transforms.linkage.cells import cell_reveals
 
 LEVELS = {"district": 3, "city": 2, "province": 1}
 BLOCKED = ("direct_identifier", "free_text")
@@ -110,6 +111,17 @@ class IndexProduct(ProductBase):
     def columns_drawn(self, home: str) -> dict[str, list[str]]:
         """An index names the resources it draws on itself."""
         return self.columns_by_resource()
+
+    def reveals_about(self, resource: str) -> list[dict[str, Any]]:
+        """What the indicators drawn from `resource` tell within their region and period
+        cells, at the index's scale (never the published columns themselves)."""
+        cells = (f"{self.region.level}", f"{self.period.grain}")
+        told = []
+        for ind in (i for i in self.indicators if i.resource == resource):
+            dims = [f"{ind.region}@{cells[0]}", f"{ind.period}@{cells[1]}"]
+            filters = [(c, [str(v) for v in values]) for c, values in (ind.where or {}).items()]
+            told += cell_reveals(dims, [(ind.aggregate, ind.column)], filters)
+        return [k.to_json() for k in told]
 
     def columns_by_resource(self) -> dict[str, list[str]]:
         """Source columns each resource lends the index."""

@@ -44,7 +44,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         for qi in quasi_identifiers(spec, declared.policy.path.parent):
             if qi.path is not None and qi.path.is_file():
                 hashes[qi.column] = hashlib.sha256(qi.path.read_bytes()).hexdigest()
-        linked = declared_reveals(spec.id, _beside(spec), declared.policy.policy.products)
+        linked = declared_reveals(spec.id, _beside(spec), declared)
         return {"hierarchy_files": hashes, **({"linked": linked} if linked else {})}
 
     def use(self, spec: MicrodataProduct, declared: Declared) -> Use:
