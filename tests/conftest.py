@@ -25,6 +25,15 @@ ADULT_QIS = ["age", "sex", "race", "marital-status", "education", "native-countr
 """ARX's quasi-identifiers for Adult, in the order its reference levels are given."""
 
 
+@pytest.fixture(scope="session")  # kept while a parallel worker visits other folders
+def workspace(tmp_path_factory):
+    """The domain most e2e and attack tests read: every product built once from 3,000 rows a
+    resource (tests/e2e/conftest.py)."""
+    from tests.e2e.conftest import make_workspace
+
+    return make_workspace(tmp_path_factory)
+
+
 @pytest.fixture
 def write_policy(tmp_path: Path):
     """Write a YAML policy (dedented) to a temp file and return its path."""

@@ -19,20 +19,13 @@ import itertools
 from collections import Counter
 
 import polars as pl
-import pytest
 
-from tests.e2e.conftest import Workspace, make_workspace
+from tests.e2e.conftest import Workspace
 
 K = 20
 VALUES = (None, 1, 2, 3, 4, 5)
 STAR = -1
 """A satisfaction generalised to "*"."""
-
-
-@pytest.fixture(scope="module")
-def linked(tmp_path_factory) -> Workspace:
-    products = ("hotline_by_district_month", "hotline_tickets_open")
-    return make_workspace(tmp_path_factory, 3000, *(a for p in products for a in ("--product", p)))
 
 
 def _covers(label: str, code: str) -> bool:
@@ -97,9 +90,13 @@ def fewest_candidates(open_rows: pl.DataFrame, model: pl.DataFrame) -> int:
     return fewest
 
 
-def test_linking_the_shared_model_leaves_every_ticket_among_k_open_rows(linked: Workspace):
-    open_rows = pl.read_parquet(linked.published / "hotline_tickets_open" / "v1" / "data.parquet")
-    model = pl.read_parquet(linked.published / "hotline_by_district_month" / "v1" / "data.parquet")
+def test_linking_the_shared_model_leaves_every_ticket_among_k_open_rows(workspace: Workspace):
+    open_rows = pl.read_parquet(
+        workspace.published / "hotline_tickets_open" / "v1" / "data.parquet"
+    )
+    model = pl.read_parquet(
+        workspace.published / "hotline_by_district_month" / "v1" / "data.parquet"
+    )
     assert open_rows.group_by(["district", "created_at", "category"]).len()["len"].min() >= K
     assert fewest_candidates(open_rows, model) >= K
 

@@ -9,8 +9,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import POLICIES
 
 SLUICE = Path(sys.executable).parent / "sluice"
@@ -93,9 +91,3 @@ def place_key(folder: Path, name: str, key: str) -> None:
     path = folder / f"{name}.key"
     path.write_text(key)
     path.chmod(0o600)
-
-
-@pytest.fixture(scope="session")  # kept while a parallel worker visits other folders
-def workspace(tmp_path_factory) -> Workspace:
-    """The domain most e2e tests read: every product built once from 3,000 rows a resource."""
-    return make_workspace(tmp_path_factory)
