@@ -148,26 +148,21 @@ def _touches_release(system: System, block: list[int], equations: list[Equation]
 
 
 def _people(built: list[System]) -> System | None:
-    """The people counts' system, with its cells indexed by key and its equations' shapes."""
+    """The people counts' system, with its equations as tuples of node numbers."""
     for system in built:
         if system.family == "people":
-            if "index" not in system.memo:
-                nodes = system.nodes
-                system.memo["index"] = {(n.dims, n.key): i for i, n in enumerate(nodes)}
-                system.memo["shape_set"] = set(_shapes(system).values())
+            if "equations" not in system.memo:
+                system.memo["equations"] = {(eq.parent, *eq.children) for eq in system.equations}
             return system
     return None
 
 
-def _shapes(system: System) -> dict[int, tuple]:
-    """Each equation's cells by key (by the equation's id), worked out once per system."""
-    if "shapes" not in system.memo:
-        nodes = system.nodes
-        system.memo["shapes"] = {
-            id(eq): tuple((nodes[n].dims, nodes[n].key) for n in (eq.parent, *eq.children))
-            for eq in system.equations
-        }
-    return system.memo["shapes"]
+def _counterparts(system: System, people: System) -> list[int | None]:
+    """The people count node of each node of `system` (same dimensions and key), once."""
+    if "people" not in system.memo:
+        index = people.memo["index"]
+        system.memo["people"] = [index.get((n.dims, n.key)) for n in system.nodes]
+    return system.memo["people"]
 
 
 def _covered(
@@ -178,16 +173,15 @@ def _covered(
     (pinning is linear and does not depend on the values), and the count's audit looks."""
     if people is None:
         return False
-    index, shapes, counts = people.memo["index"], people.memo["shape_set"], people.nodes
+    counterpart, counts = _counterparts(system, people), people.nodes
+    shapes = people.memo["equations"]
     inside = set(block)
-    own = _shapes(system)
     for eq in equations:
-        members = (eq.parent, *eq.children)
-        if own[id(eq)] not in shapes:
+        members = tuple(counterpart[n] for n in (eq.parent, *eq.children))
+        if members not in shapes:
             return False
-        for n in members:  # hidden here exactly where hidden among the counts
-            at = index.get((system.nodes[n].dims, system.nodes[n].key))
-            if (at is not None and counts[at].hidden) != (n in inside):
+        for n, at in zip((eq.parent, *eq.children), members, strict=True):
+            if counts[at].hidden != (n in inside):  # hidden here exactly where among the counts
                 return False
     return True
 

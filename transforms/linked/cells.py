@@ -55,16 +55,12 @@ def linked_cells(
 ) -> pl.DataFrame:
     """The linked cells of one table part (its published values beside its exact ones)."""
     frame = table.cells
-    dims = sorted(table.dimensions)  # by source identity
-    margins = frame[table.margin].to_list() if table.margin else [None] * frame.height
-    hidden = frame[table.suppressed].to_list() if table.suppressed else [False] * frame.height
-    keys, named = [], []
-    values = frame.select(out for _, out in dims).rows() if dims else [()] * frame.height
-    for margin, row in zip(margins, values, strict=True):
-        totalled = set(margin.split(",")) if margin else set()
-        kept = [(src, v) for (src, out), v in zip(dims, row, strict=True) if out not in totalled]
-        named.append([src for src, _ in kept])
-        keys.append([NULL if v is None else _text(v) for _, v in kept])
+    named, keys = _keys(table)
+    hidden = (
+        frame[table.suppressed].fill_null(False).cast(pl.Boolean)
+        if table.suppressed
+        else pl.Series([False] * frame.height, dtype=pl.Boolean)
+    )
     parts = []
     for stat in table.statistics:
         name = family(stat.aggregate, stat.column, subject=table.subject, scope=table.scope)
@@ -74,17 +70,14 @@ def linked_cells(
             if table.truth is not None and stat.name in table.truth.columns
             else pl.Series([None] * frame.height, dtype=pl.Float64)
         )
-        suppressed = [
-            bool(h) or (p is None and (t or 0) > 0)
-            for h, p, t in zip(hidden, published.to_list(), truth.to_list(), strict=True)
-        ]
+        suppressed = hidden | (published.is_null() & (truth.fill_null(0.0) > 0))
         counts_people = name.split("|")[0] == "people"
         parts.append(
             pl.DataFrame(
                 {
                     "product": product,
                     "part": part,
-                    "row": range(frame.height),
+                    "row": pl.int_range(frame.height, eager=True),
                     "family": name,
                     "additive": additive(name) and table.exact,
                     "dims": named,
@@ -100,6 +93,45 @@ def linked_cells(
             )
         )
     return pl.concat(parts) if parts else pl.DataFrame(schema=SCHEMA)
+
+
+def _keys(table: CellTable) -> tuple[pl.Series, pl.Series]:
+    """Each row's dimensions (by source identity, sorted) and key, a total's summed-over
+    dimensions left out."""
+    frame = table.cells
+    dims = sorted(table.dimensions)  # by source identity
+    if not dims:
+        empty = pl.Series([[]] * frame.height, dtype=pl.List(pl.String))
+        return empty, empty
+    totalled = (
+        frame[table.margin].str.split(",")
+        if table.margin
+        else pl.Series([None] * frame.height, dtype=pl.List(pl.String))
+    )
+    columns = {f"t{i}": _texts(frame[out]) for i, (_, out) in enumerate(dims)}
+    columns |= {f"m{i}": totalled.list.contains(out).fill_null(False)
+                for i, (_, out) in enumerate(dims)}  # fmt: skip
+    found = pl.DataFrame(columns).select(
+        pl.concat_list(
+            pl.when(pl.col(f"m{i}")).then(None).otherwise(pl.lit(src))
+            for i, (src, _) in enumerate(dims)
+        )
+        .list.drop_nulls()
+        .alias("dims"),
+        pl.concat_list(
+            pl.when(pl.col(f"m{i}")).then(None).otherwise(pl.col(f"t{i}")) for i in range(len(dims))
+        )
+        .list.drop_nulls()
+        .alias("key"),
+    )
+    return found["dims"], found["key"]
+
+
+def _texts(values: pl.Series) -> pl.Series:
+    """`_text` of every value (NULL for a missing one), without Python where the type allows."""
+    if values.dtype == pl.String or values.dtype.is_integer():
+        return values.cast(pl.String).fill_null(NULL)
+    return pl.Series([NULL if v is None else _text(v) for v in values.to_list()], dtype=pl.String)
 
 
 def _text(value: object) -> str:

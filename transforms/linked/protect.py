@@ -95,8 +95,8 @@ class _Board:
         self.built = systems(pl.concat([live, release]) if live.height else release)
         shown = release.filter(~pl.col("suppressed")).select("part", "row").unique().rows()
         self.shown = {(int(p), int(r)) for p, r in shown} | show
-        self.owned = [
-            (system, n)
+        self.owned = [  # with the rows of the release that may show them
+            (system, n, [r for r in node.candidate_rows if r in self.shown])
             for system in self.built
             for n, node in enumerate(system.nodes)
             if node.candidate_rows and not node.shown_elsewhere
@@ -122,9 +122,9 @@ class _Board:
     def audit(self, hide: set[tuple[int, int]]) -> Audit:
         """The audit with `hide` hidden (and everything else of the release as shown)."""
         hidden = set()
-        for system, n in self.owned:
+        for system, n, rows in self.owned:
             node = system.nodes[n]
-            visible = any(r in self.shown and r not in hide for r in node.candidate_rows)
+            visible = any(r not in hide for r in rows)
             node.published = node.truth if visible else None
             if not visible:
                 hidden.add((system.family, n))

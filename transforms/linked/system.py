@@ -191,7 +191,7 @@ def _system(family: str, cells: pl.DataFrame) -> System:
             if abs(offset) > 1e-6 * max(1.0, abs(truth)):
                 dropped += 1
             equations.append(Equation(parent, kids, family, offset))
-    return System(family, nodes, equations, dropped)
+    return System(family, nodes, equations, dropped, memo={"index": index})
 
 
 def _closure(dimsets: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
