@@ -8,7 +8,7 @@ Names, beyond jieba's own person tags (detectors/person_name.py):
   a name written with a space (张 伟), or a two or three character word jieba does not know;
 - a name opening a clause before a reporting verb (江建东投诉), a surname told alone
   (我姓黄), a name that is a whole item of a list or form, the person a call was with
-  (与X沟通), a surname, a space and a given name anywhere;
+  (与X沟通) (listed.py), a surname, a space and a given name anywhere;
 - a name among Latin words (latin.py); a given name of 一 that jieba reads as a numeral.
 """
 
@@ -22,8 +22,9 @@ from transforms.detectors.person_name import names_in_words
 from transforms.detectors.places import split_words
 from transforms.detectors.surnames import SURNAME_PATTERN, surname_of
 from transforms.redact.addresses import addresses
-from transforms.redact.chars import FUNCTION, HAN, is_han
+from transforms.redact.chars import FUNCTION, HAN, NOT_SURNAME, is_han
 from transforms.redact.latin import latin_names
+from transforms.redact.listed import listed_names
 from transforms.redact.words import common, given_one, rare
 
 ROLE_WORDS = split_words(
@@ -49,24 +50,12 @@ _SURNAME_AND_HAN = re.compile(rf"({SURNAME_PATTERN})\s?([{HAN}]{{1,3}})")
 _NOT_GIVEN_TO_GATE = ("t", "m", "q", "p", "d", "c", "u", "r", "f", "v")
 _NOT_GIVEN_AFTER_ROLE = ("t", "m", "q", "p", "r", "f")
 _NOT_GIVEN = ("t", "m", "q", "p", "d", "c", "u", "r", "f")
-_ITEM = "，,：:｜|；;、"
-_LISTED = re.compile(
-    rf"(?<=[{_ITEM}])((?:{SURNAME_PATTERN}|[{HAN}])\s?[{HAN}]{{1,2}})(?=[{_ITEM}])"
-)
-_PARTNER = re.compile(
-    rf"(?<=[与和跟同])([{HAN}]\s?[{HAN}]{{1,2}}?)(?=沟通|联系|通话|核实|确认|协商|见面)"
-    rf"|(?<=联系|告知|通知|致电)([{HAN}]\s?[{HAN}]{{1,2}})(?=[{_ITEM}。])"
-    rf"|(?<=的)([{HAN}]\s?[{HAN}]{{1,2}})(?=[{_ITEM}。])"
-    rf"|(?<=我)([{HAN}]\s?[{HAN}]{{1,2}})(?=[啊呀哈呢嘛])"
-)
 _SPACED = re.compile(rf"({SURNAME_PATTERN}|(?<![{HAN}])[{HAN}]) (?=[{HAN}])")
 _SURNAME_TOLD = re.compile(rf"姓(?!名)({SURNAME_PATTERN}|[{HAN}])(?=[^{HAN}]|[嘛呢啊吧呀哈的]|$)")
 _SUBJECT = re.compile(
     rf"(?:^|(?<=[，。；：,;:\s（(]))((?:{SURNAME_PATTERN}\s?[{HAN}]{{1,2}})|[{HAN}]\s?[{HAN}]{{1,2}})"
     "(?=投诉|反映|称|来电|表示|举报|咨询|求助|表扬|要求|询问|致电|说|于[0-9]|（|\\()"
 )
-_NUMERALS = frozenset("一二三四五六七八九十百千万零两")
-_NOT_SURNAME = frozenset("女男老小大该这那此其某本各每位名个副总")
 Span = tuple[int, int, str]
 
 
@@ -80,7 +69,10 @@ def _name_after(text: str, at: int) -> int | None:
     first, flag = words[0]
     rest = [(w, f) for w, f in words[1:3] if w != " "]
     spaced = len(words) > 1 and words[1][0] == " "
-    if len(first) == 2 and surname_of(first) == first and rest and not spaced:  # 欧阳 + 婷
+    compound = len(first) == 2 and surname_of(first) == first and not spaced
+    if compound and (closed := _closed_name(text, at + 2)) is not None:  # 令狐 + 一 + 鸣 + ，
+        return closed
+    if compound and rest:  # 欧阳 + 婷
         given, gflag = rest[0]
         plain = is_han(given) and not any(c in FUNCTION for c in given)
         if plain and len(given) <= 2 and not gflag.startswith(_NOT_GIVEN_TO_GATE):
@@ -99,7 +91,9 @@ def _name_after(text: str, at: int) -> int | None:
         if surname_of(first) or spaced or not gflag.startswith(_WEAK):
             end = at + 1 + int(spaced) + len(given)
             third = rest[1][0] if len(rest) > 1 else ""
-            if len(given) == 1 and len(third) == 1 and is_han(third) and third not in FUNCTION:
+            one = third[:1] == "一" and given_one(third) == 1  # 笪 + 明 + 一说
+            plain = len(third) == 1 and is_han(third) and third not in FUNCTION
+            if len(given) == 1 and (plain or one):
                 end += 1
             return end
     return None
@@ -110,7 +104,8 @@ def _last_given(text: str, end: int) -> int:
     clause mark or a function character closes that character (王晓 + 嘉 + （, 欧阳 + 宏 + 称)."""
     ch, after = text[end : end + 1], text[end + 1 : end + 2]
     closed = not after or after in "，。；：,;:、（）() ｜|" or after in FUNCTION
-    given = is_han(ch) and ch not in FUNCTION and ch not in _NOT_SURNAME
+    closed = closed or (ch == "一" and not common(ch + after))  # 唐明 + 一 + 反映; not 一直
+    given = is_han(ch) and ch not in FUNCTION and ch not in NOT_SURNAME
     return end + 1 if given and closed else end
 
 
@@ -143,20 +138,6 @@ def _role_names(text: str) -> list[Span]:
         end = _name_after(text, m.end())
         if end is not None:
             out.append((m.end(), end, "PERSON"))
-    return out
-
-
-def _listed_names(text: str) -> list[Span]:
-    """A name that is a whole item of a list or form (退费申请，马华明，开户行...), or the
-    person a call was with (与许勇建沟通): surname-led and not a common word, or a word no
-    dictionary knows."""
-    out = []
-    for m in [*_LISTED.finditer(text), *_PARTNER.finditer(text)]:
-        group = 1 if m.group(1) is not None else m.lastindex or 1
-        word = re.sub(r"\s", "", m.group(group))
-        plain = not any(c in FUNCTION or c in _NUMERALS for c in word)
-        if plain and ((surname_of(word) and not common(word)) or rare(word)):
-            out.append((m.start(group), m.end(group), "PERSON"))
     return out
 
 
@@ -215,7 +196,7 @@ def _name_before(text: str, end: int) -> int | None:
             break
         start -= len(word)
     name = text[start:end]
-    alone = len(name) == 1 and name not in _NOT_SURNAME  # 笪先生: a surname no list holds
+    alone = len(name) == 1 and name not in NOT_SURNAME  # 笪先生: a surname no list holds
     return start if name and (surname_of(name) or alone or rare(name)) else None
 
 
@@ -303,6 +284,6 @@ def find_people(text: str) -> list[Span]:
     tagged = [_without_joiner(text, s, e) for s, e in names_in_words(words)]
     names = [(s, e, "PERSON") for s, e in tagged if _tagged_name(text, s, e)]
     found = [*addresses(text, words), *_role_names(text), *_honorific_names(text, words)]
-    found += [*_subject_names(text), *_surname_given(text), *_listed_names(text)]
+    found += [*_subject_names(text), *_surname_given(text), *listed_names(text)]
     found += [*_spaced_names(text), *latin_names(text), *names]
     return _resolve(text, found)
