@@ -10,8 +10,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 PARALLEL_FROM = 2_000
 """Distinct texts below which one process marks them all (workers would save little)."""
@@ -23,6 +24,17 @@ Mark = Callable[[str], str]
 
 def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """This process's objects kept out of garbage collection while workers are forked, so
+    the workers' collections leave the pages they inherit (jieba's dictionary) shared."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _mark_chunk(mark: Mark, texts: Sequence[str]) -> list[str]:
@@ -49,13 +61,9 @@ def mark_all(
     chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
     done: list[list[str] | None] = [_mark_chunk(mark, chunks[0]), *([None] * (len(chunks) - 1))]
     context = multiprocessing.get_context("fork")  # after the first chunk: jieba is loaded
-    gc.freeze()  # the workers' collections then leave the inherited objects' pages shared
-    try:
-        pool = ProcessPoolExecutor(workers, mp_context=context)
-        futures = {i: pool.submit(_mark_chunk, mark, chunks[i]) for i in range(1, len(chunks))}
-    finally:
-        gc.unfreeze()
-    with pool:
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with _frozen():  # the workers are forked at the first submit
+            futures = {i: pool.submit(_mark_chunk, mark, chunks[i]) for i in range(1, len(chunks))}
         for i in reversed(futures):  # from the back, those no worker has taken yet
             if futures[i].cancel():
                 done[i] = _mark_chunk(mark, chunks[i])
