@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from transforms.linked import solved
 from transforms.linked.programme import Programme
 from transforms.linked.system import NULL, Equation, Node, System, systems
 
@@ -131,6 +132,8 @@ def audit_systems(
                     people.append(_people(built))
                 covered = _covered(system, block, equations, people[0])
                 exposures, solved = ([] if covered else _pinned(system, block, equations)), 0
+            elif equations:
+                exposures, solved = _counted(system, block, equations, spread)
             else:
                 exposures, solved = _ranges(system, block, equations, spread)
             programmes += solved
@@ -138,6 +141,26 @@ def audit_systems(
             if cache is not None:
                 cache[key] = (exposures, solved)
     return Audit(found, hidden, programmes, dropped, built)
+
+
+def _counted(
+    system: System, block: list[int], equations: list[Equation], spread: Spread | None
+) -> tuple[list[Exposure], int]:
+    """A block of counts: its finding when a block of the same content was solved before
+    (see transforms.linked.solved), else solved now."""
+    key = solved.content(system, block, equations)
+    finding = solved.recall(key)
+    if finding is None:
+        exposures, programmes = _ranges(system, block, equations, spread)
+        solved.remember(key, [(e.dims, e.key, e.low, e.high, e.width) for e in exposures])
+        return exposures, programmes
+    index, read = system.memo["index"], {p for eq in equations for p in system.products(eq)}
+    exposures = []
+    for dims, key_, low, high, width in finding:
+        n = index[(dims, key_)]
+        products = tuple(sorted(read | set(system.nodes[n].products)))
+        exposures.append(Exposure(system.family, dims, key_, low, high, width, products, n))
+    return exposures, 0
 
 
 def _touches_release(system: System, block: list[int], equations: list[Equation]) -> bool:

@@ -46,6 +46,8 @@ class Protection:
     audit: Audit | None = None
     inherited: list[Exposure] = field(default_factory=list)
     """Cells the live tables exposed before this release."""
+    programmes: int = 0
+    """Linear programmes the protection rounds solved."""
 
 
 def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
@@ -71,7 +73,7 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
         picks, stuck = board.partners(fresh, hide)
         if stuck:
             found.refusals = [_stuck(e, _own(release)) for e in stuck]
-            found.audit = audit
+            found.audit, found.programmes = audit, board.programmes
             return found
         for pick in picks:
             if pick not in hide:
@@ -82,6 +84,7 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
         return found
     hide = _pruned(board, hide, added, known)
     found.audit = board.audit(hide)
+    found.programmes = board.programmes
     found.hide = hide - _own_hidden(release)
     return found
 
@@ -109,6 +112,7 @@ class _Board:
                     index[n].append(i)
             self.touching[system.family] = index
         self.cache: Cache = {}
+        self.programmes = 0
         self.spread: Spread = {}
         self.recorded: set[tuple[str, int]] = set()
         """Owned nodes hidden in any audit the spread holds tables of."""
@@ -132,7 +136,9 @@ class _Board:
             self.spread.clear()
             self.recorded = set()
         self.recorded |= hidden
-        return audit_systems(self.built, self.cache, only_release=True, spread=self.spread)
+        found = audit_systems(self.built, self.cache, only_release=True, spread=self.spread)
+        self.programmes += found.programmes
+        return found
 
     def partners(
         self, exposures: list[Exposure], hide: set[tuple[int, int]]
