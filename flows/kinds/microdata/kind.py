@@ -138,8 +138,14 @@ def _beside(spec: MicrodataProduct) -> set[str]:
 
 def published_exactly(spec: MicrodataProduct, built: Microdata) -> set[str]:
     """Columns the release shows as they are: those beside its quasi-identifiers and
-    quasi-identifiers the search left at level 0."""
-    flat = {c for c, level in built.result.levels.items() if level == 0}
+    quasi-identifiers the search left at level 0 for every row (local recoding may lift
+    some rows' classes)."""
+    used = built.local.levels_used if built.local is not None else {}
+    flat = {
+        c
+        for c, level in built.result.levels.items()
+        if level == 0 and {int(lv) for lv in used.get(c, {0: None})} <= {0}
+    }
     return _beside(spec) | flat
 
 
