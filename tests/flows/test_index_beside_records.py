@@ -94,3 +94,13 @@ def test_an_index_is_refused_until_the_records_it_would_expose_are_rebuilt(tmp_p
     assert both.outcome("insured_records").status == "published"
     assert both.outcome("insured_records").version == 2
     assert both.outcome("vitality").status == "published", both.outcome("vitality").message
+
+
+def test_a_ledger_record_set_publishes_as_they_are_its_columns_and_flat_levels():
+    from flows.kinds.linkage import recorded_exactly
+
+    about = {
+        "columns": ["base"],
+        "quasi_identifiers": ["district@0/3", "year@1/2", "age@0/4 (rows at [0, 4])"],
+    }
+    assert recorded_exactly(about) == {"base", "district"}
