@@ -24,23 +24,29 @@ _solved: OrderedDict[tuple, Finding] = OrderedDict()
 
 
 def content(system: System, block: list[int], equations: list[Equation]) -> tuple:
-    """Everything a block's finding depends on, as a key (independent of node numbers)."""
+    """Everything a block's finding depends on, as a key (independent of node numbers). The
+    block's cells are exactly the hidden ones in its equations, so an equation enters by its
+    cells' keys and exact values, worked out once per system."""
     nodes = system.nodes
-    inside = set(block)
-
-    def known(n: int) -> tuple:
-        node = nodes[n]
-        return node.dims, node.key, None if n in inside else node.truth
-
     cells = frozenset(
         (nodes[n].dims, nodes[n].key, nodes[n].truth, nodes[n].threshold, nodes[n].width,
          nodes[n].explicit)
         for n in block
     )  # fmt: skip
-    sums = frozenset(
-        (known(eq.parent), frozenset(known(c) for c in eq.children), eq.offset) for eq in equations
-    )
-    return system.family, cells, sums
+    if "sums" not in system.memo:
+        system.memo["sums"] = {id(eq): _sum(system, eq) for eq in system.equations}
+    sums = system.memo["sums"]
+    return system.family, cells, frozenset(sums[id(eq)] for eq in equations)
+
+
+def _sum(system: System, eq: Equation) -> frozenset:
+    """One equation by its cells' keys and exact values (a frozenset keeps its hash)."""
+    nodes = system.nodes
+    return frozenset(
+        [("offset", eq.offset), ("=", nodes[eq.parent].dims, nodes[eq.parent].key,
+                                  nodes[eq.parent].truth)]
+        + [("+", nodes[c].dims, nodes[c].key, nodes[c].truth) for c in eq.children]
+    )  # fmt: skip
 
 
 def recall(key: tuple) -> Finding | None:

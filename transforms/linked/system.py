@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -111,7 +112,7 @@ def systems(cells: pl.DataFrame) -> list[System]:
             .partition_by("family", as_dict=True, maintain_order=True)
             .items()
         ):
-            found.append(_system(str(family), part))
+            found.append(_system(str(family), part, found[0] if found else None))
     return found
 
 
@@ -128,7 +129,10 @@ def _uncollected() -> Iterator[None]:
             gc.enable()
 
 
-def _system(family: str, cells: pl.DataFrame) -> System:
+def _system(family: str, cells: pl.DataFrame, first: System | None = None) -> System:
+    """The system of one family. When `first` (another family's system) has the same cells,
+    the same keys in the same order (counts and sums of one set of tables), its nodes' keys
+    and its equations' shape are taken over, and only the values are this family's."""
     shown = ~pl.col("suppressed")
     keyed = cells.with_columns(
         pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
@@ -152,11 +156,15 @@ def _system(family: str, cells: pl.DataFrame) -> System:
         .sort("__node")
     )  # fmt: skip
     columns = {name: grouped[name].to_list() for name in grouped.columns}
+    if first is not None and first.memo["cells"].equals(grouped.select("__d", "__k")):
+        return _alike(family, first, keyed, columns)
     index: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
     nodes: list[Node] = []
+    named: dict[str, tuple[str, ...]] = {}  # one tuple per set of dimensions
     for i in range(grouped.height):
         split = columns["__n"][i] > 0
-        dims = tuple(columns["__d"][i].split(_SEP)) if split else ()
+        text = columns["__d"][i]
+        dims = named.setdefault(text, tuple(text.split(_SEP)) if split else ())
         key = tuple(columns["__k"][i].split(_SEP)) if split else ()
         index[(dims, key)] = len(nodes)
         nodes.append(
@@ -167,12 +175,7 @@ def _system(family: str, cells: pl.DataFrame) -> System:
                 shown_elsewhere=bool(columns["shown_elsewhere"][i]),
             )
         )  # fmt: skip
-    products = keyed.select("__node", "product").unique()
-    for n, product in zip(products["__node"].to_list(), products["product"].to_list(), strict=True):
-        nodes[n].products = (*nodes[n].products, product)
-    own = keyed.filter(pl.col("candidate")).select("__node", "part", "row")
-    for n, part, row in zip(*(own[c].to_list() for c in own.columns), strict=True):
-        nodes[n].candidate_rows.append((part, row))
+    _rows(nodes, keyed)
     dimsets = _closure({n.dims for n in nodes})
     by_dims: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for n, node in enumerate(nodes):
@@ -182,16 +185,58 @@ def _system(family: str, cells: pl.DataFrame) -> System:
     # wider families first, so implicit nodes exist before they are summed into narrower ones
     for low, high in sorted(_covers(dimsets), key=lambda pair: -len(pair[1])):
         for parent, children in _groups(nodes, index, by_dims, low, high):
-            kids = tuple(children)
-            truth = nodes[parent].truth
-            total = sum(nodes[c].truth or 0.0 for c in kids)
-            if truth is None:  # an implicit node takes the first sum that reaches it
-                nodes[parent].truth = truth = total
-            offset = total - truth
-            if abs(offset) > 1e-6 * max(1.0, abs(truth)):
-                dropped += 1
-            equations.append(Equation(parent, kids, family, offset))
-    return System(family, nodes, equations, dropped, memo={"index": index})
+            equation = _equation(nodes, family, parent, tuple(children))
+            dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
+            equations.append(equation)
+    memo = {"index": index, "cells": grouped.select("__d", "__k")}
+    return System(family, nodes, equations, dropped, memo=memo)
+
+
+def _alike(family: str, first: System, keyed: pl.DataFrame, columns: dict) -> System:
+    """`first`'s nodes and equations with this family's values (see _system)."""
+    listed = len(columns["truth"])  # the explicit nodes come first, the implicit after
+    nodes = [
+        Node(
+            family, node.dims, node.key, truth=columns["truth"][i],
+            published=columns["published"][i], explicit=True,
+            threshold=columns["threshold"][i], width=float(columns["width"][i]),
+            shown_elsewhere=bool(columns["shown_elsewhere"][i]),
+        )
+        for i, node in enumerate(first.nodes[:listed])
+    ]  # fmt: skip
+    nodes += [Node(family, node.dims, node.key) for node in first.nodes[listed:]]
+    _rows(nodes, keyed)
+    equations, dropped = [], 0
+    for eq in first.equations:  # in the same order: implicit nodes take the same first sum
+        equation = _equation(nodes, family, eq.parent, eq.children)
+        dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
+        equations.append(equation)
+    memo = {"index": first.memo["index"], "cells": first.memo["cells"]}
+    return System(family, nodes, equations, dropped, memo=memo)
+
+
+def _rows(nodes: list[Node], keyed: pl.DataFrame) -> None:
+    """The products that list each node, and the release's rows that are it."""
+    products = keyed.select("__node", "product").unique()
+    for n, product in zip(products["__node"].to_list(), products["product"].to_list(), strict=True):
+        nodes[n].products = (*nodes[n].products, product)
+    own = keyed.filter(pl.col("candidate")).select("__node", "part", "row")
+    for n, part, row in zip(*(own[c].to_list() for c in own.columns), strict=True):
+        nodes[n].candidate_rows.append((part, row))
+
+
+def _equation(nodes: list[Node], family: str, parent: int, kids: tuple[int, ...]) -> Equation:
+    truth = nodes[parent].truth
+    total = sum(nodes[c].truth or 0.0 for c in kids)
+    if truth is None:  # an implicit node takes the first sum that reaches it
+        nodes[parent].truth = truth = total
+    return Equation(parent, kids, family, total - truth)
+
+
+def _overlaps(equation: Equation, nodes: list[Node]) -> bool:
+    """People counted in two children (beyond rounding)."""
+    truth = nodes[equation.parent].truth or 0.0
+    return abs(equation.offset) > 1e-6 * max(1.0, abs(truth))
 
 
 def _closure(dimsets: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -227,9 +272,11 @@ def _groups(
     """Each node of `low` (created implicit when no table lists it) with its children in
     `high`."""
     picks = [high.index(d) for d in low]
+    pick = itemgetter(*picks) if len(picks) > 1 else None
     children: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for n in by_dims[high]:
-        children[tuple(nodes[n].key[i] for i in picks)].append(n)
+        key = nodes[n].key
+        children[pick(key) if pick else (key[picks[0]],) if picks else ()].append(n)
     for key, kids in children.items():
         parent = index.get((low, key))
         if parent is None:
