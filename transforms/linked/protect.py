@@ -22,9 +22,10 @@ reported, not charged to it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
 import polars as pl
 
 from transforms.linked.audit import Audit, Cache, Exposure, Spread, audit_systems, interval_audit
@@ -104,13 +105,7 @@ class _Board:
             for n, node in enumerate(system.nodes)
             if node.candidate_rows and not node.shown_elsewhere
         ]
-        self.touching: dict[str, dict[int, list[int]]] = {}
-        for system in self.built:
-            index: dict[int, list[int]] = defaultdict(list)
-            for i, eq in enumerate(system.equations):
-                for n in (eq.parent, *eq.children):
-                    index[n].append(i)
-            self.touching[system.family] = index
+        self.touching = {system.family: _Touching(system) for system in self.built}
         self.cache: Cache = {}
         self.programmes = 0
         self.spread: Spread = {}
@@ -182,6 +177,25 @@ class _Board:
             frontier = [n for n in members if n not in seen and system.nodes[n].hidden]
             seen.update(frontier)
         return None
+
+
+class _Touching:
+    """The equations each node of a system is in (numbers, ascending), sorted once."""
+
+    def __init__(self, system: System):
+        sizes = np.fromiter((1 + len(eq.children) for eq in system.equations), dtype=np.int64,
+                            count=len(system.equations))  # fmt: skip
+        members = np.fromiter(
+            itertools.chain.from_iterable((eq.parent, *eq.children) for eq in system.equations),
+            dtype=np.int64, count=int(sizes.sum()),
+        )  # fmt: skip
+        order = np.argsort(members, kind="stable")
+        self.members = members[order]
+        self.equations = np.repeat(np.arange(len(sizes)), sizes)[order]
+
+    def __getitem__(self, node: int) -> list[int]:
+        start, end = np.searchsorted(self.members, [node, node + 1])
+        return self.equations[start:end].tolist()
 
 
 def _key(e: Exposure) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

@@ -26,16 +26,17 @@ _solved: OrderedDict[tuple, Finding] = OrderedDict()
 def content(system: System, block: list[int], equations: list[Equation]) -> tuple:
     """Everything a block's finding depends on, as a key (independent of node numbers). The
     block's cells are exactly the hidden ones in its equations, so an equation enters by its
-    cells' keys and exact values, worked out once per system."""
+    cells' keys and exact values, worked out once per system and equation."""
     nodes = system.nodes
     cells = frozenset(
         (nodes[n].dims, nodes[n].key, nodes[n].truth, nodes[n].threshold, nodes[n].width,
          nodes[n].explicit)
         for n in block
     )  # fmt: skip
-    if "sums" not in system.memo:
-        system.memo["sums"] = {id(eq): _sum(system, eq) for eq in system.equations}
-    sums = system.memo["sums"]
+    sums = system.memo.setdefault("sums", {})
+    for eq in equations:
+        if id(eq) not in sums:
+            sums[id(eq)] = _sum(system, eq)
     return system.family, cells, frozenset(sums[id(eq)] for eq in equations)
 
 
