@@ -40,14 +40,13 @@ def content(system: System, block: list[int], equations: list[Equation]) -> tupl
     return system.family, cells, frozenset(sums[id(eq)] for eq in equations)
 
 
-def _sum(system: System, eq: Equation) -> frozenset:
-    """One equation by its cells' keys and exact values (a frozenset keeps its hash)."""
-    nodes = system.nodes
-    return frozenset(
-        [("offset", eq.offset), ("=", nodes[eq.parent].dims, nodes[eq.parent].key,
-                                  nodes[eq.parent].truth)]
-        + [("+", nodes[c].dims, nodes[c].key, nodes[c].truth) for c in eq.children]
-    )  # fmt: skip
+def _sum(system: System, eq: Equation) -> tuple:
+    """One equation by its cells' keys and exact values (children as a frozenset, which
+    keeps its hash)."""
+    if "values" not in system.memo:
+        system.memo["values"] = [(n.dims, n.key, n.truth) for n in system.nodes]
+    cells = system.memo["values"]
+    return cells[eq.parent], frozenset(map(cells.__getitem__, eq.children)), eq.offset
 
 
 def recall(key: tuple) -> Finding | None:
