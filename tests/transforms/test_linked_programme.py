@@ -44,3 +44,23 @@ def test_an_unbounded_cell_is_reported_unbounded_with_and_without_scipys_binding
     kept.highs = None  # the fallback: a fresh linprog per objective
     assert kept.solve(np.array([-1.0, 0.0]))[0] == UNBOUNDED
     assert kept.solve(np.array([1.0, 0.0]))[:2] == (OPTIMAL, 2.0)
+
+
+def test_bindings_unlike_those_known_fall_back_to_a_fresh_programme(monkeypatch):
+    """scipy's HiGHS bindings are private: if a version renames what the kept programme calls,
+    the answer comes from linprog instead of an error."""
+    import types
+
+    import scipy.optimize._highspy as bindings
+
+    matrix = csr_array(np.array([[1.0, -1.0]]))
+    rhs = np.array([2.0])
+    kept = Programme(matrix, rhs, rhs, [(0.0, 5.0), (0.0, None)])
+    with monkeypatch.context() as patched:
+        patched.setattr(bindings, "_core", types.SimpleNamespace())  # nothing of the known names
+        renamed = Programme(matrix, rhs, rhs, [(0.0, 5.0), (0.0, None)])
+    assert renamed.highs is None
+    assert renamed.solve(np.array([1.0, 0.0]))[:2] == (OPTIMAL, 2.0)
+    kept.core = types.SimpleNamespace()  # renamed after the model was passed
+    assert kept.solve(np.array([-1.0, 0.0]))[:2] == (OPTIMAL, -5.0)
+    assert kept.highs is None

@@ -31,11 +31,23 @@ class Programme:
         bounds: list[tuple[float, float | None]],
     ):
         self.matrix, self.lower, self.upper, self.bounds = matrix, lower, upper, bounds
+        self.highs = None
         try:
-            from scipy.optimize._highspy import _core
-        except ImportError:  # pragma: no cover - scipy without its HiGHS bindings
+            self._keep(matrix, lower, upper, bounds)
+        except (ImportError, AttributeError, TypeError, ValueError):
+            # scipy's HiGHS bindings are not public: any version without them (or with other
+            # names) solves each objective afresh with `linprog`
             self.highs = None
-            return
+
+    def _keep(
+        self,
+        matrix: csr_array,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        bounds: list[tuple[float, float | None]],
+    ) -> None:
+        from scipy.optimize._highspy import _core
+
         self.core = _core
         self.highs = _core._Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -61,7 +73,15 @@ class Programme:
     def solve(self, objective: np.ndarray) -> tuple[int, float, np.ndarray | None]:
         if self.highs is None:
             return self._fresh(objective)
+        try:
+            return self._kept(objective)
+        except (AttributeError, TypeError, ValueError):  # bindings unlike those known here
+            self.highs = None
+            return self._fresh(objective)
+
+    def _kept(self, objective: np.ndarray) -> tuple[int, float, np.ndarray | None]:
         highs, status = self.highs, self.core.HighsModelStatus
+        assert highs is not None
         highs.changeColsCost(len(objective), self.columns, np.asarray(objective, dtype=float))
         highs.run()
         found = highs.getModelStatus()
