@@ -14,7 +14,7 @@ def versions(ws: Workspace, product: str) -> list[str]:
 def test_rebuild_without_changes_is_up_to_date_and_fast(workspace: Workspace):
     result = workspace.sluice("build", "policies")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.count("up to date") == 12  # eleven products and the index
+    assert result.stdout.count("up to date") == 13  # twelve products and the index
     assert versions(workspace, "visits_by_city_quarter") == ["v1"]
 
 
