@@ -100,6 +100,16 @@ class RecordSet:
         """Columns published as they are tell each record's value exactly."""
         return tuple(Knowledge(c, "exact") for c in self.columns)
 
+    @property
+    def published_exactly(self) -> tuple[str, ...]:
+        """Columns every record shows as they are: those published beside the
+        quasi-identifiers, and quasi-identifiers at level 0 in every row (local recoding may
+        lift some rows); a table whose cells these key tells none of its records apart."""
+        flat = [
+            q.column for q in self.quasi_identifiers if q.level == 0 and set(q.levels_used) <= {0}
+        ]
+        return (*flat, *self.columns)
+
 
 @dataclass(frozen=True)
 class ClaimService:

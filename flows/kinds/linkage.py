@@ -128,20 +128,9 @@ def refuse_if_exposing(job: Job[Any], what: str, product: str) -> None:
 
 
 def recorded_exactly(about: Mapping[str, Any]) -> set[str]:
-    """Columns a ledger record set publishes as they are: those beside its quasi-identifiers
-    and quasi-identifiers left at level 0 for every row (recorded as `column@0/top`, without
-    rows that local recoding lifted).
-
-    >>> sorted(recorded_exactly({"columns": ["v"], "quasi_identifiers": ["a@0/2", "b@1/2",
-    ...     "c@0/3 (rows at [0, 3])"]}))
-    ['a', 'v']
-    """
-    flat = {
-        q.split("@")[0]
-        for q in about.get("quasi_identifiers", [])
-        if q.split("@")[1].split("/")[0] == "0" and ("(rows at" not in q or "rows at [0])" in q)
-    }
-    return {*about.get("columns", []), *flat}
+    """Columns a ledger record set publishes as they are (`RecordSet.published_exactly`); a
+    set recorded before they were kept counts only those beside its quasi-identifiers."""
+    return set(about.get("published_exactly", about.get("columns", [])))
 
 
 def recorded_promise(about: Mapping[str, Any]) -> tuple[list[str], float]:

@@ -75,6 +75,7 @@ def summary(part: Part) -> dict[str, Any]:
             "rows": part.rows,
             "reveals": [k.to_json() for k in part.reveals],
             "qi_columns": [q.column for q in part.quasi_identifiers],
+            "published_exactly": list(part.published_exactly),
             "threshold": part.threshold,
         }
     if isinstance(part, ClaimService):

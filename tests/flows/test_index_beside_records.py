@@ -96,11 +96,19 @@ def test_an_index_is_refused_until_the_records_it_would_expose_are_rebuilt(tmp_p
     assert both.outcome("vitality").status == "published", both.outcome("vitality").message
 
 
-def test_a_ledger_record_set_publishes_as_they_are_its_columns_and_flat_levels():
+def test_a_record_set_publishes_as_they_are_its_columns_and_its_flat_levels():
     from flows.kinds.linkage import recorded_exactly
+    from flows.services.releases import summary
+    from transforms.footprint import QuasiIdentifierLevel, RecordSet
 
-    about = {
-        "columns": ["base"],
-        "quasi_identifiers": ["district@0/3", "year@1/2", "age@0/4 (rows at [0, 4])"],
-    }
-    assert recorded_exactly(about) == {"base", "district"}
+    levels = (
+        QuasiIdentifierLevel("district", 0, 3),
+        QuasiIdentifierLevel("year", 1, 2),
+        QuasiIdentifierLevel("age", 0, 4, levels_used=(0, 4)),  # rows lifted by local recoding
+    )
+    records = RecordSet("insured", levels, ("base",), 10)
+    assert set(records.published_exactly) == {"district", "base"}
+    assert recorded_exactly(summary(records)) == {"district", "base"}
+    assert recorded_exactly({"columns": ["base"], "quasi_identifiers": ["district@0/3"]}) == {
+        "base"
+    }  # recorded before: only the columns beside

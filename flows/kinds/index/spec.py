@@ -115,10 +115,9 @@ class IndexProduct(ProductBase):
     def reveals_about(self, resource: str) -> list[dict[str, Any]]:
         """What the indicators drawn from `resource` tell within their region and period
         cells, at the index's scale (never the published columns themselves)."""
-        cells = (f"{self.region.level}", f"{self.period.grain}")
         told = []
         for ind in (i for i in self.indicators if i.resource == resource):
-            dims = [f"{ind.region}@{cells[0]}", f"{ind.period}@{cells[1]}"]
+            dims = [f"{ind.region}@{self.region.level}", f"{ind.period}@{self.period.grain}"]
             filters = [(c, [str(v) for v in values]) for c, values in (ind.where or {}).items()]
             told += cell_reveals(dims, [(ind.aggregate, ind.column)], filters)
         return [k.to_json() for k in told]

@@ -67,7 +67,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         qis = quasi_identifiers(spec, job.declared.policy.path.parent)
         counted = class_counter(job)
         built = _anonymise(spec, records, qis, counted)
-        found = linkage(job, _beside(spec), published_exactly(spec, built))
+        found = linkage(job, _beside(spec), published_exactly(job, built))
         models = spec.privacy.models()
         limit = linkage_threshold(models)
         risk = linked_risk(built.frame, spec.qi_columns(), found.known, threshold=limit)
@@ -97,7 +97,7 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
         from elsewhere from the policy and the ledger; known columns the build generalised
         are quasi-identifiers of the release."""
         spec = job.spec
-        found = linkage(job, _beside(spec), published_exactly(spec, built))
+        found = linkage(job, _beside(spec), published_exactly(job, built))
         generalised = [c for c in built.hierarchies if c in found.known]
         qis = [*spec.qi_columns(), *generalised]
         rule = RecordRule(
@@ -114,21 +114,26 @@ class MicrodataKind(ProductKind[MicrodataProduct, Microdata]):
     def footprint(
         self, job: Job[MicrodataProduct], built: Microdata, cleared: Release
     ) -> Footprint:
-        spec = job.spec
-        used = built.local.levels_used if built.local is not None else {}
-        levels = tuple(
-            QuasiIdentifierLevel(
-                column,
-                built.result.levels[column],
-                hierarchy.height,
-                tuple(sorted(int(lv) for lv in used.get(column, {}))),
-            )
-            for column, hierarchy in built.hierarchies.items()
+        return Footprint(job.spec.id, (record_set(job, built, cleared.frame.height),))
+
+
+def record_set(job: Job[MicrodataProduct], built: Microdata, rows: int) -> RecordSet:
+    """The release as its footprint states it: each quasi-identifier's level (and the levels
+    local recoding refined rows to), the columns published as they are."""
+    spec = job.spec
+    used = built.local.levels_used if built.local is not None else {}
+    levels = tuple(
+        QuasiIdentifierLevel(
+            column,
+            built.result.levels[column],
+            hierarchy.height,
+            tuple(sorted(int(lv) for lv in used.get(column, {}))),
         )
-        released = tuple(c for c in spec.output_columns() if c not in built.hierarchies)
-        limit = linkage_threshold(spec.privacy.models())
-        records = RecordSet(job.prepared.resource, levels, released, cleared.frame.height, limit)
-        return Footprint(spec.id, (records,))
+        for column, hierarchy in built.hierarchies.items()
+    )
+    released = tuple(c for c in spec.output_columns() if c not in built.hierarchies)
+    limit = linkage_threshold(spec.privacy.models())
+    return RecordSet(job.prepared.resource, levels, released, rows, limit)
 
 
 def _beside(spec: MicrodataProduct) -> set[str]:
@@ -136,17 +141,9 @@ def _beside(spec: MicrodataProduct) -> set[str]:
     return set(spec.output_columns()) - set(spec.qi_columns())
 
 
-def published_exactly(spec: MicrodataProduct, built: Microdata) -> set[str]:
-    """Columns the release shows as they are: those beside its quasi-identifiers and
-    quasi-identifiers the search left at level 0 for every row (local recoding may lift
-    some rows' classes)."""
-    used = built.local.levels_used if built.local is not None else {}
-    flat = {
-        c
-        for c, level in built.result.levels.items()
-        if level == 0 and {int(lv) for lv in used.get(c, {0: None})} <= {0}
-    }
-    return _beside(spec) | flat
+def published_exactly(job: Job[MicrodataProduct], built: Microdata) -> set[str]:
+    """Columns every record of the build shows as they are (`RecordSet.published_exactly`)."""
+    return set(record_set(job, built, built.frame.height).published_exactly)
 
 
 def class_counter(job: Job[MicrodataProduct]) -> ClassCounter | None:
