@@ -20,7 +20,7 @@ PAYLOADS = [
     '"><img src=x onerror="window.pwned=1">',
     "' onmouseover='window.pwned=1",
     '</td></tr><tr data-product="forged"><td>伪造产品</td></tr>',
-    "{{ 7*7 }}{% if true %}x{% endif %}",
+    "{{ 7919*104729 }}{% if true %}x{% endif %}",
 ]
 
 
@@ -87,7 +87,7 @@ def test_no_text_of_a_manifest_becomes_markup(tmp_path):
     assert links and all(link.startswith("./") for link in links)  # never a javascript: URL
     text = "".join(reader.text)
     assert all(payload in text for payload in PAYLOADS)  # shown as text, and not evaluated
-    assert "49" not in text
+    assert str(7919 * 104729) not in text  # a product no date, count or id can spell
 
 
 def test_a_hostile_page_runs_nothing_in_a_browser(tmp_path, open_page):
