@@ -94,6 +94,7 @@ def build(frame: pl.DataFrame, linked: bool) -> dict[str, int]:
             part = CellTable("r", pairs, tuple(statistics_), table, "suppressed", margin, True, 10,
                              truth, "b", 4.0)  # fmt: skip
             found = protect_jointly(live, linked_cells(part, name, 0, candidate=True))
+            programmes += found.programmes
             if found.refusals:
                 continue
             table = show_rows(table, unsuppressed, {r for _, r in found.show}, STATS)
@@ -102,7 +103,7 @@ def build(frame: pl.DataFrame, linked: bool) -> dict[str, int]:
             release = linked_cells(replace(part, cells=table), name, 0)
             audit = interval_audit(pl.concat([live, release]) if live.height else release)
             hidden = audit.hidden
-            programmes += found.programmes + audit.programmes
+            programmes += audit.programmes
             live = pl.concat([live, release]) if live.height else release
         table = table.drop("__cell_subjects", strict=False)
         rule = CellRule(source, [(d, d) for d in dims], 10, subject="person",

@@ -16,7 +16,6 @@ size and its range is narrower than the protection width.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,7 +24,7 @@ import polars as pl
 
 from transforms.linked import solved
 from transforms.linked.programme import Programme
-from transforms.linked.system import NULL, Equation, Node, System, systems
+from transforms.linked.system import NULL, Equation, Node, System, systems, uncollected
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
@@ -88,7 +87,8 @@ class Audit:
 def interval_audit(cells: pl.DataFrame) -> Audit:
     """Audit a linked-cells frame (every live table of one resource on one basis, and the
     release being judged)."""
-    return audit_systems(systems(cells))
+    with uncollected():
+        return audit_systems(systems(cells))
 
 
 Cache = dict[tuple[str, frozenset[int]], tuple[list[Exposure], int]]
@@ -102,6 +102,7 @@ def audit_systems(
     *,
     only_release: bool = False,
     spread: Spread | None = None,
+    hidden: dict[str, np.ndarray] | None = None,
 ) -> Audit:
     """Audit built systems as their nodes stand now. A block's finding depends only on which
     nodes are hidden in it, so `cache` (kept by a caller that hides more and audits again)
@@ -112,16 +113,18 @@ def audit_systems(
     `spread` (kept by a caller that only ever hides more between audits) carries the values
     of the feasible tables solved before: hiding one more node frees a value the reader
     knew, so every table feasible then, with that node at its exact value, is feasible now,
-    and a node that spread wide enough then still does; only the others need programmes."""
+    and a node that spread wide enough then still does; only the others need programmes.
+
+    `hidden` (kept by a caller that changes which nodes are published) holds, per family,
+    whether each node is hidden, as it stands."""
     found: list[Exposure] = []
-    hidden = programmes = dropped = 0
+    count = programmes = dropped = 0
     people: list[System | None] = []  # looked up at the first block of sums
     for system in built:
         dropped += system.dropped
-        for block, equations in _blocks(system):
-            if only_release and not _touches_release(system, block, equations):
-                continue
-            hidden += sum(1 for n in block if system.nodes[n].explicit)
+        mask = hidden.get(system.family) if hidden else None
+        for block, equations in _blocks(system, mask, only_release=only_release):
+            count += sum(1 for n in block if system.nodes[n].explicit)
             key = (system.family, frozenset(block))
             if cache is not None and key in cache:
                 exposures, _ = cache[key]
@@ -140,7 +143,7 @@ def audit_systems(
             found += exposures
             if cache is not None:
                 cache[key] = (exposures, solved)
-    return Audit(found, hidden, programmes, dropped, built)
+    return Audit(found, count, programmes, dropped, built)
 
 
 def _counted(
@@ -161,13 +164,6 @@ def _counted(
         products = tuple(sorted(read | set(system.nodes[n].products)))
         exposures.append(Exposure(system.family, dims, key_, low, high, width, products, n))
     return exposures, 0
-
-
-def _touches_release(system: System, block: list[int], equations: list[Equation]) -> bool:
-    nodes = system.nodes
-    return any(nodes[n].candidate_rows for n in block) or any(
-        nodes[n].candidate_rows for eq in equations for n in (eq.parent, *eq.children)
-    )
 
 
 def _people(built: list[System]) -> System | None:
@@ -209,35 +205,66 @@ def _covered(
     return True
 
 
-def _blocks(system: System) -> list[tuple[list[int], list[Equation]]]:
+def _blocks(
+    system: System, hidden: np.ndarray | None = None, *, only_release: bool = False
+) -> list[tuple[list[int], list[Equation]]]:
     """Connected blocks of hidden nodes, joined by the equations they share, with those
-    equations; a hidden node in no equation is a block alone."""
-    nodes = system.nodes
-    parent = {n: n for n, node in enumerate(nodes) if node.hidden}
+    equations (in the system's order); a hidden node in no equation is a block alone.
+    Blocks come in the order of their first node. With `only_release`, only the blocks that
+    hold a cell of the release being judged, or an equation with one."""
+    from scipy.sparse import coo_array
+    from scipy.sparse.csgraph import connected_components
 
-    def root(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
+    nodes, equations = system.nodes, system.equations
+    members, owner = _incidence(system)
+    if hidden is None:
+        hidden = np.fromiter((node.published is None for node in nodes), bool, len(nodes))
+    inside = hidden[members]
+    at, eqs = members[inside], owner[inside] + len(nodes)  # equations follow the nodes
+    size = len(nodes) + len(equations)
+    graph = coo_array((np.ones(len(at), dtype=np.int8), (at, eqs)), shape=(size, size))
+    _, labels = connected_components(graph, directed=False)
+    cells = np.flatnonzero(hidden)
+    wanted = None
+    if only_release:
+        release, touched = _release(system)
+        held = np.concatenate([labels[cells[release[cells]]], labels[np.unique(eqs)[
+            touched[np.unique(eqs) - len(nodes)]]]])  # fmt: skip
+        wanted = set(held.tolist())
+    blocks: dict[int, tuple[list[int], list[Equation]]] = {}
+    for n, label in zip(cells.tolist(), labels[cells].tolist(), strict=True):
+        if wanted is None or label in wanted:
+            blocks.setdefault(label, ([], []))[0].append(n)
+    for i in np.unique(eqs).tolist():
+        if wanted is None or labels[i] in wanted:
+            blocks[int(labels[i])][1].append(equations[i - len(nodes)])
+    return list(blocks.values())
 
-    touching = []
-    for eq in system.equations:
-        unknown = [n for n in (eq.parent, *eq.children) if n in parent]
-        if not unknown:
-            continue
-        touching.append((eq, unknown[0]))
-        for other in unknown[1:]:
-            a, b = root(unknown[0]), root(other)
-            if a != b:
-                parent[a] = b
-    members: dict[int, list[int]] = defaultdict(list)
-    for n in parent:
-        members[root(n)].append(n)
-    equations: dict[int, list[Equation]] = defaultdict(list)
-    for eq, first in touching:
-        equations[root(first)].append(eq)
-    return [(members[r], equations[r]) for r in members]
+
+def _release(system: System) -> tuple[np.ndarray, np.ndarray]:
+    """Which nodes are cells of the release being judged, and which equations hold one."""
+    if "release" not in system.memo:
+        members, owner = _incidence(system)
+        release = np.fromiter((bool(n.candidate_rows) for n in system.nodes), bool,
+                              len(system.nodes))  # fmt: skip
+        touched = np.zeros(len(system.equations), dtype=bool)
+        np.logical_or.at(touched, owner, release[members])
+        system.memo["release"] = (release, touched)
+    return system.memo["release"]
+
+
+def _incidence(system: System) -> tuple[np.ndarray, np.ndarray]:
+    """Every (node, equation) membership of a system as two arrays, once per system."""
+    if "incidence" not in system.memo:
+        sizes = np.fromiter((1 + len(eq.children) for eq in system.equations), np.int64,
+                            len(system.equations))  # fmt: skip
+        members = np.fromiter(
+            (n for eq in system.equations for n in (eq.parent, *eq.children)),
+            np.int64, int(sizes.sum()),
+        )  # fmt: skip
+        owner = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+        system.memo["incidence"] = (members, owner)
+    return system.memo["incidence"]
 
 
 def _bounds(node: Node) -> tuple[float, float | None]:
@@ -301,9 +328,10 @@ def _ranges(
         [max(nodes[n].width if nodes[n].primary else 0.0, 1.0) if nodes[n].explicit else 0.0
          for n in block]
     )  # fmt: skip
+    pinned = _peeled(matrix)  # exposed exactly: no programme can widen them
     before = -1
     for turn in range(_PAIRS):  # each turn asks the still uncertified cells the other way
-        open_ = np.where(high - low >= needs - _EPS, 0.0, needs)
+        open_ = np.where((high - low >= needs - _EPS) | pinned, 0.0, needs)
         count = int((open_ > 0).sum())
         if count < _PAIR_FROM or (turn >= 2 and count == before):
             break  # too few left, or the last turn certified none: each cell asks alone
@@ -321,7 +349,7 @@ def _ranges(
         need = needs[i]
         ends = [math.nan, math.nan]
         for side, sign in ((1, -1.0), (0, 1.0)):  # the highest value first, then the lowest
-            if high[i] - low[i] >= need - _EPS:
+            if high[i] - low[i] >= need - _EPS or pinned[i]:
                 break
             objective = np.zeros(len(block))
             objective[i] = sign
@@ -340,6 +368,31 @@ def _ranges(
         for i, n in enumerate(block):
             spread[(system.family, n)] = (float(low[i]), float(high[i]))
     return found, solved
+
+
+def _peeled(matrix: csr_array) -> np.ndarray:
+    """Cells the equations pin one by one: an equation with one hidden cell left gives its
+    value, which leaves the others with one fewer (a suppressed cell alone in a row beside its
+    published total, then the next). Most cells a reader pins are pinned so; they need no
+    programme (their range is their exact value), and a programme finds the rest."""
+    rows = matrix.tocsr()
+    columns = rows.tocsc()
+    left = np.diff(rows.indptr).tolist()  # hidden cells not pinned yet, per equation
+    pinned = np.zeros(matrix.shape[1], dtype=bool)
+    row_start, row_cells = rows.indptr.tolist(), rows.indices.tolist()
+    col_start, col_rows = columns.indptr.tolist(), columns.indices.tolist()
+    ready = [r for r, count in enumerate(left) if count == 1]
+    while ready:
+        r = ready.pop()
+        if left[r] != 1:
+            continue
+        cell = next(c for c in row_cells[row_start[r] : row_start[r + 1]] if not pinned[c])
+        pinned[cell] = True
+        for other in col_rows[col_start[cell] : col_start[cell + 1]]:
+            left[other] -= 1
+            if left[other] == 1:
+                ready.append(other)
+    return pinned
 
 
 def _spread(

@@ -23,13 +23,14 @@ reported, not charged to it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from transforms.linked.audit import Audit, Cache, Exposure, Spread, audit_systems, interval_audit
-from transforms.linked.system import NULL, System, systems
+from transforms.linked.system import NULL, Equation, System, systems, uncollected
 
 _ROUNDS = 200
 _PRUNE = 20
@@ -54,6 +55,11 @@ class Protection:
 def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     """Hide cells of `release` (linked cells with `candidate` set) until, beside `live`, the
     audit finds no cell the release exposes."""
+    with uncollected():
+        return _protect(live, release)
+
+
+def _protect(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     found = Protection()
     found.refusals = _already_published(live, release)
     if found.refusals:
@@ -66,7 +72,11 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     for round_ in range(_ROUNDS):
         audit = board.audit(hide)
         if audit.exposures and round_ == 0 and live.height:  # what was exposed before it
-            found.inherited = interval_audit(live).exposures
+            before = interval_audit(live)
+            found.inherited, board.programmes = (
+                before.exposures,
+                board.programmes + before.programmes,
+            )
             known = {_key(e) for e in found.inherited}
         fresh = [e for e in audit.exposures if _key(e) not in known]
         if not fresh:
@@ -105,6 +115,17 @@ class _Board:
             for n, node in enumerate(system.nodes)
             if node.candidate_rows and not node.shown_elsewhere
         ]
+        self.rows_of: dict[tuple[int, int], list[int]] = {}
+        for i, (_, _, rows) in enumerate(self.owned):
+            for r in rows:
+                self.rows_of.setdefault(r, []).append(i)
+        self.before: set[tuple[int, int]] | None = None
+        self.masks = {
+            system.family: np.fromiter((n.published is None for n in system.nodes), bool,
+                                       len(system.nodes))
+            for system in self.built
+        }  # fmt: skip
+        self.hidden: set[tuple[str, int]] = set()
         self.touching = {system.family: _Touching(system) for system in self.built}
         self.cache: Cache = {}
         self.programmes = 0
@@ -119,19 +140,31 @@ class _Board:
         return self.cost
 
     def audit(self, hide: set[tuple[int, int]]) -> Audit:
-        """The audit with `hide` hidden (and everything else of the release as shown)."""
-        hidden = set()
-        for system, n, rows in self.owned:
+        """The audit with `hide` hidden (and everything else of the release as shown). Only
+        the nodes of rows hidden or shown since the last audit are looked at again."""
+        if self.before is None:
+            changed: Iterable[int] = range(len(self.owned))
+        else:
+            changed = {i for r in hide ^ self.before for i in self.rows_of.get(r, ())}
+        hidden = self.hidden
+        for i in changed:
+            system, n, rows = self.owned[i]
             node = system.nodes[n]
             visible = any(r not in hide for r in rows)
             node.published = node.truth if visible else None
-            if not visible:
+            self.masks[system.family][n] = not visible
+            if visible:
+                hidden.discard((system.family, n))
+            else:
                 hidden.add((system.family, n))
+        self.before = set(hide)
         if not hidden >= self.recorded:  # a node shown again: tables found before may not hold
             self.spread.clear()
             self.recorded = set()
         self.recorded |= hidden
-        found = audit_systems(self.built, self.cache, only_release=True, spread=self.spread)
+        found = audit_systems(
+            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks
+        )
         self.programmes += found.programmes
         return found
 
@@ -143,9 +176,10 @@ class _Board:
         by_family = {s.family: s for s in self.built}
         picks: set[tuple[int, int]] = set()
         stuck = []
+        best: dict[tuple[str, int], tuple | None] = {}  # per equation, while `hide` holds
         for exposure in exposures:
             system = by_family[exposure.family]
-            pick = self._nearest(system, exposure.node, hide)
+            pick = self._nearest(system, exposure.node, hide, best)
             if pick is None:
                 stuck.append(exposure)
             else:
@@ -153,34 +187,60 @@ class _Board:
         return picks, stuck
 
     def _nearest(
-        self, system: System, start: int, hide: set[tuple[int, int]]
+        self,
+        system: System,
+        start: int,
+        hide: set[tuple[int, int]],
+        best: dict[tuple[str, int], tuple | None],
     ) -> tuple[int, int] | None:
-        touching = self.touching[system.family]
-        seen, frontier = {start}, [start]
+        """Breadth first from `start` through hidden cells: the cheapest shown row of the
+        release in the nearest equations that hold one."""
+        touching, nodes = self.touching[system.family], system.nodes
+        seen, frontier, passed = {start}, [start], set()
         while frontier:
-            linked = {i for n in frontier for i in touching[n]}
-            members = {
-                n
-                for i in linked
-                for n in (system.equations[i].parent, *system.equations[i].children)
-            }
+            linked = {i for n in frontier for i in touching[n]} - passed
+            passed |= linked
             options = [
-                (system.nodes[n].truth or 0.0, -len(system.nodes[n].key), part, row)
-                for n in members
-                if not system.nodes[n].hidden and not system.nodes[n].shown_elsewhere
-                for part, row in system.nodes[n].candidate_rows
-                if (part, row) not in hide
+                found
+                for i in linked
+                if (found := self._cheapest(system, i, hide, best)) is not None
             ]
             if options:
                 _, _, part, row = min(options)
                 return part, row
-            frontier = [n for n in members if n not in seen and system.nodes[n].hidden]
+            members = {n for i in linked for n in _members(system.equations[i])}
+            frontier = [n for n in members if n not in seen and nodes[n].hidden]
             seen.update(frontier)
         return None
 
+    @staticmethod
+    def _cheapest(
+        system: System,
+        i: int,
+        hide: set[tuple[int, int]],
+        best: dict[tuple[str, int], tuple | None],
+    ) -> tuple | None:
+        """The cheapest shown row of the release in equation `i`: fewest people, then cells
+        before totals."""
+        if (system.family, i) not in best:
+            nodes = system.nodes
+            options = [
+                (nodes[n].truth or 0.0, -len(nodes[n].key), part, row)
+                for n in _members(system.equations[i])
+                if not nodes[n].hidden and not nodes[n].shown_elsewhere
+                for part, row in nodes[n].candidate_rows
+                if (part, row) not in hide
+            ]
+            best[(system.family, i)] = min(options) if options else None
+        return best[(system.family, i)]
+
+
+def _members(equation: Equation) -> tuple[int, ...]:
+    return (equation.parent, *equation.children)
+
 
 class _Touching:
-    """The equations each node of a system is in (numbers, ascending), sorted once."""
+    """The equations each node of a system is in (numbers, ascending), listed once."""
 
     def __init__(self, system: System):
         sizes = np.fromiter((1 + len(eq.children) for eq in system.equations), dtype=np.int64,
@@ -190,12 +250,11 @@ class _Touching:
             dtype=np.int64, count=int(sizes.sum()),
         )  # fmt: skip
         order = np.argsort(members, kind="stable")
-        self.members = members[order]
-        self.equations = np.repeat(np.arange(len(sizes)), sizes)[order]
+        self.equations = np.repeat(np.arange(len(sizes)), sizes)[order].tolist()
+        self.starts = np.searchsorted(members[order], np.arange(len(system.nodes) + 1)).tolist()
 
     def __getitem__(self, node: int) -> list[int]:
-        start, end = np.searchsorted(self.members, [node, node + 1])
-        return self.equations[start:end].tolist()
+        return self.equations[self.starts[node] : self.starts[node + 1]]
 
 
 def _key(e: Exposure) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
