@@ -113,11 +113,26 @@ def _listed(published: list[tuple[list[str], pl.DataFrame]]) -> set[tuple]:
     }  # fmt: skip
 
 
+def _rows_shown(published: list[tuple[list[str], pl.DataFrame]]) -> set[object]:
+    """Values of the first dimension whose row total some table shows."""
+    found = set()
+    for dims, t in published:
+        rows = t.filter(~pl.col("suppressed"))
+        if "margin" in t.columns:
+            rows = rows.filter(
+                pl.col("margin").is_null() if len(dims) == 1 else pl.col("margin") == "b"
+            )
+        elif len(dims) == 2:
+            continue
+        found |= set(rows["a"].drop_nulls().to_list())
+    return found
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     counts=st.lists(st.integers(1, 13), min_size=6, max_size=6),
     m=st.sampled_from([3, 4, 5]),
-    order=st.permutations(["totals", "cells", "rows"]),
+    order=st.permutations(["totals", "cells", "rows", "row totals"]),
 )
 def test_no_published_combination_pins_or_narrows_a_hidden_cell(counts, m, order):
     grid = {(a, b): counts[i * 3 + j] for i, a in enumerate("xy") for j, b in enumerate("pqr")}
@@ -127,7 +142,8 @@ def test_no_published_combination_pins_or_narrows_a_hidden_cell(counts, m, order
     )  # fmt: skip
     live = pl.DataFrame()
     published: list[tuple[list[str], pl.DataFrame]] = []
-    shapes = {"totals": (["a", "b"], True), "cells": (["a", "b"], False), "rows": (["a"], False)}
+    shapes = {"totals": (["a", "b"], True), "cells": (["a", "b"], False), "rows": (["a"], False),
+              "row totals": (["a"], True)}  # fmt: skip
     for name in order:
         dims, totals = shapes[name]
         table, live = publish(rows, name, dims, m, totals, live)
@@ -147,3 +163,10 @@ def test_no_published_combination_pins_or_narrows_a_hidden_cell(counts, m, order
             assert len(values) > 1, f"{cell} pinned to {values}"
             if n < m:
                 assert max(values) - min(values) >= width, f"{cell} narrowed to {sorted(values)}"
+    for a in {a for a, _ in grid} - _rows_shown(published):  # rows of the first dimension
+        n = sum(v for (x, _), v in grid.items() if x == a)
+        values = {sum(v for (x, _), v in s.items() if x == a) for s in strong}
+        if any(len(dims) == 1 and a in t["a"].to_list() for dims, t in published):
+            assert len(values) > 1, f"row {a} pinned to {values}"
+            if n < m:
+                assert max(values) - min(values) >= width, f"row {a} narrowed to {values}"

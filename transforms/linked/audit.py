@@ -124,7 +124,7 @@ def audit_systems(
         dropped += system.dropped
         mask = hidden.get(system.family) if hidden else None
         for block, equations in _blocks(system, mask, only_release=only_release):
-            count += sum(1 for n in block if system.nodes[n].explicit)
+            count += (1 + len(system.alike)) * sum(1 for n in block if system.nodes[n].explicit)
             key = (system.family, frozenset(block))
             if cache is not None and key in cache:
                 exposures, _ = cache[key]

@@ -3,7 +3,10 @@ everything already published from the resource: a release hides more of its own 
 the interval audit over it and every live table finds no cell it newly exposes.
 
 1. Consistency: a cell a live table hides is hidden here too, or the difference gives it away;
-   a complement this release hid that a live table publishes is shown (hiding it helps nothing).
+   a complement this release hid that a live table publishes is shown (hiding it helps nothing),
+   and so is one the audit finds exposed exactly whose value the live tables alone give away
+   (their sums pin it): refusing the release for it, or hiding more around it, would protect
+   nothing.
 2. A cell this release must hide (below its minimum group size) that a live table publishes
    cannot be hidden any more: the release is refused, naming the product to rebuild first.
    An earlier version of the release's own product counts as live (its readers keep it) but
@@ -56,32 +59,41 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
     """Hide cells of `release` (linked cells with `candidate` set) until, beside `live`, the
     audit finds no cell the release exposes."""
     with uncollected():
-        return _protect(live, release)
+        return _protect(live, release, set())
 
 
-def _protect(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
+def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, int]]) -> Protection:
+    """The protection, with `given`: rows found to be hidden complements whose exact values
+    the live tables give away, shown."""
     found = Protection()
     found.refusals = _already_published(live, release)
     if found.refusals:
         return found
-    found.show = _moot(live, release)
+    found.show = _moot(live, release) | given
     hide = _consistent(live, release) - found.show
     board = _Board(live, release, found.show)
     added: list[tuple[int, int]] = []
     known: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
+    probed = set(given)  # rows asked of _given_away already
     for round_ in range(_ROUNDS):
         audit = board.audit(hide)
         if audit.exposures and round_ == 0 and live.height:  # what was exposed before it
             before = interval_audit(live)
-            found.inherited, board.programmes = (
-                before.exposures,
-                board.programmes + before.programmes,
-            )
+            found.inherited = before.exposures
+            board.programmes += before.programmes
             known = {_key(e) for e in found.inherited}
         fresh = [e for e in audit.exposures if _key(e) not in known]
         if not fresh:
             break
         picks, stuck = board.partners(fresh, hide)
+        if round_ == 0 or stuck:  # are complements exposed exactly the live tables' doing?
+            rows = _complements(board, stuck or fresh, hide) - probed
+            probed |= rows
+            more = _given_away(live, release, rows) - found.show
+            if more:  # shown, they reveal nothing the live tables do not: start again
+                again = _protect(live, release, found.show | more)
+                again.programmes += board.programmes
+                return again
         if stuck:
             found.refusals = [_stuck(e, _own(release)) for e in stuck]
             found.audit, found.programmes = audit, board.programmes
@@ -109,6 +121,8 @@ class _Board:
         self.built = systems(pl.concat([live, release]) if live.height else release)
         shown = release.filter(~pl.col("suppressed")).select("part", "row").unique().rows()
         self.shown = {(int(p), int(r)) for p, r in shown} | show
+        self.fixed = show
+        """Rows the release shows whatever the rounds find (hiding them protects nothing)."""
         self.owned = [  # with the rows of the release that may show them
             (system, n, [r for r in node.candidate_rows if r in self.shown])
             for system in self.built
@@ -213,8 +227,8 @@ class _Board:
             seen.update(frontier)
         return None
 
-    @staticmethod
     def _cheapest(
+        self,
         system: System,
         i: int,
         hide: set[tuple[int, int]],
@@ -229,7 +243,7 @@ class _Board:
                 for n in _members(system.equations[i])
                 if not nodes[n].hidden and not nodes[n].shown_elsewhere
                 for part, row in nodes[n].candidate_rows
-                if (part, row) not in hide
+                if (part, row) not in hide and (part, row) not in self.fixed
             ]
             best[(system.family, i)] = min(options) if options else None
         return best[(system.family, i)]
@@ -374,6 +388,41 @@ def _pruned(
         if not [e for e in board.audit(trial).exposures if _key(e) not in known]:
             kept = trial
     return kept
+
+
+def _complements(
+    board: _Board, exposed: list[Exposure], hide: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Hidden rows of the release, at or above their minimum group size, that are cells
+    exposed exactly."""
+    by_family = {s.family: s for s in board.built}
+    rows = set()
+    for exposure in exposed:
+        node = by_family[exposure.family].nodes[exposure.node]
+        if exposure.exact and node.threshold is not None and (node.truth or 0) >= node.threshold:
+            rows |= {r for r in node.candidate_rows if r in hide}
+    return rows
+
+
+def _given_away(
+    live: pl.DataFrame, release: pl.DataFrame, rows: set[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """Those of `rows` whose exact value the live tables alone give away: a live table
+    publishes their cell, or the live tables' equations pin it with every row of the release
+    hidden. Hiding them protects nothing; refusing the release for them would be wrong."""
+    if not rows or not live.height:
+        return set()
+    probe = release.with_columns(
+        pl.lit(True).alias("suppressed"), pl.lit(None, pl.Float64).alias("published"),
+        pl.lit(None, pl.Int64).alias("threshold"),
+    )  # fmt: skip
+    built = systems(pl.concat([live, probe]))
+    found = {r for s in built for node in s.nodes if node.shown_elsewhere
+             for r in node.candidate_rows}  # fmt: skip
+    by_family = {s.family: s for s in built}
+    for exposure in audit_systems(built, only_release=True).exposures:
+        found |= set(by_family[exposure.family].nodes[exposure.node].candidate_rows)
+    return found & rows
 
 
 def _moot(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:

@@ -97,6 +97,9 @@ class System:
     memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     """What the audit works out from the nodes' keys and the equations (not from which
     nodes are hidden), once per system."""
+    alike: tuple[str, ...] = ()
+    """Families of sums over the same rows, hidden in the same rows, whose systems are not
+    built (see systems)."""
 
     def products(self, equation: Equation) -> set[str]:
         """The products whose rows an equation reads."""
@@ -104,16 +107,41 @@ class System:
 
 
 def systems(cells: pl.DataFrame) -> list[System]:
-    """One system per additive family in a linked-cells frame (see transforms.linked.cells)."""
-    found = []
+    """One system per additive family in a linked-cells frame (see transforms.linked.cells).
+
+    A family of sums listed in exactly the rows a family of counts is, each row hidden or
+    published in both, has the counts' nodes, equations and hidden cells: the equations pin
+    a sum exactly where they pin the count beside it (pinning depends on which cells are
+    hidden, not on their values), and the counts' audit finds that count. Its system is not
+    built; the counts' system names it in `alike`. Hiding a row hides it in every family,
+    so this holds while a protection hides more."""
+    built: list[System] = []
+    skipped: dict[str, str] = {}  # family of sums -> family of counts it is alike
     with uncollected():
-        for (family,), part in (
-            cells.filter(pl.col("additive"))
-            .partition_by("family", as_dict=True, maintain_order=True)
-            .items()
-        ):
-            found.append(_system(str(family), part, found[0] if found else None))
-    return found
+        parts = cells.filter(pl.col("additive")).partition_by(
+            "family", as_dict=True, maintain_order=True
+        )
+        shapes = {str(family): _rows_shape(part) for (family,), part in parts.items()}
+        counts = [f for f in ("people", "rows") if f in shapes]
+        for (family,), part in parts.items():
+            family = str(family)
+            if family.startswith("sum:"):
+                match = next((c for c in counts if shapes[c].equals(shapes[family])), None)
+                if match is not None:
+                    skipped[family] = match
+                    continue
+            built.append(_system(family, part, built[0] if built else None))
+        for family, match in skipped.items():
+            owner = next(s for s in built if s.family == match)
+            owner.alike = (*owner.alike, family)
+    return built
+
+
+def _rows_shape(part: pl.DataFrame) -> pl.DataFrame:
+    """The rows a family lists and which of them are hidden or the release's, in one order."""
+    return part.select("product", "part", "row", "suppressed", "candidate").sort(
+        "product", "part", "row"
+    )
 
 
 @contextmanager
