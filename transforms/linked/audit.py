@@ -16,6 +16,8 @@ size and its range is narrower than the protection width.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,7 +25,7 @@ import numpy as np
 import polars as pl
 
 from transforms.linked import solved
-from transforms.linked.programme import Programme
+from transforms.linked.programme import UNBOUNDED, Programme
 from transforms.linked.system import NULL, Equation, Node, System, systems, uncollected
 
 if TYPE_CHECKING:
@@ -33,7 +35,10 @@ _EPS = 1e-6
 #: Blocks with at least this many hidden cells first look for two feasible tables that
 #: spread every cell as wide as it needs, in one programme.
 _PAIR_FROM = 2
-_PAIRS = 6
+#: Pairs of tables a block looks for (all cells up, then all down; later ones mix the
+#: directions). The cells these leave are mostly the exposed ones, which no pair certifies:
+#: asking each its own programmes, on two threads, costs less than more pairs.
+_PAIRS = 2
 
 
 @dataclass(frozen=True)
@@ -311,17 +316,6 @@ def _ranges(
             if seen is not None:
                 low[i], high[i] = min(low[i], seen[0]), max(high[i], seen[1])
 
-    kept: list[Programme] = []  # built at the first cell that needs its own programmes
-
-    def solve(objective: np.ndarray) -> tuple[int, float]:
-        if not kept:
-            kept.append(Programme(matrix, np.asarray(rhs), np.asarray(rhs), bounds))
-        status, value, table = kept[0].solve(objective)
-        if table is not None:
-            np.minimum(low, table, out=low)
-            np.maximum(high, table, out=high)
-        return status, value
-
     found, solved = [], 0
     read: set[str] = set()  # the products the block's equations read, gathered once
     needs = np.array(
@@ -342,24 +336,19 @@ def _ranges(
             signs = np.random.default_rng(turn).choice([-1.0, 1.0], size=len(block))
         _spread(matrix, rhs, bounds, open_, low, high, signs)
         solved += 1
+    cells = [
+        position[n]
+        for n in block
+        if nodes[n].explicit
+        and not pinned[position[n]]
+        and high[position[n]] - low[position[n]] < needs[position[n]] - _EPS
+    ]
+    programme = (matrix, np.asarray(rhs, dtype=float), bounds)
+    unbounded, asked = _ask_cells(programme, cells, needs, low, high)
+    solved += asked
     for n in block:
-        if not nodes[n].explicit:
-            continue
         i = position[n]
-        need = needs[i]
-        ends = [math.nan, math.nan]
-        for side, sign in ((1, -1.0), (0, 1.0)):  # the highest value first, then the lowest
-            if high[i] - low[i] >= need - _EPS or pinned[i]:
-                break
-            objective = np.zeros(len(block))
-            objective[i] = sign
-            status, value = solve(objective)
-            solved += 1
-            if status == 3:  # unbounded above
-                ends[side] = math.inf
-                break
-            ends[side] = sign * value if status == 0 else truth[i]
-        if high[i] - low[i] >= need - _EPS or math.isinf(ends[1]):
+        if not nodes[n].explicit or high[i] - low[i] >= needs[i] - _EPS or i in unbounded:
             continue
         exposure = _judge(system, n, low[i], high[i], equations, read)
         if exposure is not None:
@@ -368,6 +357,66 @@ def _ranges(
         for i, n in enumerate(block):
             spread[(system.family, n)] = (float(low[i]), float(high[i]))
     return found, solved
+
+
+#: Cells of one block that ask their own programmes on two threads from this many on (HiGHS
+#: lets go of the interpreter while it solves, so the second core works too).
+_THREADS_FROM = 16
+
+
+def _ask_cells(
+    programme: tuple[csr_array, np.ndarray, list[tuple[float, float | None]]],
+    cells: list[int],
+    needs: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> tuple[set[int], int]:
+    """The highest, then the lowest, value of each cell not yet spread as wide as it needs
+    (every table found widens `low` and `high` for all cells); cells unbounded above, and
+    programmes solved. Many cells are split between two threads, each with its own HiGHS
+    and its own tables, merged after: the same cells ask the same programmes run after run."""
+    workers = min(2, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 1
+    if workers < 2 or len(cells) < _THREADS_FROM:
+        return _ask(programme, cells, needs, low, high)
+    halves = [cells[0::2], cells[1::2]]
+    arrays = [(low.copy(), high.copy()) for _ in halves]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        found = list(pool.map(lambda h, a: _ask(programme, h, needs, *a), halves, arrays))
+    for own_low, own_high in arrays:
+        np.minimum(low, own_low, out=low)
+        np.maximum(high, own_high, out=high)
+    return set().union(*(u for u, _ in found)), sum(n for _, n in found)
+
+
+def _ask(
+    programme: tuple[csr_array, np.ndarray, list[tuple[float, float | None]]],
+    cells: list[int],
+    needs: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+) -> tuple[set[int], int]:
+    """_ask_cells on one thread, with one HiGHS kept from cell to cell."""
+    kept: list[Programme] = []  # built at the first cell that needs its own programmes
+    unbounded, solved = set(), 0
+    for i in cells:
+        for sign in (-1.0, 1.0):  # the highest value first, then the lowest
+            if high[i] - low[i] >= needs[i] - _EPS:
+                break
+            if not kept:
+                matrix, rhs, bounds = programme
+                kept.append(Programme(matrix, rhs, rhs, bounds))
+            objective = np.zeros(len(needs))
+            objective[i] = sign
+            status, _, table = kept[0].solve(objective)
+            solved += 1
+            if table is not None:
+                np.minimum(low, table, out=low)
+                np.maximum(high, table, out=high)
+            if status == UNBOUNDED:
+                if sign < 0:
+                    unbounded.add(i)
+                break
+    return unbounded, solved
 
 
 def _peeled(matrix: csr_array) -> np.ndarray:

@@ -51,6 +51,9 @@ class Programme:
         self.core = _core
         self.highs = _core._Highs()
         self.highs.setOptionValue("output_flag", False)
+        # only the objective changes between solves, from an optimal basis: presolving the
+        # same rows again each time costs more than it saves
+        self.highs.setOptionValue("presolve", "off")
         columns = matrix.tocsc()
         n = matrix.shape[1]
         lp = _core.HighsLp()
