@@ -377,11 +377,11 @@ def _ask_cells(
     and its own tables, merged after: the same cells ask the same programmes run after run."""
     workers = min(2, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 1
     if workers < 2 or len(cells) < _THREADS_FROM:
-        return _ask(programme, cells, needs, low, high)
+        return _ask(programme, cells, needs, (low, high))
     halves = [cells[0::2], cells[1::2]]
     arrays = [(low.copy(), high.copy()) for _ in halves]
     with ThreadPoolExecutor(len(halves)) as pool:
-        found = list(pool.map(lambda h, a: _ask(programme, h, needs, *a), halves, arrays))
+        found = list(pool.map(lambda h, a: _ask(programme, h, needs, a), halves, arrays))
     for own_low, own_high in arrays:
         np.minimum(low, own_low, out=low)
         np.maximum(high, own_high, out=high)
@@ -392,10 +392,11 @@ def _ask(
     programme: tuple[csr_array, np.ndarray, list[tuple[float, float | None]]],
     cells: list[int],
     needs: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
+    seen: tuple[np.ndarray, np.ndarray],
 ) -> tuple[set[int], int]:
-    """_ask_cells on one thread, with one HiGHS kept from cell to cell."""
+    """_ask_cells on one thread, with one HiGHS kept from cell to cell; `seen` is the lowest
+    and highest value of each cell over the tables found so far."""
+    low, high = seen
     kept: list[Programme] = []  # built at the first cell that needs its own programmes
     unbounded, solved = set(), 0
     for i in cells:
