@@ -66,11 +66,12 @@ def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, in
     """The protection, with `given`: rows found to be hidden complements whose exact values
     the live tables give away, shown."""
     found = Protection()
-    found.refusals = _already_published(live, release)
+    keyed = _cell(live), _cell(release)  # each cell's dimensions and key as text, once
+    found.refusals = _already_published(*keyed)
     if found.refusals:
         return found
-    found.show = _moot(live, release) | given
-    hide = _consistent(live, release) - found.show
+    found.show = _moot(*keyed) | given
+    hide = _consistent(*keyed) - found.show
     board = _Board(live, release, found.show)
     added: list[tuple[int, int]] = []
     known: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
@@ -307,6 +308,8 @@ def _own_hidden(release: pl.DataFrame) -> set[tuple[int, int]]:
 
 
 def _cell(frame: pl.DataFrame) -> pl.DataFrame:
+    if "__d" in frame.columns or not frame.height:  # keyed already, or no live table
+        return frame
     return frame.with_columns(pl.col("dims").list.join(",").alias("__d"),
                               pl.col("key").list.join("\u241f").alias("__k"))  # fmt: skip
 
