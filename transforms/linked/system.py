@@ -130,7 +130,7 @@ def systems(cells: pl.DataFrame) -> list[System]:
                 if match is not None:
                     skipped[family] = match
                     continue
-            built.append(_system(family, part, built[0] if built else None))
+            built.append(_system(family, part))
         for family, match in skipped.items():
             owner = next(s for s in built if s.family == match)
             owner.alike = (*owner.alike, family)
@@ -159,10 +159,11 @@ def uncollected() -> Iterator[None]:
             gc.enable()
 
 
-def _system(family: str, cells: pl.DataFrame, first: System | None = None) -> System:
-    """The system of one family. When `first` (another family's system) has the same cells,
-    the same keys in the same order (counts and sums of one set of tables), its nodes' keys
-    and its equations' shape are taken over, and only the values are this family's."""
+def _system(family: str, cells: pl.DataFrame) -> System:
+    """The system of one family. When a system built just before (this family's, or another
+    family's of the same call: counts and sums of one set of tables) has the same cells, the
+    same keys in the same order, its nodes' keys and its equations' shape are taken over,
+    and only the values are this family's."""
     shown = ~pl.col("suppressed")
     keyed = cells.with_columns(
         pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
@@ -187,11 +188,11 @@ def _system(family: str, cells: pl.DataFrame, first: System | None = None) -> Sy
     )  # fmt: skip
     columns = {name: grouped[name].to_list() for name in grouped.columns}
     listed = grouped.select("__d", "__k")
-    earlier = [s for s in _SHAPES if s.family == family] + ([first] if first else [])
-    for shape in earlier + [s for s in _SHAPES if s.family != family]:
+    shapes = sorted(_SHAPES, key=lambda shape: shape.family != family)  # its own first
+    for shape in shapes:
         if shape.memo["cells"].height == listed.height and shape.memo["cells"].equals(listed):
             system = _alike(family, shape, keyed, columns)
-            _SHAPES.appendleft(system)
+            _SHAPES.appendleft(_Shape.of(system))
             return system
     index: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
     nodes: list[Node] = []
@@ -225,19 +226,45 @@ def _system(family: str, cells: pl.DataFrame, first: System | None = None) -> Sy
             equations.append(equation)
     memo = {"index": index, "cells": listed, "truths": columns["truth"]}
     system = System(family, nodes, equations, dropped, memo=memo)
-    _SHAPES.appendleft(system)
+    _SHAPES.appendleft(_Shape.of(system))
     return system
 
 
 #: What the audit keeps of a system that depends only on its nodes' keys, exact values and
 #: equations, not on which nodes are published or which are the release's.
 _SHAPED = ("index", "cells", "truths", "sums", "values", "equations", "incidence")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a system built before lends one with the same cells: every node's dimensions and
+    key (the listed first), the implicit nodes' values, the equations and the memo. No node
+    objects: a build keeps a few shapes between products, and tens of thousands of objects
+    kept alive slow every pass of the garbage collector in the rest of the build."""
+
+    family: str
+    keys: list[tuple[tuple[str, ...], tuple[str, ...]]]
+    implicit: list[float | None]
+    equations: list[Equation]
+    dropped: int
+    memo: dict[str, Any]
+
+    @classmethod
+    def of(cls, system: System) -> _Shape:
+        listed = len(system.memo["truths"])
+        return cls(
+            system.family, [(n.dims, n.key) for n in system.nodes],
+            [n.truth for n in system.nodes[listed:]], system.equations, system.dropped,
+            system.memo,
+        )  # fmt: skip
+
+
 #: The shapes of the last systems built. The gate audits a release right after its
 #: protection did, on the same cells with other cells hidden: the shape is taken over.
-_SHAPES: deque[System] = deque(maxlen=4)
+_SHAPES: deque[_Shape] = deque(maxlen=4)
 
 
-def _alike(family: str, first: System, keyed: pl.DataFrame, columns: dict) -> System:
+def _alike(family: str, first: _Shape, keyed: pl.DataFrame, columns: dict) -> System:
     """`first`'s nodes and equations with this family's values (see _system). Where the
     values are `first`'s own too, so are the equations and what the audit worked out from
     them: only which nodes are published differs."""
@@ -245,16 +272,15 @@ def _alike(family: str, first: System, keyed: pl.DataFrame, columns: dict) -> Sy
     same = family == first.family and columns["truth"] == first.memo["truths"]
     nodes = [
         Node(
-            family, node.dims, node.key, truth=columns["truth"][i],
-            published=columns["published"][i], explicit=True,
-            threshold=columns["threshold"][i], width=float(columns["width"][i]),
+            family, dims, key, truth=columns["truth"][i], published=columns["published"][i],
+            explicit=True, threshold=columns["threshold"][i], width=float(columns["width"][i]),
             shown_elsewhere=bool(columns["shown_elsewhere"][i]),
         )
-        for i, node in enumerate(first.nodes[:listed])
+        for i, (dims, key) in enumerate(first.keys[:listed])
     ]  # fmt: skip
     nodes += [
-        Node(family, node.dims, node.key, truth=node.truth if same else None)
-        for node in first.nodes[listed:]
+        Node(family, dims, key, truth=truth if same else None)
+        for (dims, key), truth in zip(first.keys[listed:], first.implicit, strict=True)
     ]
     _rows(nodes, keyed)
     if same:
