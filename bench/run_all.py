@@ -48,6 +48,11 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
         ["--rows", "200000", "--claims", "20000", "--repeat", "1"],
     ),
     "redact": (["--rows", "10000"], ["--rows", "500"]),
+    "linked": (["--rows", "1000000", "--repeat", "3"], ["--rows", "200000", "--repeat", "1"]),
+    "linked_build": (
+        ["--rows", "1000000", "--repeat", "3"],
+        ["--rows", "200000", "--repeat", "1"],
+    ),
 }
 SCRIPTS = {"build_csv": "bench_build.py"}
 
