@@ -72,6 +72,20 @@ COUNTED = (
 on their basis (the parameter is SUPERSEDED)."""
 
 
+_STATE = (
+    "SELECT (SELECT (count(*), sum(hash(product_id, version, part, form, basis, recorded_at, "
+    "retired_at, retired_why))) FROM release_parts WHERE resource_id = ?), "
+    '(SELECT (count(*), sum(hash(c.product_id, c.version, c.part, c."row", c.family, c.dims, '
+    'c."key", c.published, c.truth, c.suppressed, c.threshold, c.width))) FROM release_cells c '
+    "WHERE c.product_id IN (SELECT product_id FROM release_parts WHERE resource_id = ?))"
+)
+"""A resource's parts and cells in the ledger, as a digest: equal digests, equal live cells."""
+_READ: dict[tuple[str, str, str], tuple[Any, pa.Table]] = {}
+"""The last live cells read per (ledger file, resource, basis), with the resource's parts
+as they were then."""
+_KEEP_READ = 4
+
+
 class ReleaseLedger:
     """Footprints per resource in domain/state.duckdb; each recording is one transaction."""
 
@@ -131,17 +145,32 @@ class ReleaseLedger:
 
     def live_cells(self, resource: str, basis: str) -> pa.Table:
         """Cells of every counted table part of `resource` on `basis` (live, or superseded
-        and still counted), with `product` naming the product and version."""
+        and still counted), with `product` naming the product and version.
+
+        A build reads them twice per table (its protection, then the gate, which must see
+        anything another build published meanwhile); the second read finds the resource's
+        parts and cells as they were (their digest) and takes the cells read the first time.
+        The digest is read before the cells: a recording between the two makes the next read
+        differ, and never serves cells older than the digest they were checked against."""
         with reading(self.path, SCHEMA, TABLES) as con, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
+            state = con.execute(_STATE, [resource, resource]).fetchone()
+            key = (str(self.path.resolve()), resource, basis)
+            kept = _READ.get(key)
+            if kept is not None and kept[0] == state:
+                return kept[1]
             columns = ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
-            return con.execute(
+            cells = con.execute(
                 f"SELECT p.product_id || ' v' || p.version AS product, c.part, {columns} "
                 "FROM release_cells c JOIN release_parts p USING (product_id, version, part) "
                 f"WHERE p.resource_id = ? AND p.basis = ? AND ({COUNTED}) "
                 'ORDER BY p.product_id, p.version, c.part, c."row"',
                 [resource, basis, SUPERSEDED],
             ).to_arrow_table()
+        _READ[key] = (state, cells)
+        while len(_READ) > _KEEP_READ:
+            _READ.pop(next(iter(_READ)))
+        return cells
 
     def parts(
         self, resource: str, *, retired: bool = False, counted: bool = False

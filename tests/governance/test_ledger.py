@@ -93,3 +93,16 @@ def test_reading_an_empty_domain_writes_nothing(tmp_path):
     ledger = ReleaseLedger(tmp_path / "state.duckdb")
     assert ledger.parts("r") == [] and ledger.live_cells("r", "b").num_rows == 0
     assert not (tmp_path / "state.duckdb").exists()
+
+
+def test_a_second_read_sees_whatever_was_recorded_since_by_anyone(tmp_path):
+    ledger = ReleaseLedger(tmp_path / "state.duckdb")
+    ledger.record("a", 1, [part()], cells([12, 3]), AT)
+    first = ledger.live_cells("r", "b")
+    assert ledger.live_cells("r", "b").equals(first)  # nothing recorded since
+    # another writer (another build, its own ledger object) records the same version again,
+    # at the same time, with other cells; then a product of the resource is withdrawn
+    ReleaseLedger(tmp_path / "state.duckdb").record("a", 1, [part()], cells([12, 4]), AT)
+    assert ledger.live_cells("r", "b").column("truth").to_pylist() == [12.0, 4.0]
+    ReleaseLedger(tmp_path / "state.duckdb").retire("a", "withdrawn: term ended", AT)
+    assert ledger.live_cells("r", "b").num_rows == 0
