@@ -75,8 +75,9 @@ on their basis (the parameter is SUPERSEDED)."""
 _STATE = (
     "SELECT (SELECT (count(*), sum(hash(product_id, version, part, form, basis, recorded_at, "
     "retired_at, retired_why))) FROM release_parts WHERE resource_id = ?), "
-    '(SELECT (count(*), sum(hash(c.product_id, c.version, c.part, c."row", c.family, c.dims, '
-    'c."key", c.published, c.truth, c.suppressed, c.threshold, c.width))) FROM release_cells c '
+    '(SELECT (count(*), sum(hash(c.product_id, c.version, c.part, c."row", c.family, '
+    'c.additive, c.dims, c."key", c.published, c.truth, c.suppressed, c.threshold, c.width))) '
+    "FROM release_cells c "
     "WHERE c.product_id IN (SELECT product_id FROM release_parts WHERE resource_id = ?))"
 )
 """A resource's parts and cells in the ledger, as a digest: equal digests, equal live cells."""

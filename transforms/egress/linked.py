@@ -12,7 +12,7 @@ import polars as pl
 
 from transforms.footprint import CellTable
 from transforms.gate_check import Check, Origin
-from transforms.linked.audit import interval_audit
+from transforms.linked.audit import interval_audit, newly_exposed
 from transforms.linked.cells import linked_cells
 
 
@@ -43,12 +43,17 @@ class LinkedRule:
                                          "linear_programmes": 0}  # fmt: skip
         for group, parts in groups.items():
             live = lives[group]
-            audit = interval_audit(pl.concat([live, *parts]))
-            old = set()
+            cells = pl.concat([live, *parts])
+            audit, old = interval_audit(cells), []
             if audit.exposures and live.height:  # what the live tables exposed before it
-                old = {(e.family, e.dims, e.key) for e in interval_audit(live).exposures}
+                old = interval_audit(live).exposures
+                if old:  # every family of sums on its own (see newly_exposed)
+                    audit, old = (
+                        interval_audit(cells, strict=True),
+                        interval_audit(live, strict=True).exposures,
+                    )
             before += len(old)
-            fresh += [e for e in audit.exposures if (e.family, e.dims, e.key) not in old]
+            fresh += newly_exposed(audit.exposures, old)
             figures["live_cells"] += live.height
             figures["hidden_cells"] += audit.hidden
             figures["linear_programmes"] += audit.programmes

@@ -89,11 +89,28 @@ class Audit:
         }
 
 
-def interval_audit(cells: pl.DataFrame) -> Audit:
+def interval_audit(cells: pl.DataFrame, *, strict: bool = False) -> Audit:
     """Audit a linked-cells frame (every live table of one resource on one basis, and the
-    release being judged)."""
+    release being judged). `strict` audits every family of sums on its own (see
+    `newly_exposed`)."""
     with uncollected():
-        return audit_systems(systems(cells))
+        return audit_systems(systems(cells, alike=not strict), strict=strict)
+
+
+def newly_exposed(found: list[Exposure], before: list[Exposure]) -> list[Exposure]:
+    """Exposures a release adds to those the live tables had before it: cells not exposed
+    then, and cells it narrows further (a count the live tables narrowed to 3 to 4 that the
+    release pins at 3). Where the live tables expose anything, both audits are to be
+    `strict`: the shortcuts that let a count's audit answer for the sums beside it (a sum
+    pinned where its count is) would let a count exposed before stand for a sum exposed
+    only now."""
+    was = {(e.family, e.dims, e.key): (e.low, e.high) for e in before}
+    fresh = []
+    for e in found:
+        low, high = was.get((e.family, e.dims, e.key), (math.inf, -math.inf))
+        if e.low > low + _EPS or e.high < high - _EPS or low > high:
+            fresh.append(e)
+    return fresh
 
 
 Cache = dict[tuple[str, frozenset[int]], tuple[list[Exposure], int]]
@@ -108,6 +125,7 @@ def audit_systems(
     only_release: bool = False,
     spread: Spread | None = None,
     hidden: dict[str, np.ndarray] | None = None,
+    strict: bool = False,
 ) -> Audit:
     """Audit built systems as their nodes stand now. A block's finding depends only on which
     nodes are hidden in it, so `cache` (kept by a caller that hides more and audits again)
@@ -121,7 +139,8 @@ def audit_systems(
     and a node that spread wide enough then still does; only the others need programmes.
 
     `hidden` (kept by a caller that changes which nodes are published) holds, per family,
-    whether each node is hidden, as it stands."""
+    whether each node is hidden, as it stands. `strict` audits every block of sums, even
+    one the counts beside it answer for."""
     found: list[Exposure] = []
     count = programmes = dropped = 0
     people: list[System | None] = []  # looked up at the first block of sums
@@ -138,7 +157,7 @@ def audit_systems(
             if system.family.startswith("sum:"):
                 if not people:
                     people.append(_people(built))
-                covered = _covered(system, block, equations, people[0])
+                covered = not strict and _covered(system, block, equations, people[0])
                 exposures, solved = ([] if covered else _pinned(system, block, equations)), 0
             elif equations:
                 exposures, solved = _counted(system, block, equations, spread)

@@ -32,7 +32,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from transforms.linked.audit import Audit, Cache, Exposure, Spread, audit_systems, interval_audit
+from transforms.linked.audit import (
+    Audit,
+    Cache,
+    Exposure,
+    Spread,
+    audit_systems,
+    interval_audit,
+    newly_exposed,
+)
 from transforms.linked.system import NULL, Equation, System, systems, uncollected
 
 _ROUNDS = 200
@@ -62,9 +70,12 @@ def protect_jointly(live: pl.DataFrame, release: pl.DataFrame) -> Protection:
         return _protect(live, release, set())
 
 
-def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, int]]) -> Protection:
+def _protect(
+    live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, int]], strict: bool = False
+) -> Protection:
     """The protection, with `given`: rows found to be hidden complements whose exact values
-    the live tables give away, shown."""
+    the live tables give away, shown. `strict` (taken when the live tables expose cells
+    already) audits every family of sums on its own (see newly_exposed)."""
     found = Protection()
     keyed = _cell(live), _cell(release)  # each cell's dimensions and key as text, once
     found.refusals = _already_published(*keyed)
@@ -72,18 +83,20 @@ def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, in
         return found
     found.show = _moot(*keyed) | given
     hide = _consistent(*keyed) - found.show
-    board = _Board(live, release, found.show)
+    board = _Board(live, release, found.show, strict)
     added: list[tuple[int, int]] = []
-    known: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
     probed = set(given)  # rows asked of _given_away already
     for round_ in range(_ROUNDS):
         audit = board.audit(hide)
         if audit.exposures and round_ == 0 and live.height:  # what was exposed before it
-            before = interval_audit(live)
+            before = interval_audit(live, strict=strict)
+            if before.exposures and not strict:
+                again = _protect(live, release, given, strict=True)
+                again.programmes += board.programmes + before.programmes
+                return again
             found.inherited = before.exposures
             board.programmes += before.programmes
-            known = {_key(e) for e in found.inherited}
-        fresh = [e for e in audit.exposures if _key(e) not in known]
+        fresh = newly_exposed(audit.exposures, found.inherited)
         if not fresh:
             break
         picks, stuck = board.partners(fresh, hide)
@@ -92,7 +105,7 @@ def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, in
             probed |= rows
             more = _given_away(live, release, rows) - found.show
             if more:  # shown, they reveal nothing the live tables do not: start again
-                again = _protect(live, release, found.show | more)
+                again = _protect(live, release, found.show | more, strict)
                 again.programmes += board.programmes
                 return again
         if stuck:
@@ -106,7 +119,7 @@ def _protect(live: pl.DataFrame, release: pl.DataFrame, given: set[tuple[int, in
     else:
         found.refusals = ["the linked-table protection did not settle; narrow the release"]
         return found
-    hide = _pruned(board, hide, added, known)
+    hide = _pruned(board, hide, added, found.inherited)
     found.audit = board.audit(hide)
     found.programmes = board.programmes
     found.hide = hide - _own_hidden(release)
@@ -118,8 +131,16 @@ class _Board:
     changes only which of its nodes are hidden, and blocks that did not change are not
     solved again."""
 
-    def __init__(self, live: pl.DataFrame, release: pl.DataFrame, show: set[tuple[int, int]]):
-        self.built = systems(pl.concat([live, release]) if live.height else release)
+    def __init__(
+        self,
+        live: pl.DataFrame,
+        release: pl.DataFrame,
+        show: set[tuple[int, int]],
+        strict: bool = False,
+    ):
+        cells = pl.concat([live, release]) if live.height else release
+        self.built = systems(cells, alike=not strict)
+        self.strict = strict
         shown = release.filter(~pl.col("suppressed")).select("part", "row").unique().rows()
         self.shown = {(int(p), int(r)) for p, r in shown} | show
         self.fixed = show
@@ -178,8 +199,9 @@ class _Board:
             self.recorded = set()
         self.recorded |= hidden
         found = audit_systems(
-            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks
-        )
+            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks,
+            strict=self.strict,
+        )  # fmt: skip
         self.programmes += found.programmes
         return found
 
@@ -270,10 +292,6 @@ class _Touching:
 
     def __getitem__(self, node: int) -> list[int]:
         return self.equations[self.starts[node] : self.starts[node + 1]]
-
-
-def _key(e: Exposure) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    return e.family, e.dims, e.key
 
 
 def _own(release: pl.DataFrame) -> set[str]:
@@ -380,7 +398,7 @@ def _pruned(
     board: _Board,
     hide: set[tuple[int, int]],
     added: list[tuple[int, int]],
-    known: set[tuple[str, tuple[str, ...], tuple[str, ...]]],
+    inherited: list[Exposure],
 ) -> set[tuple[int, int]]:
     """Undo added hidings the audit does not need, most costly first (each try re-solves
     only the blocks it changes)."""
@@ -388,7 +406,7 @@ def _pruned(
     kept = set(hide)
     for pick in sorted(added, key=lambda p: -cost.get(p, 0.0))[:_PRUNE]:
         trial = kept - {pick}
-        if not [e for e in board.audit(trial).exposures if _key(e) not in known]:
+        if not newly_exposed(board.audit(trial).exposures, inherited):
             kept = trial
     return kept
 

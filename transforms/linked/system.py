@@ -106,7 +106,7 @@ class System:
         return {p for n in (equation.parent, *equation.children) for p in self.nodes[n].products}
 
 
-def systems(cells: pl.DataFrame) -> list[System]:
+def systems(cells: pl.DataFrame, *, alike: bool = True) -> list[System]:
     """One system per additive family in a linked-cells frame (see transforms.linked.cells).
 
     A family of sums listed in exactly the rows a family of counts is, each row hidden or
@@ -114,7 +114,8 @@ def systems(cells: pl.DataFrame) -> list[System]:
     a sum exactly where they pin the count beside it (pinning depends on which cells are
     hidden, not on their values), and the counts' audit finds that count. Its system is not
     built; the counts' system names it in `alike`. Hiding a row hides it in every family,
-    so this holds while a protection hides more."""
+    so this holds while a protection hides more. With `alike` off, every family is built
+    (a count exposed before a release cannot stand for a sum exposed only by it)."""
     built: list[System] = []
     skipped: dict[str, str] = {}  # family of sums -> family of counts it is alike
     with uncollected():
@@ -125,7 +126,7 @@ def systems(cells: pl.DataFrame) -> list[System]:
         counts = [f for f in ("people", "rows") if f in shapes]
         for (family,), part in parts.items():
             family = str(family)
-            if family.startswith("sum:"):
+            if alike and family.startswith("sum:"):
                 match = next((c for c in counts if shapes[c].equals(shapes[family])), None)
                 if match is not None:
                     skipped[family] = match
