@@ -45,6 +45,29 @@ def frame(product: str, rows: list[dict], values, threshold: int, candidate: boo
     return pl.DataFrame(out, schema=SCHEMA)
 
 
+#: (A, B, x) of each person: 4 people in a1 and in a2, 50 in a3.
+PEOPLE = [
+    ("a1", "b1", 11.0),
+    ("a1", "b1", 13.0),
+    ("a1", "b2", 17.0),
+    ("a1", "b2", 19.0),
+    ("a2", "b1", 23.0),
+    ("a2", "b1", 29.0),
+    ("a2", "b2", 31.0),
+    ("a2", "b2", 37.0),
+]
+PEOPLE += [("a3", "b1", 1.0)] * 20 + [("a3", "b2", 2.0)] * 30  # fmt: skip
+
+
+def contributions(people: list[tuple[str, str, float]]):
+    """The people of a cell (by its keys) and the sum of their x."""
+
+    def chosen(keys: dict) -> list:
+        return [p for p in people if all({"A": p[0], "B": p[1]}[d] == v for d, v in keys.items())]
+
+    return (lambda keys: float(len(chosen(keys))), lambda keys: sum(p[2] for p in chosen(keys)))
+
+
 def test_a_count_the_live_tables_narrowed_is_not_pinned_by_a_release():
     grid = {("a1", "b1"): 3, ("a2", "b1"): 2, ("a2", "b2"): 2, ("a3", "b1"): 20, ("a3", "b2"): 30}
     fine = list(grid)  # the cells the release lists; (a1, b2) is empty and not listed
@@ -85,28 +108,8 @@ def test_a_count_the_live_tables_narrowed_is_not_pinned_by_a_release():
 
 
 def test_a_sum_the_live_tables_left_open_is_not_pinned_under_a_pinned_count():
-    people = [
-        ("a1", "b1", 11.0),
-        ("a1", "b1", 13.0),
-        ("a1", "b2", 17.0),
-        ("a1", "b2", 19.0),
-        ("a2", "b1", 23.0),
-        ("a2", "b1", 29.0),
-        ("a2", "b2", 31.0),
-        ("a2", "b2", 37.0),
-    ]
-    people += [("a3", "b1", 1.0)] * 20 + [("a3", "b2", 2.0)] * 30  # fmt: skip
     fine = [(a, b) for a in A for b in B]
-
-    def chosen(keys: dict) -> list:
-        return [p for p in people if all({"A": p[0], "B": p[1]}[d] == v for d, v in keys.items())]
-
-    def count(keys: dict) -> float:
-        return float(len(chosen(keys)))
-
-    def total(keys: dict) -> float:
-        return sum(p[2] for p in chosen(keys))
-
+    count, total = contributions(PEOPLE)
     live_rows = [{"A": a} for a in A] + [{}]
     rows = [{"A": a, "B": b} for a in A for b in B] + [{"A": a} for a in A]
     rows += [{"B": b} for b in B] + [{}]

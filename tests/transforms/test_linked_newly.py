@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from tests.attacks.test_linked_inherited import A, B, frame
+from tests.attacks.test_linked_inherited import PEOPLE, A, B, contributions, frame
 from transforms.linked.audit import Exposure, interval_audit, newly_exposed
 
 
@@ -22,18 +22,7 @@ def test_an_exposure_left_as_it_was_is_inherited_and_a_narrower_one_is_new():
 
 
 def test_the_strict_audit_finds_a_sum_pinned_under_a_count_pinned_before():
-    people = [("a1", "b1", 11.0)] * 2 + [("a1", "b2", 17.0)] * 2 + [("a2", "b1", 23.0)] * 2
-    people += [("a2", "b2", 31.0)] * 2 + [("a3", "b1", 1.0)] * 20 + [("a3", "b2", 2.0)] * 30
-
-    def chosen(keys: dict) -> list:
-        return [p for p in people if all({"A": p[0], "B": p[1]}[d] == v for d, v in keys.items())]
-
-    def count(keys: dict) -> float:
-        return float(len(chosen(keys)))
-
-    def total(keys: dict) -> float:
-        return sum(p[2] for p in chosen(keys))
-
+    count, total = contributions(PEOPLE)
     live = frame("L v1", [{"A": a} for a in A] + [{}], count, 5, False, total)
     grid = [{"A": a, "B": b} for a in A for b in B]  # every cell of the release published
     release = frame("R v1", grid, count, 2, False, total)
