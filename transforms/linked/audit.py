@@ -240,7 +240,7 @@ def _blocks(
     from scipy.sparse.csgraph import connected_components
 
     nodes, equations = system.nodes, system.equations
-    members, owner = _incidence(system)
+    members, owner = incidence(system)
     if hidden is None:
         hidden = np.fromiter((node.published is None for node in nodes), bool, len(nodes))
     inside = hidden[members]
@@ -268,7 +268,7 @@ def _blocks(
 def _release(system: System) -> tuple[np.ndarray, np.ndarray]:
     """Which nodes are cells of the release being judged, and which equations hold one."""
     if "release" not in system.memo:
-        members, owner = _incidence(system)
+        members, owner = incidence(system)
         release = np.fromiter((bool(n.candidate_rows) for n in system.nodes), bool,
                               len(system.nodes))  # fmt: skip
         touched = np.zeros(len(system.equations), dtype=bool)
@@ -277,8 +277,9 @@ def _release(system: System) -> tuple[np.ndarray, np.ndarray]:
     return system.memo["release"]
 
 
-def _incidence(system: System) -> tuple[np.ndarray, np.ndarray]:
-    """Every (node, equation) membership of a system as two arrays, once per system."""
+def incidence(system: System) -> tuple[np.ndarray, np.ndarray]:
+    """Every (node, equation) membership of a system as two arrays (node, its equation),
+    equation by equation, worked out once per system."""
     if "incidence" not in system.memo:
         sizes = np.fromiter((1 + len(eq.children) for eq in system.equations), np.int64,
                             len(system.equations))  # fmt: skip

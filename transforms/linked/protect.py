@@ -25,7 +25,6 @@ reported, not charged to it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,6 +37,7 @@ from transforms.linked.audit import (
     Exposure,
     Spread,
     audit_systems,
+    incidence,
     interval_audit,
     newly_exposed,
 )
@@ -280,14 +280,9 @@ class _Touching:
     """The equations each node of a system is in (numbers, ascending), listed once."""
 
     def __init__(self, system: System):
-        sizes = np.fromiter((1 + len(eq.children) for eq in system.equations), dtype=np.int64,
-                            count=len(system.equations))  # fmt: skip
-        members = np.fromiter(
-            itertools.chain.from_iterable((eq.parent, *eq.children) for eq in system.equations),
-            dtype=np.int64, count=int(sizes.sum()),
-        )  # fmt: skip
+        members, owner = incidence(system)  # the audit's, kept with the system
         order = np.argsort(members, kind="stable")
-        self.equations = np.repeat(np.arange(len(sizes)), sizes)[order].tolist()
+        self.equations = owner[order].tolist()
         self.starts = np.searchsorted(members[order], np.arange(len(system.nodes) + 1)).tolist()
 
     def __getitem__(self, node: int) -> list[int]:
