@@ -9,7 +9,7 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
-from transforms.linked.audit import _peeled
+from transforms.linked.audit import peeled
 
 
 def system(seed: int) -> csr_array:
@@ -37,13 +37,13 @@ def free(matrix: csr_array, cell: int) -> bool:
 @pytest.mark.parametrize("seed", range(200))
 def test_a_peeled_cell_is_pinned_by_the_equations(seed):
     matrix = system(seed)
-    for cell in np.flatnonzero(_peeled(matrix)):
+    for cell in np.flatnonzero(peeled(matrix)):
         assert not free(matrix, int(cell)), f"cell {cell} moves, yet was taken as pinned"
 
 
 def test_peeling_follows_a_chain_of_equations():
     # a = 5 (alone); b - a = 2; c - b = 1: all three pinned, one after the other
     matrix = csr_array(np.array([[1.0, 0, 0], [-1.0, 1.0, 0], [0, -1.0, 1.0]]))
-    assert _peeled(matrix).tolist() == [True, True, True]
+    assert peeled(matrix).tolist() == [True, True, True]
     # a + b = 3 alone pins neither
-    assert _peeled(csr_array(np.array([[1.0, 1.0]]))).tolist() == [False, False]
+    assert peeled(csr_array(np.array([[1.0, 1.0]]))).tolist() == [False, False]

@@ -342,7 +342,7 @@ def _ranges(
         [max(nodes[n].width if nodes[n].primary else 0.0, 1.0) if nodes[n].explicit else 0.0
          for n in block]
     )  # fmt: skip
-    pinned = _peeled(matrix)  # exposed exactly: no programme can widen them
+    pinned = peeled(matrix)  # exposed exactly: no programme can widen them
     before = -1
     for turn in range(_PAIRS):  # each turn asks the still uncertified cells the other way
         open_ = np.where((high - low >= needs - _EPS) | pinned, 0.0, needs)
@@ -440,7 +440,7 @@ def _ask(
     return unbounded, solved
 
 
-def _peeled(matrix: csr_array) -> np.ndarray:
+def peeled(matrix: csr_array) -> np.ndarray:
     """Cells the equations pin one by one: an equation with one hidden cell left gives its
     value, which leaves the others with one fewer (a suppressed cell alone in a row beside its
     published total, then the next). Most cells a reader pins are pinned so; they need no

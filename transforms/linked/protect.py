@@ -40,6 +40,7 @@ from transforms.linked.audit import (
     incidence,
     interval_audit,
     newly_exposed,
+    peeled,
 )
 from transforms.linked.system import NULL, Equation, System, systems, uncollected
 
@@ -116,6 +117,7 @@ def _protect(
             if pick not in hide:
                 hide.add(pick)
                 added.append(pick)
+        added += board.closure(hide)
     else:
         found.refusals = ["the linked-table protection did not settle; narrow the release"]
         return found
@@ -155,6 +157,7 @@ class _Board:
         for i, (_, _, rows) in enumerate(self.owned):
             for r in rows:
                 self.rows_of.setdefault(r, []).append(i)
+        self.at = {(system.family, n): i for i, (system, n, _) in enumerate(self.owned)}
         self.before: set[tuple[int, int]] | None = None
         self.masks = {
             system.family: np.fromiter((n.published is None for n in system.nodes), bool,
@@ -178,6 +181,20 @@ class _Board:
     def audit(self, hide: set[tuple[int, int]]) -> Audit:
         """The audit with `hide` hidden (and everything else of the release as shown). Only
         the nodes of rows hidden or shown since the last audit are looked at again."""
+        hidden = self._sync(hide)
+        if not hidden >= self.recorded:  # a node shown again: tables found before may not hold
+            self.spread.clear()
+            self.recorded = set()
+        self.recorded |= hidden
+        found = audit_systems(
+            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks,
+            strict=self.strict,
+        )  # fmt: skip
+        self.programmes += found.programmes
+        return found
+
+    def _sync(self, hide: set[tuple[int, int]]) -> set[tuple[str, int]]:
+        """Nodes published or hidden as `hide` has it; the hidden nodes of the release."""
         if self.before is None:
             changed: Iterable[int] = range(len(self.owned))
         else:
@@ -194,16 +211,72 @@ class _Board:
             else:
                 hidden.add((system.family, n))
         self.before = set(hide)
-        if not hidden >= self.recorded:  # a node shown again: tables found before may not hold
-            self.spread.clear()
-            self.recorded = set()
-        self.recorded |= hidden
-        found = audit_systems(
-            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks,
-            strict=self.strict,
-        )  # fmt: skip
-        self.programmes += found.programmes
+        return hidden
+
+    def closure(self, hide: set[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Rows to hide besides `hide` (added to it) for the release's hidden cells the
+        equations pin one by one (secondary suppression's first step, over every live table):
+        the partner the next round would pick for each, found without a programme."""
+        added: list[tuple[int, int]] = []
+        for _ in range(_ROUNDS):
+            self._sync(hide)
+            best: dict[tuple[str, int], tuple | None] = {}
+            picks = {
+                pick
+                for system, n in self._peeled()
+                if (pick := self._nearest(system, n, hide, best)) is not None
+            }
+            if not picks:
+                break
+            for pick in sorted(picks):
+                hide.add(pick)
+                added.append(pick)
+        return added
+
+    def _peeled(self) -> list[tuple[System, int]]:
+        """The release's hidden cells that equations with one hidden cell left pin, one by
+        one (see transforms.linked.audit.peeled)."""
+        from scipy.sparse import csr_array
+
+        found = []
+        for system in self.built:
+            mask = self.masks[system.family]
+            members, owner = incidence(system)
+            inside = mask[members]
+            cells = np.flatnonzero(mask)
+            column = np.full(len(mask), -1, dtype=np.int64)
+            column[cells] = np.arange(len(cells))
+            matrix = csr_array(
+                (np.ones(int(inside.sum())), (owner[inside], column[members[inside]])),
+                shape=(len(system.equations), len(cells)),
+            )
+            for n in cells[peeled(matrix)].tolist():
+                if (system.family, n) in self.at:
+                    found.append((system, n))
         return found
+
+    def pins(self, hide: set[tuple[int, int]], shown: tuple[int, int]) -> bool:
+        """Whether publishing row `shown` (hidden in `hide`) leaves an equation beside it with
+        one hidden cell, a listed one, that it then pins: the audit would find that cell
+        exposed exactly, so no programme is needed to say so."""
+        trial = hide - {shown}
+        for i in self.rows_of.get(shown, ()):
+            system, n, rows = self.owned[i]
+            if all(r in trial for r in rows):
+                continue  # still hidden by another row of the release
+            nodes = system.nodes
+            for e in self.touching[system.family][n]:
+                left = [m for m in _members(system.equations[e]) if m != n and self._hidden(
+                    system, m, trial)]  # fmt: skip
+                if len(left) == 1 and nodes[left[0]].explicit:
+                    return True
+        return False
+
+    def _hidden(self, system: System, n: int, hide: set[tuple[int, int]]) -> bool:
+        i = self.at.get((system.family, n))
+        if i is None:
+            return system.nodes[n].published is None  # the release cannot change it
+        return all(r in hide for r in self.owned[i][2])
 
     def partners(
         self, exposures: list[Exposure], hide: set[tuple[int, int]]
@@ -400,6 +473,8 @@ def _pruned(
     cost = board.costs()
     kept = set(hide)
     for pick in sorted(added, key=lambda p: -cost.get(p, 0.0))[:_PRUNE]:
+        if not inherited and board.pins(kept, pick):
+            continue
         trial = kept - {pick}
         if not newly_exposed(board.audit(trial).exposures, inherited):
             kept = trial
