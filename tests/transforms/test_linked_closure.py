@@ -12,17 +12,19 @@ import pytest
 
 from transforms.linked.audit import interval_audit
 from transforms.linked.cells import SCHEMA
-from transforms.linked.protect import _Board
+from transforms.linked.protect import _Board, protect_jointly
 
 THRESHOLD = 5
 
 
-def grid(seed: int) -> tuple[pl.DataFrame, dict[tuple, int]]:
-    """Linked cells of a grid of people by a and b with row, column and grand totals (every
-    cell the release's), and the row of each cell by its key."""
-    rng = np.random.default_rng(seed)
-    rows_, cols_ = int(rng.integers(2, 5)), int(rng.integers(2, 5))
-    counts = rng.integers(1, 25, size=(rows_, cols_))
+def grid(seed: int, counts: np.ndarray | None = None) -> tuple[pl.DataFrame, dict[tuple, int]]:
+    """Linked cells of a grid of people by a and b (random, or `counts`) with row, column and
+    grand totals (every cell the release's), and the row of each cell by its key."""
+    if counts is None:
+        rng = np.random.default_rng(seed)
+        shape = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+        counts = rng.integers(1, 25, size=shape)
+    rows_, cols_ = counts.shape
     entries = []
     for i in range(rows_):
         for j in range(cols_):
@@ -126,3 +128,14 @@ def test_pins_says_so_for_a_cell_left_alone_and_not_for_a_pair():
     assert b.pins(hide, (0, at[("a0", "b0")]))
     # a grand total hidden alone: showing it leaves no other hidden cell anywhere
     assert not b.pins({(0, at[()])}, (0, at[()]))
+
+
+def test_a_row_of_small_cells_the_release_alone_pins_is_refused_saying_what_to_do():
+    # the row of a1 holds 3 people in three cells: each is 1 (its total is at least 3, below 5)
+    frame, at = grid(0, np.array([[13, 7, 8], [1, 1, 1], [20, 9, 11], [12, 15, 30]]))
+    row = {at[("a1", "b0")], at[("a1", "b1")], at[("a1", "b2")], at[("a1",)]}
+    assert small(frame) == row
+    found = protect_jointly(pl.DataFrame(schema=SCHEMA), shown_except(frame, row))
+    assert found.refusals
+    assert all("coarser dimensions or merge its smallest categories" in r for r in found.refusals)
+    assert not any("beside" in r for r in found.refusals)

@@ -8,6 +8,7 @@ import polars as pl
 
 from tests.transforms.test_linked_versions import table
 from transforms.linked.audit import interval_audit
+from transforms.linked.system import systems
 
 
 def elsewhere(product: str, cells: dict[str, int]) -> pl.DataFrame:
@@ -33,7 +34,7 @@ def test_a_block_seen_before_is_recalled_with_its_cells_renumbered():
     beside = interval_audit(pl.concat([other, alone]))
     assert beside.programmes == 0
     assert pinned(beside) == pinned(first)
-    system = next(s for s in beside.systems if s.family == "people")
+    system = next(s for s in systems(pl.concat([other, alone])) if s.family == "people")
     assert sorted(system.nodes[e.node].key for e in beside.exposures) == [("s-105",), ("s-106",)]
     assert {e.products for e in beside.exposures} == {("a",)}
 

@@ -78,7 +78,6 @@ class Audit:
     hidden: int
     programmes: int
     dropped: int
-    systems: list[System] = field(repr=False)
 
     def figures(self) -> dict[str, int]:
         return {
@@ -167,7 +166,7 @@ def audit_systems(
             found += exposures
             if cache is not None:
                 cache[key] = (exposures, solved)
-    return Audit(found, count, programmes, dropped, built)
+    return Audit(found, count, programmes, dropped)
 
 
 def _counted(
@@ -181,6 +180,8 @@ def _counted(
         exposures, programmes = _ranges(system, block, equations, spread)
         solved.remember(key, [(e.dims, e.key, e.low, e.high, e.width) for e in exposures])
         return exposures, programmes
+    if not finding:
+        return [], 0
     index, read = system.memo["index"], {p for eq in equations for p in system.products(eq)}
     exposures = []
     for dims, key_, low, high, width in finding:

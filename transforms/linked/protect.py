@@ -379,9 +379,15 @@ def _stuck(exposure: Exposure, own: set[str]) -> str:
     if others:
         return f"{said}: rebuild {', '.join(others)} first"
     kept = ", ".join(p for p in exposure.products if p not in own and _earlier(p, own))
+    if not kept:  # the release alone: small cells that pin each other whatever is hidden
+        return f"{said}: {_ALONE}"
     return f"{said} beside {kept}, which readers keep: {_KEPT}"
 
 
+_ALONE = (
+    "the cells below the minimum group size around it leave it too little room, whatever else "
+    "is hidden; publish the product with coarser dimensions or merge its smallest categories"
+)
 _KEPT = (
     "the correction stays held and reaches the table with the resource's next delivery, or "
     "publish the product with coarser dimensions now"

@@ -132,9 +132,9 @@ def systems(cells: pl.DataFrame, *, alike: bool = True) -> list[System]:
                     skipped[family] = match
                     continue
             built.append(_system(family, part))
-        for family, match in skipped.items():
-            owner = next(s for s in built if s.family == match)
-            owner.alike = (*owner.alike, family)
+        for system in built:
+            system.alike = tuple(f for f, match in skipped.items() if match == system.family)
+    _BUILT.appendleft(built)
     return built
 
 
@@ -150,13 +150,18 @@ def uncollected() -> Iterator[None]:
     """Tens of thousands of nodes, equations and the tuples an audit keys them by, none in a
     reference cycle: the garbage collector's passes over them while they are made and read
     cost more than the work itself. Reference counting still frees them; a cycle made
-    meanwhile waits for the next pass after."""
+    meanwhile waits for the next pass after. What outlives the block (the systems a gate takes
+    over, the shapes and the solved blocks) is moved to the oldest generation on the way out
+    (frozen, then thawed there): a young generation's pass over it would find nothing to
+    free and cost as much as one of the passes the block avoided."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -189,6 +194,10 @@ def _system(family: str, cells: pl.DataFrame) -> System:
     )  # fmt: skip
     columns = {name: grouped[name].to_list() for name in grouped.columns}
     listed = grouped.select("__d", "__k")
+    rows = keyed.select("__node", "product", "part", "row", "candidate")
+    kept = _kept(family, listed, columns, rows)
+    if kept is not None:
+        return kept
     shapes = sorted(_SHAPES, key=lambda shape: shape.family != family)  # its own first
     for shape in shapes:
         if shape.memo["cells"].height == listed.height and shape.memo["cells"].equals(listed):
@@ -225,7 +234,7 @@ def _system(family: str, cells: pl.DataFrame) -> System:
             equation = _equation(nodes, family, parent, tuple(children))
             dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
             equations.append(equation)
-    memo = {"index": index, "cells": listed, "truths": columns["truth"]}
+    memo = {"index": index, "cells": listed, "truths": columns["truth"], "rows": rows}
     system = System(family, nodes, equations, dropped, memo=memo)
     _SHAPES.appendleft(_Shape.of(system))
     return system
@@ -284,16 +293,50 @@ def _alike(family: str, first: _Shape, keyed: pl.DataFrame, columns: dict) -> Sy
         for (dims, key), truth in zip(first.keys[listed:], first.implicit, strict=True)
     ]
     _rows(nodes, keyed)
+    rows = keyed.select("__node", "product", "part", "row", "candidate")
     if same:
-        memo = {k: v for k, v in first.memo.items() if k in _SHAPED}
+        memo = {k: v for k, v in first.memo.items() if k in _SHAPED} | {"rows": rows}
         return System(family, nodes, first.equations, first.dropped, memo=memo)
     equations, dropped = [], 0
     for eq in first.equations:  # in the same order: implicit nodes take the same first sum
         equation = _equation(nodes, family, eq.parent, eq.children)
         dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
         equations.append(equation)
-    memo = {"index": first.memo["index"], "cells": first.memo["cells"], "truths": columns["truth"]}
+    memo = {"index": first.memo["index"], "cells": first.memo["cells"], "truths": columns["truth"],
+            "rows": rows}  # fmt: skip
     return System(family, nodes, equations, dropped, memo=memo)
+
+
+#: The systems of the last calls to `systems`, nodes and all. The gate audits a release right
+#: after its protection did, on the cells the protection left published: its systems, as
+#: they stand after the protection's last audit, are the gate's.
+_BUILT: deque[list[System]] = deque(maxlen=2)
+
+
+def _kept(family: str, listed: pl.DataFrame, columns: dict, rows: pl.DataFrame) -> System | None:
+    """A system built before whose nodes are, key for key and value for value, the ones these
+    cells make (same rows of the same tables, each published or hidden as here)."""
+    for built in _BUILT:
+        for system in built:
+            memo, count = system.memo, len(columns["truth"])
+            if (
+                system.family != family
+                or memo["cells"].height != listed.height
+                or columns["truth"] != memo["truths"]
+                or not memo["cells"].equals(listed)
+                or not memo["rows"].equals(rows)
+            ):
+                continue
+            nodes = system.nodes[:count]
+            if (
+                columns["published"] == [n.published for n in nodes]
+                and columns["threshold"] == [n.threshold for n in nodes]
+                and [float(w) for w in columns["width"]] == [n.width for n in nodes]
+                and [bool(e) for e in columns["shown_elsewhere"]]
+                == [n.shown_elsewhere for n in nodes]
+            ):
+                return system
+    return None
 
 
 def _rows(nodes: list[Node], keyed: pl.DataFrame) -> None:
