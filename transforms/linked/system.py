@@ -189,6 +189,9 @@ def _system(family: str, cells: pl.DataFrame) -> System:
             (shown & ~pl.col("candidate")).any().alias("shown_elsewhere"),
             pl.col("threshold").max(),
             pl.col("width").max().fill_null(0.0),
+            pl.col("product").unique(maintain_order=True).alias("__products"),
+            pl.col("part").filter(pl.col("candidate")).alias("__parts"),
+            pl.col("row").filter(pl.col("candidate")).alias("__rows"),
         )
         .sort("__node")
     )  # fmt: skip
@@ -201,39 +204,20 @@ def _system(family: str, cells: pl.DataFrame) -> System:
     shapes = sorted(_SHAPES, key=lambda shape: shape.family != family)  # its own first
     for shape in shapes:
         if shape.memo["cells"].height == listed.height and shape.memo["cells"].equals(listed):
-            system = _alike(family, shape, keyed, columns)
+            system = _alike(family, shape, rows, columns)
             _SHAPES.appendleft(_Shape.of(system))
             return system
-    index: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
-    nodes: list[Node] = []
-    named: dict[str, tuple[str, ...]] = {}  # one tuple per set of dimensions
-    for i in range(grouped.height):
-        split = columns["__n"][i] > 0
-        text = columns["__d"][i]
-        dims = named.setdefault(text, tuple(text.split(_SEP)) if split else ())
-        key = tuple(columns["__k"][i].split(_SEP)) if split else ()
-        index[(dims, key)] = len(nodes)
-        nodes.append(
-            Node(
-                family, dims, key, truth=columns["truth"][i], published=columns["published"][i],
-                explicit=True, threshold=columns["threshold"][i],
-                width=float(columns["width"][i]),
-                shown_elsewhere=bool(columns["shown_elsewhere"][i]),
-            )
-        )  # fmt: skip
-    _rows(nodes, keyed)
+    named = {text: tuple(text.split(_SEP)) if text else () for text in set(columns["__d"])}
+    dims_of = [named[text] for text in columns["__d"]]  # one tuple per set of dimensions
+    keys = [tuple(k.split(_SEP)) if n else () for k, n in zip(columns["__k"], columns["__n"],
+                                                               strict=True)]  # fmt: skip
+    index = dict(zip(zip(dims_of, keys, strict=True), itertools.count()))
+    nodes = _listed(family, dims_of, keys, columns)
     dimsets = _closure({n.dims for n in nodes})
     by_dims: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for n, node in enumerate(nodes):
         by_dims[node.dims].append(n)
-    equations: list[Equation] = []
-    dropped = 0
-    # wider families first, so implicit nodes exist before they are summed into narrower ones
-    for low, high in sorted(_covers(dimsets), key=lambda pair: -len(pair[1])):
-        for parent, children in _groups(nodes, index, by_dims, low, high):
-            equation = _equation(nodes, family, parent, tuple(children))
-            dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
-            equations.append(equation)
+    equations, dropped = _sums(family, nodes, index, by_dims, dimsets)
     memo = {"index": index, "cells": listed, "truths": columns["truth"], "rows": rows}
     system = System(family, nodes, equations, dropped, memo=memo)
     _SHAPES.appendleft(_Shape.of(system))
@@ -274,26 +258,18 @@ class _Shape:
 _SHAPES: deque[_Shape] = deque(maxlen=4)
 
 
-def _alike(family: str, first: _Shape, keyed: pl.DataFrame, columns: dict) -> System:
+def _alike(family: str, first: _Shape, rows: pl.DataFrame, columns: dict) -> System:
     """`first`'s nodes and equations with this family's values (see _system). Where the
     values are `first`'s own too, so are the equations and what the audit worked out from
     them: only which nodes are published differs."""
     listed = len(columns["truth"])  # the explicit nodes come first, the implicit after
     same = family == first.family and columns["truth"] == first.memo["truths"]
-    nodes = [
-        Node(
-            family, dims, key, truth=columns["truth"][i], published=columns["published"][i],
-            explicit=True, threshold=columns["threshold"][i], width=float(columns["width"][i]),
-            shown_elsewhere=bool(columns["shown_elsewhere"][i]),
-        )
-        for i, (dims, key) in enumerate(first.keys[:listed])
-    ]  # fmt: skip
+    shape = first.keys[:listed]
+    nodes = _listed(family, [d for d, _ in shape], [k for _, k in shape], columns)
     nodes += [
         Node(family, dims, key, truth=truth if same else None)
         for (dims, key), truth in zip(first.keys[listed:], first.implicit, strict=True)
     ]
-    _rows(nodes, keyed)
-    rows = keyed.select("__node", "product", "part", "row", "candidate")
     if same:
         memo = {k: v for k, v in first.memo.items() if k in _SHAPED} | {"rows": rows}
         return System(family, nodes, first.equations, first.dropped, memo=memo)
@@ -339,14 +315,22 @@ def _kept(family: str, listed: pl.DataFrame, columns: dict, rows: pl.DataFrame) 
     return None
 
 
-def _rows(nodes: list[Node], keyed: pl.DataFrame) -> None:
-    """The products that list each node, and the release's rows that are it."""
-    products = keyed.select("__node", "product").unique()
-    for n, product in zip(products["__node"].to_list(), products["product"].to_list(), strict=True):
-        nodes[n].products = (*nodes[n].products, product)
-    own = keyed.filter(pl.col("candidate")).select("__node", "part", "row")
-    for n, part, row in zip(*(own[c].to_list() for c in own.columns), strict=True):
-        nodes[n].candidate_rows.append((part, row))
+def _listed(
+    family: str, dims_of: list[tuple[str, ...]], keys: list[tuple[str, ...]], columns: dict
+) -> list[Node]:
+    """The nodes some table lists, with the products that list each and the release's rows
+    that are it, made in one pass (tens of thousands per build)."""
+    nodes = list(
+        map(
+            Node, itertools.repeat(family), dims_of, keys, columns["truth"], columns["published"],
+            itertools.repeat(True), columns["threshold"], map(float, columns["width"]),
+            map(tuple, columns["__products"]), map(bool, columns["shown_elsewhere"]),
+        )
+    )  # fmt: skip
+    for n, parts in enumerate(columns["__parts"]):
+        if parts:
+            nodes[n].candidate_rows = list(zip(parts, columns["__rows"][n], strict=True))
+    return nodes
 
 
 def _equation(nodes: list[Node], family: str, parent: int, kids: tuple[int, ...]) -> Equation:
@@ -386,6 +370,34 @@ def _covers(
             yield dimsets[low], dimsets[high]
 
 
+def _sums(
+    family: str,
+    nodes: list[Node],
+    index: dict[tuple[tuple[str, ...], tuple[str, ...]], int],
+    by_dims: dict[tuple[str, ...], list[int]],
+    dimsets: list[tuple[str, ...]],
+) -> tuple[list[Equation], int]:
+    """Every equation, node by node of each family of dimensions one below another, and how
+    many count people twice. Wider families first, so implicit nodes exist (and take the
+    first sum that reaches them) before they are summed into narrower ones."""
+    values = [0.0 if n.truth is None else n.truth for n in nodes]
+    equations: list[Equation] = []
+    dropped = 0
+    for low, high in sorted(_covers(dimsets), key=lambda pair: -len(pair[1])):
+        for parent, kids in _groups(nodes, index, by_dims, low, high):
+            children = tuple(kids)
+            total = sum(map(values.__getitem__, children))
+            if parent == len(values):  # implicit, made just now
+                values.append(0.0)
+            truth = nodes[parent].truth
+            if truth is None:
+                nodes[parent].truth = values[parent] = truth = total
+            equation = Equation(parent, children, family, total - truth)
+            dropped += equation.offset != 0.0 and _overlaps(equation, nodes)
+            equations.append(equation)
+    return equations, dropped
+
+
 def _groups(
     nodes: list[Node],
     index: dict[tuple[tuple[str, ...], tuple[str, ...]], int],
@@ -396,11 +408,17 @@ def _groups(
     """Each node of `low` (created implicit when no table lists it) with its children in
     `high`."""
     picks = [high.index(d) for d in low]
-    pick = itemgetter(*picks) if len(picks) > 1 else None
+    members = by_dims[high]
+    keys = (nodes[n].key for n in members)
+    if len(picks) > 1:
+        parents: Iterable[tuple[str, ...]] = map(itemgetter(*picks), keys)
+    elif picks:
+        parents = ((key[picks[0]],) for key in keys)
+    else:
+        parents = itertools.repeat((), len(members))
     children: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for n in by_dims[high]:
-        key = nodes[n].key
-        children[pick(key) if pick else (key[picks[0]],) if picks else ()].append(n)
+    for key, n in zip(parents, members, strict=True):
+        children[key].append(n)
     for key, kids in children.items():
         parent = index.get((low, key))
         if parent is None:
