@@ -4,14 +4,17 @@ and without it, in the same run.
 The resource of bench_linked.py (people by year, district, city, industry, sex, age band and
 insurance type, with months paid) is written once as Parquet and registered in a template
 domain with a policy of the same ten model products (some with totals). Each repetition
-copies the template and runs, alternating, as a whole command in a fresh process:
-  alone   `sluice build POLICY` with the linked-table protection and the gate's interval
-          audit switched off (the build without the joint audit)
-  linked  the same command as shipped: each product is protected jointly with the products
-          built before it and the gate audits it beside them
-and prints min and median seconds of each and their ratio. Everything else (ingest,
-de-identification, tallies, suppression and totals, the gate's recount, publication, the
-release ledger, the audit record) runs in both.
+copies the template and runs, in turn, as a whole command in a fresh process:
+  alone      `sluice build POLICY` with the linked-table protection and the gate's interval
+             audit switched off (no joint work at all)
+  protected  the same with the linked-table protection on and the gate's interval audit off
+             (the build without the joint audit)
+  linked     the command as shipped: each product is protected jointly with the products
+             built before it and the gate audits it beside them
+and prints min and median seconds of each and the ratios linked / protected (what the
+gate's joint audit adds) and linked / alone (what the protection and the audit add).
+Everything else (ingest, de-identification, tallies, suppression and totals, the gate's
+recount, publication, the release ledger, the audit record) runs in all three.
 
     .venv/bin/python bench/bench_linked_build.py --rows 1000000 --repeat 2
 """
@@ -38,12 +41,12 @@ from bench_linked import PRODUCTS, resource
 ROOT = Path(__file__).resolve().parent.parent
 SLUICE = Path(sys.executable).parent / "sluice"
 
-# The command as shipped, or with the joint protection handing back no change and the
-# gate's linked-table rule passing without an audit.
+# The command as shipped, or with the gate's linked-table rule passing without an audit
+# (protected), and the joint protection handing back no change too (alone).
 CHILD = textwrap.dedent(
     """
     import sys
-    if sys.argv[1] == "alone":
+    if sys.argv[1] in ("alone", "protected"):
         from flows.kinds import linked
         from flows.kinds.model import kind
         from transforms.gate_check import Check
@@ -52,8 +55,9 @@ CHILD = textwrap.dedent(
             def checks(self, frame, lineage):
                 return [Check("linked_tables", True, {}, "")]
 
-        kind.protect = lambda job, tables: linked.Pattern({}, {})
         kind.linked_rule = lambda job, tables: NoAudit()
+        if sys.argv[1] == "alone":
+            kind.protect = lambda job, tables: linked.Pattern({}, {})
     sys.argv = ["sluice", *sys.argv[2:]]
     from flows.cli import main
     main()
@@ -73,6 +77,10 @@ columns:
   type: {category: non_personal}
   months: {type: integer, category: sensitive_attribute}
 """
+
+
+#: Each repetition runs the three, in this order, each in a fresh process.
+MODES = ("alone", "protected", "linked")
 
 
 def policy(folder: Path) -> Path:
@@ -169,10 +177,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path = template(folder, args.rows)
-        times: dict[str, list[float]] = {"alone": [], "linked": []}
+        times: dict[str, list[float]] = {mode: [] for mode in MODES}
         figures = {}
         for _ in range(args.repeat):
-            for mode in ("alone", "linked"):
+            for mode in MODES:
                 seconds, _ = timed(mode, folder, folder / mode, path)
                 times[mode].append(seconds)
                 figures[mode] = published(folder / mode)
@@ -180,8 +188,10 @@ def main() -> None:
         for mode, values in times.items():
             print(f"{mode:6s} min {min(values):6.2f} s  median {statistics.median(values):6.2f} s"
                   f"  {[round(v, 2) for v in values]}")  # fmt: skip
-        ratios = [b / a for a, b in zip(times["alone"], times["linked"], strict=True)]
-        print(f"linked / alone: min x{min(ratios):.2f}, median x{statistics.median(ratios):.2f}")
+        for low, high in (("protected", "linked"), ("alone", "linked")):
+            ratios = [b / a for a, b in zip(times[low], times[high], strict=True)]
+            print(f"{high} / {low}: min x{min(ratios):.2f}, "
+                  f"median x{statistics.median(ratios):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -18,14 +18,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from governance.duck import reading, select, transaction
+from governance.duck import on_commit, reading, select, transaction
+from governance.lock import holding
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS release_parts (
@@ -81,17 +85,56 @@ _STATE = (
     "WHERE c.product_id IN (SELECT product_id FROM release_parts WHERE resource_id = ?))"
 )
 """A resource's parts and cells in the ledger, as a digest: equal digests, equal live cells."""
-_READ: dict[tuple[str, str, str], tuple[Any, pa.Table]] = {}
-"""The last live cells read per (ledger file, resource, basis), with the resource's parts
-as they were then."""
+_CELLS = (
+    "SELECT p.product_id || ' v' || p.version AS product, c.part, "
+    + ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
+    + " FROM release_cells c JOIN release_parts p USING (product_id, version, part) "
+    f"WHERE p.resource_id = ? AND p.basis = ? AND ({COUNTED})"
+)
+"""The counted cells of a resource on a basis (parameters: resource, basis, SUPERSEDED)."""
+_ONE = " AND p.product_id = ?"
+_ORDER = ' ORDER BY p.product_id, p.version, c.part, c."row", c.family'
+
+
+@dataclass(frozen=True)
+class _Read:
+    """Live cells read (or worked out) once, and what says they still hold."""
+
+    state: Any
+    """The resource's parts and cells as a digest (_STATE) when they were read; None when
+    they were worked out from a recording instead."""
+    cells: pa.Table
+    sole: tuple[int, int] | None
+    """(holding of the domain's writer lock, recordings so far) while this process was the
+    domain's only writer; None when it was not."""
+
+
+_READ: dict[tuple[str, str, str], _Read] = {}
+"""The last live cells per (ledger file, resource, basis)."""
 _KEEP_READ = 4
+_RECORDED: dict[str, int] = {}
+"""Recordings and retirements this process made, per ledger file."""
+_GUARD = threading.Lock()
 
 
 class ReleaseLedger:
     """Footprints per resource in domain/state.duckdb; each recording is one transaction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, writer: Path | None = None):
         self.path = path
+        self.writer = writer
+        """The domain's writer lock: while this process holds it, no one else records."""
+
+    def _file(self) -> str:
+        return str(self.path.resolve())
+
+    def _sole(self) -> tuple[int, int] | None:
+        """While this process holds the writer lock: which holding, and how many recordings
+        it has made; None otherwise."""
+        taken = holding(self.writer) if self.writer is not None else None
+        if taken is None:
+            return None
+        return taken, _RECORDED.get(self._file(), 0)
 
     def record(
         self,
@@ -119,6 +162,8 @@ class ReleaseLedger:
         """`record` on the caller's connection, inside the transaction that publishes the
         version."""
         con.execute(SCHEMA)
+        before = self._sole()
+        self._recorded()
         _retire(con, product, at, f"{SUPERSEDED}{version}", before=version)
         for p in parts:
             con.execute(
@@ -138,10 +183,50 @@ class ReleaseLedger:
                 [product, version],
             )
             con.unregister("incoming")
+        if before is not None:
+            self._carry(con, product, {p["resource"] for p in parts}, before)
+
+    def _recorded(self) -> None:
+        with _GUARD:
+            _RECORDED[self._file()] = _RECORDED.get(self._file(), 0) + 1
+
+    def _carry(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        product: str,
+        resources: set[str],
+        before: tuple[int, int],
+    ) -> None:
+        """While this process alone writes, the live cells it holds of the resources a
+        recording touches, worked out rather than read again: the others' rows as they were
+        and the product's counted rows as the transaction now has them, in the ledger's order.
+        They take effect when the transaction commits, unless anything was recorded since."""
+        file = self._file()
+        with _GUARD:
+            held = [(k, r) for k, r in _READ.items()
+                    if k[0] == file and k[1] in resources and r.sole == before]  # fmt: skip
+        carried = []
+        for key, read in held:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
+                params = [key[1], key[2], SUPERSEDED, product]
+                mine = con.execute(_CELLS + _ONE + _ORDER, params).to_arrow_table()
+            carried.append((key, _carried(read.cells, product, mine)))
+        after = (before[0], before[1] + 1)
+
+        def install() -> None:
+            with _GUARD:
+                if _RECORDED.get(file, 0) != after[1]:
+                    return  # recorded again meanwhile: read afresh
+                for key, cells in carried:
+                    _READ[key] = _Read(None, cells, after)
+
+        on_commit(install)
 
     def retire(self, product: str, why: str, at: dt.datetime) -> int:
         """Retire every live part of a product (withdrawal); returns how many."""
         with transaction(self.path, SCHEMA) as con:
+            self._recorded()
             return _retire(con, product, at, why)
 
     def live_cells(self, resource: str, basis: str) -> pa.Table:
@@ -153,24 +238,24 @@ class ReleaseLedger:
         parts and cells as they were (their digest) and takes the cells read the first time.
         The digest is read before the cells: a recording between the two makes the next read
         differ, and never serves cells older than the digest they were checked against."""
+        key = (self._file(), resource, basis)
+        sole = self._sole()
+        with _GUARD:
+            kept = _READ.get(key)
+        if sole is not None and kept is not None and kept.sole == sole:
+            return kept.cells  # nobody else has written since: the writer lock was ours
         with reading(self.path, SCHEMA, TABLES) as con, warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
             state = con.execute(_STATE, [resource, resource]).fetchone()
-            key = (str(self.path.resolve()), resource, basis)
-            kept = _READ.get(key)
-            if kept is not None and kept[0] == state:
-                return kept[1]
-            columns = ", ".join(f'c."{c}"' for c in CELL_COLUMNS)
-            cells = con.execute(
-                f"SELECT p.product_id || ' v' || p.version AS product, c.part, {columns} "
-                "FROM release_cells c JOIN release_parts p USING (product_id, version, part) "
-                f"WHERE p.resource_id = ? AND p.basis = ? AND ({COUNTED}) "
-                'ORDER BY p.product_id, p.version, c.part, c."row"',
-                [resource, basis, SUPERSEDED],
-            ).to_arrow_table()
-        _READ[key] = (state, cells)
-        while len(_READ) > _KEEP_READ:
-            _READ.pop(next(iter(_READ)))
+            if kept is not None and kept.state == state:
+                cells = kept.cells
+            else:
+                cells = con.execute(_CELLS + _ORDER, [resource, basis, SUPERSEDED]).to_arrow_table()
+        with _GUARD:
+            _READ.pop(key, None)
+            _READ[key] = _Read(state, cells, sole)
+            while len(_READ) > _KEEP_READ:
+                _READ.pop(next(iter(_READ)))
         return cells
 
     def parts(
@@ -203,6 +288,16 @@ class ReleaseLedger:
                 "SELECT DISTINCT resource_id FROM release_parts ORDER BY 1"
             ).fetchall()
         return [r[0] for r in found]
+
+
+def _carried(cells: pa.Table, product: str, mine: pa.Table) -> pa.Table:
+    """`cells` (in the ledger's order: product, version, part, row, family) with the rows of
+    `product` replaced by `mine`, in the same order."""
+    ids = pc.replace_substring_regex(cells["product"], r" v\d+$", "")
+    others = pc.not_equal(ids, product)
+    rest = cells.filter(others)
+    before = int(pc.sum(pc.less(ids.filter(others), product)).as_py() or 0)
+    return pa.concat_tables([rest.slice(0, before), mine, rest.slice(before)])
 
 
 def _retire(

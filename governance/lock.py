@@ -26,6 +26,8 @@ from governance.errors import GovernanceError
 
 POLL_SECONDS = 0.05
 _HELD: dict[Path, int] = {}
+_TAKEN: dict[Path, int] = {}
+"""Per lock, which taking of it by this process holds it now (a new number each time)."""
 _GUARD = threading.Lock()
 
 
@@ -90,7 +92,17 @@ def _take(path: Path, timeout: float, what: str, hint: str) -> int:
     os.pwrite(fd, f"{what}\t{os.getpid()}\t{since}\n".encode(), 0)
     with _GUARD:
         _HELD[path] = 1
+        _TAKEN[path] = max(_TAKEN.values(), default=0) + 1
     return fd
+
+
+def holding(path: Path) -> int | None:
+    """While this process holds the lock on `path`, which taking of it that is (it changes
+    whenever the lock was let go and taken again, when another holder may have come between);
+    None when it does not hold it."""
+    path = path.absolute()
+    with _GUARD:
+        return _TAKEN.get(path) if path in _HELD else None
 
 
 def holder(path: Path) -> str:

@@ -39,6 +39,7 @@ from flows.pipeline.steps import (
 )
 from flows.services.audit_trail import record_refusal
 from flows.services.lineage_events import product_run, refused_run, warm_up
+from flows.services.writer import WRITER_LOCK
 from flows.settings import Paths
 from governance.budget import BudgetLedger
 from governance.duck import kept_open, unkept
@@ -67,7 +68,8 @@ def _execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     state = State(paths.state)
     outcomes: dict[str, ProductOutcome] = settle(plan, paths)
     load_key = prepare.key_loader(paths, state)
-    context = BuildContext(paths, BudgetLedger(paths.state), load_key, ReleaseLedger(paths.state))
+    releases = ReleaseLedger(paths.state, writer=paths.home / WRITER_LOCK)
+    context = BuildContext(paths, BudgetLedger(paths.state), load_key, releases)
     groups = independent(plan.to_build)
     built: list[tuple[dict[str, ProductOutcome], Resources]] = []
 
