@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -92,7 +93,6 @@ _CELLS = (
     f"WHERE p.resource_id = ? AND p.basis = ? AND ({COUNTED})"
 )
 """The counted cells of a resource on a basis (parameters: resource, basis, SUPERSEDED)."""
-_ONE = " AND p.product_id = ?"
 _ORDER = ' ORDER BY p.product_id, p.version, c.part, c."row", c.family'
 
 
@@ -184,7 +184,7 @@ class ReleaseLedger:
             )
             con.unregister("incoming")
         if before is not None:
-            self._carry(con, product, {p["resource"] for p in parts}, before)
+            self._carry(product, version, parts, cells, before)
 
     def _recorded(self) -> None:
         with _GUARD:
@@ -192,26 +192,25 @@ class ReleaseLedger:
 
     def _carry(
         self,
-        con: duckdb.DuckDBPyConnection,
         product: str,
-        resources: set[str],
+        version: int,
+        parts: list[dict[str, Any]],
+        cells: pa.Table | None,
         before: tuple[int, int],
     ) -> None:
         """While this process alone writes, the live cells it holds of the resources a
-        recording touches, worked out rather than read again: the others' rows as they were
-        and the product's counted rows as the transaction now has them, in the ledger's order.
+        recording touches, worked out rather than read again: the others' rows as they were,
+        the product's as the recording leaves them (see _counted), in the ledger's order.
         They take effect when the transaction commits, unless anything was recorded since."""
-        file = self._file()
+        file, resources = self._file(), {p["resource"] for p in parts}
         with _GUARD:
             held = [(k, r) for k, r in _READ.items()
                     if k[0] == file and k[1] in resources and r.sole == before]  # fmt: skip
         carried = []
-        for key, read in held:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # one copy of the cells is fine
-                params = [key[1], key[2], SUPERSEDED, product]
-                mine = con.execute(_CELLS + _ONE + _ORDER, params).to_arrow_table()
-            carried.append((key, _carried(read.cells, product, mine)))
+        for key, read in held if " " not in product else ():
+            mine = _counted(read.cells, product, version, parts, cells, key[1], key[2])
+            if mine is not None:
+                carried.append((key, _carried(read.cells, product, mine)))
         after = (before[0], before[1] + 1)
 
         def install() -> None:
@@ -290,13 +289,65 @@ class ReleaseLedger:
         return [r[0] for r in found]
 
 
+def _counted(
+    held: pa.Table,
+    product: str,
+    version: int,
+    parts: list[dict[str, Any]],
+    cells: pa.Table | None,
+    resource: str,
+    basis: str,
+) -> pa.Table | None:
+    """The product's counted cells on `resource` and `basis` once `version` is recorded (as
+    COUNTED has it): its earlier versions' while the version has a part there, then the
+    version's own tables there. None when `held` has rows of the version or a later one."""
+    own = held.filter(_rows_of(held, product))
+    if any(int(p.rsplit(" v", 1)[1]) >= version for p in set(own["product"].to_pylist())):
+        return None
+    here = [p for p in parts if p["resource"] == resource and p.get("basis", "") == basis]
+    if not here:
+        own = own.slice(0, 0)
+    tables = [p["part"] for p in here if p["form"] == "cells"]
+    if cells is None or not tables or not cells.num_rows:
+        return own
+    part, row = (np.asarray(cells[c].to_pylist(), dtype=np.int64) for c in ("part", "row"))
+    rows = np.flatnonzero(np.isin(part, tables))
+    family = np.asarray(cells["family"].to_pylist(), dtype=str)[rows]
+    order = rows[np.lexsort((family, row[rows], part[rows]))]  # the ledger's order
+    named = pa.table(
+        {"product": _repeated(f"{product} v{version}", cells.num_rows),
+         **{c: cells[c] for c in ("part", *CELL_COLUMNS)}}
+    ).cast(held.schema)  # fmt: skip
+    if len(order) < named.num_rows or (np.diff(order) < 0).any():
+        named = named.take(_indices(order))
+    return pa.concat_tables([own, named])
+
+
+def _repeated(text: str, n: int) -> pa.StringArray:
+    """`text` n times, from buffers: Arrow's converters from Python and numpy look for
+    pandas first, and load it (a second or so)."""
+    data = text.encode()
+    offsets = (np.arange(n + 1, dtype=np.int32) * len(data)).tobytes()
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+
+
+def _indices(order: np.ndarray) -> pa.Array:
+    """Row numbers as an Arrow array, from their buffer (see _repeated)."""
+    data = pa.py_buffer(np.ascontiguousarray(order, dtype=np.int64).tobytes())
+    return pa.Array.from_buffers(pa.int64(), len(order), [None, data])
+
+
+def _rows_of(cells: pa.Table, product: str) -> pa.ChunkedArray:
+    """Which rows are the product's ("id vN": ids hold no space)."""
+    return pc.starts_with(cells["product"], pattern=f"{product} v")
+
+
 def _carried(cells: pa.Table, product: str, mine: pa.Table) -> pa.Table:
     """`cells` (in the ledger's order: product, version, part, row, family) with the rows of
     `product` replaced by `mine`, in the same order."""
-    ids = pc.replace_substring_regex(cells["product"], r" v\d+$", "")
-    others = pc.not_equal(ids, product)
-    rest = cells.filter(others)
-    before = int(pc.sum(pc.less(ids.filter(others), product)).as_py() or 0)
+    rest = cells.filter(pc.invert(_rows_of(cells, product)))
+    # ids hold letters, digits and "_", all after " ": "id vN" sorts as the id does
+    before = int(pc.sum(pc.less(rest["product"], _repeated(f"{product} v", 1)[0])).as_py() or 0)
     return pa.concat_tables([rest.slice(0, before), mine, rest.slice(before)])
 
 
