@@ -119,7 +119,6 @@ Spread = dict[tuple[str, int], tuple[float, float]]
 
 def audit_systems(
     built: list[System],
-    cache: Cache | None = None,
     *,
     only_release: bool = False,
     spread: Spread | None = None,
@@ -127,8 +126,10 @@ def audit_systems(
     strict: bool = False,
 ) -> Audit:
     """Audit built systems as their nodes stand now. A block's finding depends only on which
-    nodes are hidden in it, so `cache` (kept by a caller that hides more and audits again)
-    saves solving the blocks that did not change. With `only_release`, blocks whose
+    nodes are hidden in it (a published node shows its one value), so each system keeps what
+    its blocks were found to expose: a caller that hides more and audits again, or the gate
+    auditing the systems its protection left, does not solve the blocks again that did not
+    change. With `only_release`, blocks whose
     equations hold no cell of the release being judged are skipped: what they expose, the
     live tables exposed before it.
 
@@ -145,11 +146,12 @@ def audit_systems(
     people: list[System | None] = []  # looked up at the first block of sums
     for system in built:
         dropped += system.dropped
+        cache: Cache = system.memo.setdefault(("found", strict), {})
         mask = hidden.get(system.family) if hidden else None
         for block, equations in _blocks(system, mask, only_release=only_release):
             count += (1 + len(system.alike)) * sum(1 for n in block if system.nodes[n].explicit)
             key = (system.family, frozenset(block))
-            if cache is not None and key in cache:
+            if key in cache:
                 exposures, _ = cache[key]
                 found += exposures
                 continue
@@ -164,8 +166,7 @@ def audit_systems(
                 exposures, solved = _ranges(system, block, equations, spread)
             programmes += solved
             found += exposures
-            if cache is not None:
-                cache[key] = (exposures, solved)
+            cache[key] = (exposures, solved)
     return Audit(found, count, programmes, dropped)
 
 

@@ -33,7 +33,6 @@ import polars as pl
 
 from transforms.linked.audit import (
     Audit,
-    Cache,
     Exposure,
     Spread,
     audit_systems,
@@ -166,7 +165,6 @@ class _Board:
         }  # fmt: skip
         self.hidden: set[tuple[str, int]] = set()
         self.touching = {system.family: _Touching(system) for system in self.built}
-        self.cache: Cache = {}
         self.programmes = 0
         self.spread: Spread = {}
         self.recorded: set[tuple[str, int]] = set()
@@ -187,7 +185,7 @@ class _Board:
             self.recorded = set()
         self.recorded |= hidden
         found = audit_systems(
-            self.built, self.cache, only_release=True, spread=self.spread, hidden=self.masks,
+            self.built, only_release=True, spread=self.spread, hidden=self.masks,
             strict=self.strict,
         )  # fmt: skip
         self.programmes += found.programmes

@@ -195,7 +195,7 @@ def _system(family: str, cells: pl.DataFrame) -> System:
         )
         .sort("__node")
     )  # fmt: skip
-    columns = {name: grouped[name].to_list() for name in grouped.columns}
+    columns = _Columns(grouped)
     listed = grouped.select("__d", "__k")
     rows = keyed.select("__node", "product", "part", "row", "candidate")
     kept = _kept(family, listed, columns, rows)
@@ -222,6 +222,19 @@ def _system(family: str, cells: pl.DataFrame) -> System:
     system = System(family, nodes, equations, dropped, memo=memo)
     _SHAPES.appendleft(_Shape.of(system))
     return system
+
+
+class _Columns(dict):
+    """The grouped cells' columns as lists, each made when first asked for: a system taken
+    over (see _kept) needs only a few of them."""
+
+    def __init__(self, frame: pl.DataFrame):
+        super().__init__()
+        self.frame = frame
+
+    def __missing__(self, name: str) -> list:
+        found = self[name] = self.frame[name].to_list()
+        return found
 
 
 #: What the audit keeps of a system that depends only on its nodes' keys, exact values and
