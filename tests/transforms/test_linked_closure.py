@@ -10,9 +10,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from transforms.linked.audit import interval_audit
+from transforms.linked.audit import exposed, interval_audit
 from transforms.linked.cells import SCHEMA
 from transforms.linked.protect import _Board, protect_jointly
+from transforms.linked.system import systems
 
 THRESHOLD = 5
 
@@ -139,3 +140,19 @@ def test_a_row_of_small_cells_the_release_alone_pins_is_refused_saying_what_to_d
     assert found.refusals
     assert all("coarser dimensions or merge its smallest categories" in r for r in found.refusals)
     assert not any("beside" in r for r in found.refusals)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_cells_own_two_programmes_say_what_the_audit_says_of_it(seed):
+    rng = np.random.default_rng(2000 + seed)
+    frame, _ = grid(seed)
+    hidden = small(frame) | set(
+        rng.choice(frame.height, size=int(rng.integers(1, frame.height)), replace=False).tolist()
+    )
+    cells = shown_except(frame, hidden)
+    (system,) = systems(cells)
+    mask = np.array([node.hidden for node in system.nodes])
+    found = {e.node for e in interval_audit(cells).exposures}
+    for n in np.flatnonzero(mask).tolist():
+        if system.nodes[n].explicit:
+            assert exposed(system, n, mask) == (n in found), f"cell {system.nodes[n].key}"

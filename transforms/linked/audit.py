@@ -314,21 +314,7 @@ def _ranges(
     if not equations:  # alone: its bounds are its range
         found = [_judge(system, n, *b, equations) for n, b in zip(block, bounds, strict=True)]
         return [e for e in found if e is not None], 0
-    rows, cols, vals, rhs = [], [], [], []
-    for i, eq in enumerate(equations):
-        constant = eq.offset  # parent - sum(children) = -offset
-        for j, n in enumerate((eq.parent, *eq.children)):
-            sign = 1.0 if j == 0 else -1.0
-            if n in position:
-                rows.append(i)
-                cols.append(position[n])
-                vals.append(sign)
-            else:
-                constant += sign * float(nodes[n].truth or 0.0)
-        rhs.append(-constant)
-    from scipy.sparse import csr_array  # only audits with programmes pay for importing scipy
-
-    matrix = csr_array((vals, (rows, cols)), shape=(len(equations), len(block)))
+    matrix, rhs = _equations(system, equations, position)
     # the exact table is one feasible point the audit gets for free
     truth = np.array([float(nodes[n].truth or 0.0) for n in block])
     low, high = truth.copy(), truth.copy()
@@ -379,6 +365,48 @@ def _ranges(
         for i, n in enumerate(block):
             spread[(system.family, n)] = (float(low[i]), float(high[i]))
     return found, solved
+
+
+def _equations(
+    system: System, equations: list[Equation], position: dict[int, int]
+) -> tuple[csr_array, list[float]]:
+    """A block's equations over its hidden cells (numbered by `position`), the published
+    cells in them moved to the right-hand side."""
+    nodes = system.nodes
+    rows, cols, vals, rhs = [], [], [], []
+    for i, eq in enumerate(equations):
+        constant = eq.offset  # parent - sum(children) = -offset
+        for j, n in enumerate((eq.parent, *eq.children)):
+            sign = 1.0 if j == 0 else -1.0
+            if n in position:
+                rows.append(i)
+                cols.append(position[n])
+                vals.append(sign)
+            else:
+                constant += sign * float(nodes[n].truth or 0.0)
+        rhs.append(-constant)
+    from scipy.sparse import csr_array  # only audits with programmes pay for importing scipy
+
+    return csr_array((vals, (rows, cols)), shape=(len(equations), len(position))), rhs
+
+
+def exposed(system: System, n: int, hidden: np.ndarray) -> bool:
+    """Whether hidden count `n` is exposed with the system's nodes hidden as `hidden` says:
+    its block's programme asked for its own two bounds (two programmes, not the block's).
+    A caller that expects one cell to be exposed learns so cheaply; no means only that this
+    cell is not."""
+    block, equations = next((b, e) for b, e in _blocks(system, hidden) if n in b)
+    nodes = system.nodes
+    position = {m: i for i, m in enumerate(block)}
+    bounds = [_bounds(nodes[m]) for m in block]
+    if not equations:
+        return _judge(system, n, *bounds[position[n]], equations) is not None
+    matrix, rhs = _equations(system, equations, position)
+    needs = np.array([max(nodes[m].width if nodes[m].primary else 0.0, 1.0) for m in block])
+    truth = np.array([float(nodes[m].truth or 0.0) for m in block])
+    low, high, i = truth.copy(), truth.copy(), position[n]
+    unbounded, _ = _ask((matrix, np.asarray(rhs, dtype=float), bounds), [i], needs, (low, high))
+    return i not in unbounded and _judge(system, n, low[i], high[i], equations) is not None
 
 
 #: Cells of one block that ask their own programmes on two threads from this many on (HiGHS

@@ -36,6 +36,7 @@ from transforms.linked.audit import (
     Exposure,
     Spread,
     audit_systems,
+    exposed,
     incidence,
     interval_audit,
     newly_exposed,
@@ -166,6 +167,10 @@ class _Board:
         self.hidden: set[tuple[str, int]] = set()
         self.touching = {system.family: _Touching(system) for system in self.built}
         self.programmes = 0
+        self.reason: dict[tuple[int, int], tuple[System, int]] = {}
+        """Per row hidden for an exposure, the exposed node."""
+        self.tried: dict[tuple[str, int], set[int]] = {}
+        """Per exposed node, the equations rows were taken from for it."""
         self.spread: Spread = {}
         self.recorded: set[tuple[str, int]] = set()
         """Owned nodes hidden in any audit the spread holds tables of."""
@@ -292,7 +297,19 @@ class _Board:
                 stuck.append(exposure)
             else:
                 picks.add(pick)
+                self.reason.setdefault(pick, (system, exposure.node))
         return picks, stuck
+
+    def exposes_again(self, hide: set[tuple[int, int]], shown: tuple[int, int]) -> bool:
+        """Whether publishing row `shown` (hidden in `hide`) exposes again the count it was
+        hidden for: two programmes on that cell, where the audit would solve its block."""
+        why = self.reason.get(shown)
+        if why is None or why[0].family.startswith("sum:"):
+            return False
+        system, n = why
+        self._sync(hide - {shown})
+        mask = self.masks[system.family]
+        return bool(mask[n]) and exposed(system, n, mask)
 
     def _nearest(
         self,
@@ -302,19 +319,24 @@ class _Board:
         best: dict[tuple[str, int], tuple | None],
     ) -> tuple[int, int] | None:
         """Breadth first from `start` through hidden cells: the cheapest shown row of the
-        release in the nearest equations that hold one."""
+        release in the nearest equations that hold one. An equation a row was taken from for
+        `start` before, which left it exposed, gives way to the others of its layer: a cell
+        narrowed by one equation is not widened by hiding more in another."""
         touching, nodes = self.touching[system.family], system.nodes
+        tried = self.tried.setdefault((system.family, start), set())
         seen, frontier, passed = {start}, [start], set()
         while frontier:
             linked = {i for n in frontier for i in touching[n]} - passed
             passed |= linked
             options = [
-                found
-                for i in linked
+                (found, i)
+                for i in sorted(linked)
                 if (found := self._cheapest(system, i, hide, best)) is not None
             ]
             if options:
-                _, _, part, row = min(options)
+                fresh = [option for option in options if option[1] not in tried]
+                (_, _, part, row), i = min(fresh or options)
+                tried.add(i)
                 return part, row
             members = {n for i in linked for n in _members(system.equations[i])}
             frontier = [n for n in members if n not in seen and nodes[n].hidden]
@@ -477,7 +499,7 @@ def _pruned(
     cost = board.costs()
     kept = set(hide)
     for pick in sorted(added, key=lambda p: -cost.get(p, 0.0))[:_PRUNE]:
-        if not inherited and board.pins(kept, pick):
+        if not inherited and (board.pins(kept, pick) or board.exposes_again(kept, pick)):
             continue
         trial = kept - {pick}
         if not newly_exposed(board.audit(trial).exposures, inherited):
