@@ -76,6 +76,13 @@ def shown_except(frame: pl.DataFrame, hide: set[int]) -> pl.DataFrame:
     )
 
 
+def some_hidden(frame: pl.DataFrame, seed: int) -> set[int]:
+    """The cells below the minimum and a random handful of others."""
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, frame.height))
+    return small(frame) | set(rng.choice(frame.height, size=size, replace=False).tolist())
+
+
 def small(frame: pl.DataFrame) -> set[int]:
     return set(np.flatnonzero(frame["truth"].to_numpy() < THRESHOLD).tolist())
 
@@ -106,11 +113,8 @@ def test_the_closure_hides_the_partner_a_lone_cell_needs():
 
 @pytest.mark.parametrize("seed", range(40))
 def test_a_hiding_kept_for_pinning_a_cell_would_expose_one(seed):
-    rng = np.random.default_rng(1000 + seed)
     frame, _ = grid(seed)
-    hidden = small(frame) | set(
-        rng.choice(frame.height, size=int(rng.integers(1, frame.height)), replace=False).tolist()
-    )
+    hidden = some_hidden(frame, 1000 + seed)
     b = board(frame)
     hide = {(0, r) for r in hidden}
     for r in sorted(hidden - small(frame)):  # hidings the protection added
@@ -144,11 +148,8 @@ def test_a_row_of_small_cells_the_release_alone_pins_is_refused_saying_what_to_d
 
 @pytest.mark.parametrize("seed", range(30))
 def test_a_cells_own_two_programmes_say_what_the_audit_says_of_it(seed):
-    rng = np.random.default_rng(2000 + seed)
     frame, _ = grid(seed)
-    hidden = small(frame) | set(
-        rng.choice(frame.height, size=int(rng.integers(1, frame.height)), replace=False).tolist()
-    )
+    hidden = some_hidden(frame, 2000 + seed)
     cells = shown_except(frame, hidden)
     (system,) = systems(cells)
     mask = np.array([node.hidden for node in system.nodes])
