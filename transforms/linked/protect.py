@@ -42,7 +42,7 @@ from transforms.linked.audit import (
     newly_exposed,
     peeled,
 )
-from transforms.linked.system import NULL, Equation, System, systems, uncollected
+from transforms.linked.system import NULL, Equation, System, systems, uncollected, with_keys
 
 _ROUNDS = 200
 _PRUNE = 20
@@ -78,7 +78,7 @@ def _protect(
     the live tables give away, shown. `strict` (taken when the live tables expose cells
     already) audits every family of sums on its own (see newly_exposed)."""
     found = Protection()
-    keyed = _cell(live), _cell(release)  # each cell's dimensions and key as text, once
+    keyed = live, release = _cell(live), _cell(release)  # dimensions and keys as text, once
     found.refusals = _already_published(*keyed)
     if found.refusals:
         return found
@@ -420,24 +420,23 @@ def _own_hidden(release: pl.DataFrame) -> set[tuple[int, int]]:
 
 
 def _cell(frame: pl.DataFrame) -> pl.DataFrame:
-    if "__d" in frame.columns or not frame.height:  # keyed already, or no live table
-        return frame
-    return frame.with_columns(pl.col("dims").list.join(",").alias("__d"),
-                              pl.col("key").list.join("\u241f").alias("__k"))  # fmt: skip
+    return with_keys(frame) if frame.height else frame  # no live table: nothing to key
 
 
 def _consistent(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
     """Rows of the release whose cell a live table hides and none publishes."""
     if not live.height:
         return _own_hidden(release)
+    on = ["family", "__d", "__k"]
     cells = (
         _cell(live)
-        .group_by("family", "__d", "__k")
+        .join(_cell(release).select(on), on=on, how="semi")  # only the release's cells
+        .group_by(on)
         .agg(pl.col("suppressed").all().alias("__hidden"))
     )
     rows = (
         _cell(release)
-        .join(cells.filter("__hidden"), on=["family", "__d", "__k"], how="semi")
+        .join(cells.filter("__hidden"), on=on, how="semi")
         .select("part", "row")
         .unique()
         .rows()
@@ -548,7 +547,7 @@ def _moot(live: pl.DataFrame, release: pl.DataFrame) -> set[tuple[int, int]]:
     they are shown, and the audit finds other complements where they are needed."""
     if not live.height:
         return set()
-    shown = _cell(live).filter(~pl.col("suppressed")).select("family", "__d", "__k").unique()
+    shown = _cell(live).filter(~pl.col("suppressed"))
     counted = _cell(release).filter(pl.col("threshold").is_not_null())
     rows = (
         counted.filter(pl.col("suppressed") & (pl.col("truth") >= pl.col("threshold")))

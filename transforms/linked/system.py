@@ -138,6 +138,16 @@ def systems(cells: pl.DataFrame, *, alike: bool = True) -> list[System]:
     return built
 
 
+def with_keys(cells: pl.DataFrame) -> pl.DataFrame:
+    """Linked cells with each cell's dimensions and key as text (`__d`, `__k`), once: a
+    caller that joins cells by them hands the same frame on to `systems`."""
+    if "__d" in cells.columns:
+        return cells
+    return cells.with_columns(
+        pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
+    )
+
+
 def _rows_shape(part: pl.DataFrame) -> pl.DataFrame:
     """The rows a family lists and which of them are hidden or the release's, in one order."""
     return part.select("product", "part", "row", "suppressed", "candidate").sort(
@@ -171,9 +181,9 @@ def _system(family: str, cells: pl.DataFrame) -> System:
     same keys in the same order, its nodes' keys and its equations' shape are taken over,
     and only the values are this family's."""
     shown = ~pl.col("suppressed")
-    keyed = cells.with_columns(
-        pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
-    ).with_columns(pl.struct("__d", "__k").rank("dense").cast(pl.Int64).sub(1).alias("__node"))
+    keyed = with_keys(cells).with_columns(
+        pl.struct("__d", "__k").rank("dense").cast(pl.Int64).sub(1).alias("__node")
+    )
     grouped = (
         keyed.group_by("__node")
         .agg(
