@@ -37,11 +37,19 @@ def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
     basis the release ledger counts, the product's own earlier versions included (their
     readers keep them)."""
     found = job.context.releases.live_cells(table.resource, table.basis)
+    if _LAST and _LAST[0] is found:  # the ledger handed the same cells again
+        return _LAST[1]
     frame = pl.from_arrow(found)
     assert isinstance(frame, pl.DataFrame)
-    return frame.with_columns(pl.lit(False).alias("candidate")).select(
+    cells = frame.with_columns(pl.lit(False).alias("candidate")).select(
         pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()
     )
+    _LAST[:] = [found, cells]
+    return cells
+
+
+_LAST: list = []
+"""The last live cells the ledger handed over, and the frame made of them."""
 
 
 @dataclass(frozen=True)
