@@ -57,7 +57,10 @@ CHILD = textwrap.dedent(
 
         kind.linked_rule = lambda job, tables: NoAudit()
         if sys.argv[1] == "alone":
+            from flows.pipeline import build
+
             kind.protect = lambda job, tables: linked.Pattern({}, {})
+            build.solvers = lambda: None  # nothing to solve: nothing loaded ahead
     sys.argv = ["sluice", *sys.argv[2:]]
     from flows.cli import main
     main()

@@ -46,6 +46,10 @@ from governance.duck import kept_open, unkept
 from governance.ledger import ReleaseLedger
 from governance.policy.load import LoadedPolicy
 from governance.state import State
+from transforms.linked.programme import warm_up as solvers
+
+JOINT = ("model", "index")
+"""Kinds whose tables are protected jointly with the live tables of their resource."""
 
 PUBLISHING = threading.Lock()
 """One publication at a time: each rewrites the catalog and extends the audit chain."""
@@ -61,6 +65,8 @@ def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
 def _execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     if plan.to_build:
         warm_up()  # the lineage client loads while the first resource is read
+        if any(p.spec.kind in JOINT for p in plan.to_build):
+            solvers()  # and so does the joint protection's solver
     for problem in plan.problems:
         runner.log(logging.ERROR, "%s", problem)
     for change in plan.registration_changes:  # shown in the terminal too: worth a look

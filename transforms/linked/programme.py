@@ -8,9 +8,27 @@ with its own bindings; where they are missing, each objective is a fresh `linpro
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+
+def warm_up() -> None:
+    """Import the solver and the sparse graphs on a daemon thread (a quarter of a second or
+    more), so that a build's first joint protection does not wait for them: they load
+    while its resource is read."""
+
+    def load() -> None:
+        import scipy.sparse.csgraph
+
+        try:
+            from scipy.optimize._highspy import _core  # noqa: F401
+        except ImportError:  # a scipy without them: Programme falls back to linprog
+            import scipy.optimize  # noqa: F401
+
+    threading.Thread(target=load, daemon=True).start()
+
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
