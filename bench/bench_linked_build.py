@@ -4,7 +4,8 @@ and without it, in the same run.
 The resource of bench_linked.py (people by year, district, city, industry, sex, age band and
 insurance type, with months paid) is written once as Parquet and registered in a template
 domain with a policy of the same ten model products (some with totals). Each repetition
-copies the template and runs, in turn, as a whole command in a fresh process:
+copies the template and runs, in turn (every other repetition in the reverse order), as a
+whole command in a fresh process:
   alone      `sluice build POLICY` with the linked-table protection and the gate's interval
              audit switched off (no joint work at all)
   protected  the same with the linked-table protection on and the gate's interval audit off
@@ -82,7 +83,8 @@ columns:
 """
 
 
-#: Each repetition runs the three, in this order, each in a fresh process.
+#: Each repetition runs the three, each in a fresh process, in this order and the next in the
+#: reverse order (the machine's drift weighs on all three alike).
 MODES = ("alone", "protected", "linked")
 
 
@@ -182,8 +184,8 @@ def main() -> None:
         path = template(folder, args.rows)
         times: dict[str, list[float]] = {mode: [] for mode in MODES}
         figures = {}
-        for _ in range(args.repeat):
-            for mode in MODES:
+        for repetition in range(args.repeat):  # every other one in the reverse order
+            for mode in MODES if repetition % 2 == 0 else MODES[::-1]:
                 seconds, _ = timed(mode, folder, folder / mode, path)
                 times[mode].append(seconds)
                 figures[mode] = published(folder / mode)
