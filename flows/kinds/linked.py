@@ -16,6 +16,7 @@ from transforms.footprint import CellTable, Statistic
 from transforms.linked.cells import SCHEMA, linked_cells
 from transforms.linked.derive import derivable
 from transforms.linked.protect import Protection, protect_jointly
+from transforms.linked.system import with_keys
 from transforms.linked.truth import exact_values
 
 
@@ -41,8 +42,10 @@ def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
         return _LAST[1]
     frame = pl.from_arrow(found)
     assert isinstance(frame, pl.DataFrame)
-    cells = frame.with_columns(pl.lit(False).alias("candidate")).select(
-        pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()
+    cells = with_keys(  # keyed once for the protection and the gate
+        frame.with_columns(pl.lit(False).alias("candidate")).select(
+            pl.col(name).cast(dtype) for name, dtype in SCHEMA.items()
+        )
     )
     _LAST[:] = [found, cells]
     return cells

@@ -14,6 +14,7 @@ from transforms.footprint import CellTable
 from transforms.gate_check import Check, Origin
 from transforms.linked.audit import interval_audit, newly_exposed
 from transforms.linked.cells import linked_cells
+from transforms.linked.system import with_keys
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class LinkedRule:
             if group not in lives:
                 lives[group] = self.live(table)
             cells = linked_cells(table, self.product, part, candidate=True)
-            groups.setdefault(group, []).append(cells)
+            groups.setdefault(group, []).append(with_keys(cells))
         fresh, before, figures = [], 0, {"live_cells": 0, "hidden_cells": 0,
                                          "linear_programmes": 0}  # fmt: skip
         for group, parts in groups.items():
             live = lives[group]
-            cells = pl.concat([live, *parts])
+            cells = pl.concat([with_keys(live), *parts])
             audit, old = interval_audit(cells), []
             if audit.exposures and live.height:  # what the live tables exposed before it
                 old = interval_audit(live).exposures

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from transforms.linked.audit import audit_systems
-from transforms.linked.system import systems
+from transforms.linked.system import systems, with_keys
 
 
 def derivable(live: pl.DataFrame, release: pl.DataFrame) -> tuple[set[int], set[str]]:
@@ -15,7 +15,7 @@ def derivable(live: pl.DataFrame, release: pl.DataFrame) -> tuple[set[int], set[
     pin, and the live products that give them away."""
     if not live.height:
         return set(), set()
-    built = systems(pl.concat([live, release]))
+    built = systems(pl.concat([with_keys(live), with_keys(release)]))
     found: set[int] = set()
     products: set[str] = set()
     own = set(release["product"].unique().to_list())

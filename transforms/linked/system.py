@@ -119,8 +119,11 @@ def systems(cells: pl.DataFrame, *, alike: bool = True) -> list[System]:
     built: list[System] = []
     skipped: dict[str, str] = {}  # family of sums -> family of counts it is alike
     with uncollected():
-        parts = cells.filter(pl.col("additive")).partition_by(
-            "family", as_dict=True, maintain_order=True
+        parts = (
+            with_keys(cells)
+            .filter(pl.col("additive"))
+            .drop("dims", "key")  # their text is in __d and __k
+            .partition_by("family", as_dict=True, maintain_order=True)
         )
         shapes = {str(family): _rows_shape(part) for (family,), part in parts.items()}
         counts = [f for f in ("people", "rows") if f in shapes]
@@ -139,12 +142,15 @@ def systems(cells: pl.DataFrame, *, alike: bool = True) -> list[System]:
 
 
 def with_keys(cells: pl.DataFrame) -> pl.DataFrame:
-    """Linked cells with each cell's dimensions and key as text (`__d`, `__k`), once: a
-    caller that joins cells by them hands the same frame on to `systems`."""
+    """Linked cells with each cell's dimensions and key as text (`__d`, `__k`) and how many
+    dimensions it has (`__n`), once: a caller that joins cells by them hands the same frame
+    on to `systems`."""
     if "__d" in cells.columns:
         return cells
     return cells.with_columns(
-        pl.col("dims").list.join(_SEP).alias("__d"), pl.col("key").list.join(_SEP).alias("__k")
+        pl.col("dims").list.join(_SEP).alias("__d"),
+        pl.col("key").list.join(_SEP).alias("__k"),
+        pl.col("dims").list.len().alias("__n"),
     )
 
 
@@ -189,7 +195,7 @@ def _system(family: str, cells: pl.DataFrame) -> System:
         .agg(
             pl.col("__d").first(),
             pl.col("__k").first(),
-            pl.col("dims").list.len().first().alias("__n"),
+            pl.col("__n").first(),
             pl.coalesce(
                 pl.col("truth").filter(pl.col("candidate")).drop_nulls().first(),
                 pl.col("truth").drop_nulls().first(),
