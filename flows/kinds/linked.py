@@ -13,6 +13,8 @@ import polars as pl
 from flows.kinds.base import BuildRefused, Job, digest
 from transforms.egress.linked import LinkedRule
 from transforms.footprint import CellTable, Statistic
+from transforms.linked import solved
+from transforms.linked import system as linked_system
 from transforms.linked.cells import SCHEMA, linked_cells
 from transforms.linked.derive import derivable
 from transforms.linked.protect import Protection, protect_jointly
@@ -38,8 +40,9 @@ def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
     basis the release ledger counts, the product's own earlier versions included (their
     readers keep them)."""
     found = job.context.releases.live_cells(table.resource, table.basis)
-    if _LAST and _LAST[0] is found:  # the ledger handed the same cells again
-        return _LAST[1]
+    kept = _LAST[:]  # as it stands, whatever another thread does with it
+    if kept and kept[0] is found:  # the ledger handed the same cells again
+        return kept[1]
     frame = pl.from_arrow(found)
     assert isinstance(frame, pl.DataFrame)
     cells = with_keys(  # keyed once for the protection and the gate
@@ -53,6 +56,15 @@ def live(job: Job[Any], table: CellTable) -> pl.DataFrame:
 
 _LAST: list = []
 """The last live cells the ledger handed over, and the frame made of them."""
+
+
+def forget() -> None:
+    """Drop what the protection and the audit keep between the products of a build (systems,
+    their shapes, blocks solved, the last live cells): hundreds of thousands of objects that
+    every later pass of the garbage collector, and the interpreter's exit, would go over."""
+    _LAST.clear()
+    solved.forget()
+    linked_system.forget()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 from flows.errors import BuildError, IngestRefused
 from flows.files.streaming import streaming
-from flows.kinds import BuildContext, BuildRefused, Job, Prepared
+from flows.kinds import BuildContext, BuildRefused, Job, Prepared, linked
 from flows.pipeline import prepare
 from flows.pipeline.engines import preparer
 from flows.pipeline.plan import BuildPlan, PlannedProduct, plan_build, settle
@@ -57,9 +57,13 @@ PUBLISHING = threading.Lock()
 
 def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     """Build the plan's products to build; settle the others; return every outcome. The
-    state's short sessions share one connection; the long steps let go of it (`unkept`)."""
-    with kept_open(paths.state):
-        return _execute(plan, paths, runner)
+    state's short sessions share one connection; the long steps let go of it (`unkept`).
+    What the joint protection kept from product to product goes with the build."""
+    try:
+        with kept_open(paths.state):
+            return _execute(plan, paths, runner)
+    finally:
+        linked.forget()
 
 
 def _execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:

@@ -318,6 +318,12 @@ def _alike(family: str, first: _Shape, rows: pl.DataFrame, columns: dict) -> Sys
 _BUILT: deque[list[System]] = deque(maxlen=2)
 
 
+def forget() -> None:
+    """Drop the systems and shapes kept from the last calls (see _BUILT and _SHAPES)."""
+    _BUILT.clear()
+    _SHAPES.clear()
+
+
 def _kept(family: str, listed: pl.DataFrame, columns: dict, rows: pl.DataFrame) -> System | None:
     """A system built before whose nodes are, key for key and value for value, the ones these
     cells make (same rows of the same tables, each published or hidden as here)."""
