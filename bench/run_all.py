@@ -50,7 +50,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "redact": (["--rows", "10000"], ["--rows", "500"]),
     "linked": (["--rows", "1000000", "--repeat", "3"], ["--rows", "200000", "--repeat", "1"]),
     "linked_build": (
-        ["--rows", "1000000", "--repeat", "3"],
+        ["--rows", "1000000", "--repeat", "6"],
         ["--rows", "200000", "--repeat", "1"],
     ),
 }
