@@ -320,8 +320,9 @@ class _Board:
     ) -> tuple[int, int] | None:
         """Breadth first from `start` through hidden cells: the cheapest shown row of the
         release in the nearest equations that hold one. An equation a row was taken from for
-        `start` before, which left it exposed, gives way to the others of its layer: a cell
-        narrowed by one equation is not widened by hiding more in another."""
+        `start` before, which left it exposed, gives way to the others of its layer: what
+        narrows a cell is often another of its equations, which hiding more in the first
+        does not loosen."""
         touching, nodes = self.touching[system.family], system.nodes
         tried = self.tried.setdefault((system.family, start), set())
         seen, frontier, passed = {start}, [start], set()
