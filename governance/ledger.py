@@ -117,6 +117,12 @@ _RECORDED: dict[str, int] = {}
 _GUARD = threading.Lock()
 
 
+def forget() -> None:
+    """Drop every live-cells read kept (the next read opens the state)."""
+    with _GUARD:
+        _READ.clear()
+
+
 class ReleaseLedger:
     """Footprints per resource in domain/state.duckdb; each recording is one transaction."""
 

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from flows.kinds.base import BuildRefused, Job, digest
+from governance import ledger
 from transforms.egress.linked import LinkedRule
 from transforms.footprint import CellTable, Statistic
 from transforms.linked import solved
@@ -65,6 +66,7 @@ def forget() -> None:
     _LAST.clear()
     solved.forget()
     linked_system.forget()
+    ledger.forget()
 
 
 @dataclass(frozen=True)

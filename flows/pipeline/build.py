@@ -58,7 +58,9 @@ PUBLISHING = threading.Lock()
 def execute(plan: BuildPlan, paths: Paths, runner: Runner) -> BuildResult:
     """Build the plan's products to build; settle the others; return every outcome. The
     state's short sessions share one connection; the long steps let go of it (`unkept`).
-    What the joint protection kept from product to product goes with the build."""
+    What the joint protection kept from product to product goes with the build, and a
+    build starts from nothing kept, as a fresh process does."""
+    linked.forget()
     try:
         with kept_open(paths.state):
             return _execute(plan, paths, runner)
