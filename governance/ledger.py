@@ -168,7 +168,6 @@ class ReleaseLedger:
         """`record` on the caller's connection, inside the transaction that publishes the
         version."""
         con.execute(SCHEMA)
-        before = self._sole()
         self._recorded()
         _retire(con, product, at, f"{SUPERSEDED}{version}", before=version)
         for p in parts:
@@ -189,8 +188,6 @@ class ReleaseLedger:
                 [product, version],
             )
             con.unregister("incoming")
-        if before is not None:
-            self._carry(product, version, parts, cells, before)
 
     def _recorded(self) -> None:
         with _GUARD:
