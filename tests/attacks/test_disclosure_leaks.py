@@ -93,8 +93,12 @@ def test_nothing_from_inside_the_domain_is_disclosed(ws):
     assert leaked == []
 
 
+DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])")
+"""Hex digests and signatures: one in a few dozen holds eleven decimal digits in a row."""
+
+
 def test_only_the_declared_public_values_look_like_identifiers(ws):
-    said = readable(ws.root / "disclosure")
+    said = DIGEST.sub(" ", readable(ws.root / "disclosure"))
     found = set(ID_NUMBER.findall(said) + MOBILE.findall(said) + CREDIT_CODE.findall(said))
     assert found <= {"11330000MB19574618", "91330106MA2H3K8Q02"}
 

@@ -1,5 +1,9 @@
-"""The products of the demo are the same, byte for byte, as the reference recorded from an
+"""The products of the demo are the same, value for value, as the reference recorded from an
 earlier build: a change to how Sluice is organised must not change what it publishes.
+Parquet files, published or generated as input, are compared by their content (schema and
+rows), not their bytes: the Parquet writer puts its own version in the file, and a fresh
+environment may install a newer one. The build's fingerprint, a digest of the input files'
+bytes, the policy and the parameters, is left out for that reason; the three are compared.
 
 Keys are pinned so keyed outputs repeat. What varies by nature is left out of the comparison:
 publication times and the signed audit checkpoint, the search's runtime, and the values a
@@ -12,11 +16,13 @@ review its diff.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.e2e.conftest import Workspace, make_workspace
@@ -34,10 +40,26 @@ def pinned(tmp_path_factory) -> Workspace:
     return make_workspace(tmp_path_factory, 3000, keys=KEYS)
 
 
-def comparable(manifest: dict[str, Any]) -> dict[str, Any]:
+def content(path: Path) -> str:
+    """A digest of a Parquet file's schema and rows (floats by their shortest repr, which
+    tells every float apart), independent of the writer that made it."""
+    table = pq.read_table(path)
+    text = json.dumps([str(table.schema.remove_metadata()), table.to_pylist()], default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def comparable(manifest: dict[str, Any], folder: Path, home: Path) -> dict[str, Any]:
     """The manifest without what differs between two identical builds."""
     # the audit checkpoint is signed at publication, so its time and signature differ
     out = {k: v for k, v in manifest.items() if k not in ("created_at", "audit_checkpoint")}
+    if "data" in out:  # the file's bytes name the writer's version: its content instead
+        out["data"] = {**out["data"], "sha256": content(folder / out["data"]["file"])}
+    if "fingerprint" in out:
+        out["fingerprint"] = None
+    out["inputs"] = [
+        {**i, "sha256": content(home / i["path"])} if i["path"].endswith(".parquet") else i
+        for i in out.get("inputs", [])
+    ]
     work = ("linear_programmes",)  # how the audit got there, not what it found
     out["privacy_checks"] = [
         {**c, "figures": {k: None if k in work else v for k, v in c["figures"].items()}}
@@ -67,7 +89,9 @@ def published(ws: Workspace) -> dict[str, Any]:
     found = {}
     for path in sorted(ws.published.glob("*/v*/manifest.json")):
         manifest = json.loads(path.read_text("utf-8"))
-        found[f"{path.parent.parent.name}/{path.parent.name}"] = comparable(manifest)
+        found[f"{path.parent.parent.name}/{path.parent.name}"] = comparable(
+            manifest, path.parent, ws.home
+        )
     return found
 
 

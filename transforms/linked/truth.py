@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from transforms.exact_sum import exact_sum
 from transforms.footprint import Statistic
 
 _ROW = "__row"
@@ -65,5 +66,5 @@ def _aggregate(stat: Statistic, subject: str | None) -> pl.Expr | None:
     if stat.aggregate == "count":
         return pl.len().cast(pl.Int64).alias(stat.name)
     if stat.aggregate == "sum" and stat.column:
-        return pl.col(stat.column).cast(pl.Float64).sum().alias(stat.name)
+        return exact_sum(stat.column).alias(stat.name)  # as the tally sums it
     return None

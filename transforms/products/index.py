@@ -16,6 +16,7 @@ from typing import Literal
 import polars as pl
 
 from transforms.errors import TransformError
+from transforms.exact_sum import exact_mean, exact_sum
 from transforms.products.model import exact_median
 
 REGION = "region"
@@ -84,8 +85,10 @@ def indicator_cells(
         value = pl.len()
     elif aggregate == "count_subjects":
         value = people
+    elif aggregate == "sum":  # the same whatever order the rows come in
+        value = exact_sum(column)  # type: ignore[arg-type]
     else:
-        value = getattr(pl.col(column), aggregate)()
+        value = exact_mean(column)  # type: ignore[arg-type]
     return keyed.group_by(keys).agg(value.cast(pl.Float64).alias(VALUE), people.alias(SUBJECTS))
 
 

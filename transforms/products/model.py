@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms.errors import TransformError
+from transforms.exact_sum import exact_mean, exact_sum
 from transforms.products.secondary import secondary_suppression
 
 SUPPRESSED = "suppressed"
@@ -187,16 +188,13 @@ def _tally_level(
     if not by:  # the grand total: one group of everything
         cells, by = cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS]
     cell = pl.struct(by).hash().alias(CELL)
+    floats = {c for c, dtype in cells.collect_schema().items() if dtype.is_float()}
     plain = (
         cells.group_by(by)
         .agg(
             pl.len().cast(pl.Int64).alias(ROWS),
-            *(_agg(s) for s in stats if s.agg not in ("median", "count_subjects")),
-            *(
-                pl.col(s.column).cast(pl.Float64).sum().alias(EXACT + s.name)
-                for s in stats
-                if s.agg == "sum"
-            ),
+            *(_agg(s, floats) for s in stats if s.agg not in ("median", "count_subjects")),
+            *(exact_sum(s.column).alias(EXACT + s.name) for s in stats if s.agg == "sum"),
         )
         .collect(engine="streaming")
         .with_columns(cell)
@@ -402,11 +400,17 @@ def rounded(frame: pl.LazyFrame, stat: Stat) -> pl.LazyFrame:
     return frame.with_columns(pl.col(stat.column).round(stat.round))
 
 
-def _agg(stat: Stat) -> pl.Expr:
+def _agg(stat: Stat, floats: set[str]) -> pl.Expr:
+    """One statistic of a cell; sums and means of floats whatever order the rows come in
+    (see transforms.exact_sum), so a mean on a rounding tie rounds the same in every build."""
     if stat.agg == "count":
         expr = pl.len().cast(pl.Int64)
-    elif stat.agg in ("sum", "mean"):
-        expr = getattr(pl.col(stat.column), stat.agg)()
+    elif stat.agg == "sum" and stat.column in floats:
+        expr = exact_sum(stat.column)
+    elif stat.agg == "mean":
+        expr = exact_mean(stat.column)
+    elif stat.agg == "sum":
+        expr = pl.col(stat.column).sum()
     else:
         raise TransformError(f"unknown aggregation '{stat.agg}'")
     if stat.round is not None:

@@ -9,11 +9,9 @@ counted once the pairs of all partitions are put together. The hashes are the sa
 hashes of the (already pseudonymised) subject that `build_model` counts, so a collision merges
 two people in both alike.
 
-Everything merged is exact but the sums of float columns (and the means made from them):
-float addition is not associative, and the partitions' sums are added in another order than
-one pass over all rows adds them, so they agree to the last bits, as two streaming runs of
-`build_model` over a large resource do; a mean that falls exactly on a rounding tie can be
-published one unit apart in its last digit.
+Everything merged is exact, the sums of float columns too: each partition gives the integer
+parts of its float sums (transforms.exact_sum), which add up to what one pass over all rows
+finds, so a mean on a rounding tie is published as `build_model` publishes it.
 """
 
 from __future__ import annotations
@@ -23,6 +21,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from transforms.exact_sum import merged_sum, sum_parts
 from transforms.products.model import (
     ALL_ROWS,
     CELL_SUBJECTS,
@@ -64,12 +63,14 @@ def partial_model(
     the partition).
 
     >>> part = pl.LazyFrame({"d": ["a", "a", "b"], "x": [1, 3, None]})
-    >>> p = partial_model(part, dims=[Dim("d", "d")], stats=[Stat("m", "mean", "x")])
+    >>> p = partial_model(part, dims=[Dim("d", "d")], stats=[Stat("m", "sum", "x")])
     >>> p.sums[0].sort("d").rows()
     [('a', 2, 4, 2), ('b', 1, 0, 0)]
     """
     cells = model_cells_frame(frame, dims=dims, stats=stats, subject=subject)
-    added = [s.column for s in stats if s.agg in ("sum", "mean") and s.column]
+    added = list(dict.fromkeys(s.column for s in stats if s.agg in ("sum", "mean") and s.column))
+    schema = cells.collect_schema()
+    exact = [c for c in added if schema[c].is_float() or _mean_of(c, stats)]
     medians = list(dict.fromkeys(s.column for s in stats if s.agg == "median" and s.column))
     plans: list[pl.LazyFrame] = []
     for by in total_levels([d.output for d in dims], margins):
@@ -77,8 +78,9 @@ def partial_model(
         plans.append(
             keyed.group_by(keys).agg(
                 pl.len().cast(pl.Int64).alias(ROWS),
-                *(pl.col(c).sum().alias(_sum(c)) for c in dict.fromkeys(added)),
-                *(pl.col(c).count().alias(_count(c)) for c in dict.fromkeys(added)),
+                *(pl.col(c).sum().alias(_sum(c)) for c in added if not schema[c].is_float()),
+                *(part for c in exact for part in sum_parts(c)),
+                *(pl.col(c).count().alias(_count(c)) for c in added),
             )
         )
         plans.append(keyed.select(*keys, CELL_SUBJECTS).unique() if subject else keyed.head(0))
@@ -90,7 +92,7 @@ def partial_model(
         sums=[done[i] for i in levels],
         subjects=[done[i + 1] for i in levels],
         values=[dict(zip(medians, done[i + 2 : i + step], strict=True)) for i in levels],
-        schema=cells.collect_schema(),
+        schema=schema,
     )
 
 
@@ -155,11 +157,12 @@ def _merged_sums(
         column = stat.column or ""
         if stat.agg == "count":
             expr = pl.col(ROWS).sum().cast(pl.Int64)
-        elif stat.agg == "sum":
-            expr = pl.col(_sum(column)).sum()
+        elif stat.agg == "sum":  # whole numbers as they are, floats from their exact parts
+            plain = _sum(column) in partials[0].sums[level].columns
+            expr = pl.col(_sum(column)).sum() if plain else merged_sum(column)
         elif stat.agg == "mean":
             counted = pl.col(_count(column)).sum()
-            expr = pl.when(counted > 0).then(pl.col(_sum(column)).sum() / counted)
+            expr = pl.when(counted > 0).then(merged_sum(column) / counted)
         else:
             continue
         exprs.append(_round(expr, stat).alias(stat.name))
@@ -175,6 +178,11 @@ def _keyed(cells: pl.LazyFrame, by: list[str]) -> tuple[pl.LazyFrame, list[str]]
     if by:
         return cells, by
     return cells.with_columns(pl.lit(0).alias(ALL_ROWS)), [ALL_ROWS]
+
+
+def _mean_of(column: str, stats: Sequence[Stat]) -> bool:
+    """Whether a mean reads the column: its sum is exact as a float, as build_model's."""
+    return any(s.agg == "mean" and s.column == column for s in stats)
 
 
 def _sum(column: str) -> str:
