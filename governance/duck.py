@@ -13,7 +13,7 @@ import functools
 import re
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -137,10 +137,18 @@ def writing(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
                 con.close()
 
 
+_COMMITTED: ContextVar[list[Callable[[], None]] | None] = ContextVar(
+    "sluice_on_commit", default=None
+)
+
+
 @contextmanager
 def transaction(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection inside one transaction: all of it is written, or none."""
+    """A read-write connection inside one transaction: all of it is written, or none. What
+    the block asked `on_commit` runs once it is written."""
     with writing(path, schema) as con:
+        hooks: list[Callable[[], None]] = []
+        token = _COMMITTED.set(hooks)
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
@@ -148,6 +156,20 @@ def transaction(path: Path, schema: str) -> Iterator[duckdb.DuckDBPyConnection]:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        finally:
+            _COMMITTED.reset(token)
+    for hook in hooks:
+        hook()
+
+
+def on_commit(hook: Callable[[], None]) -> bool:
+    """Run `hook` after the transaction this code runs in commits (never, if it rolls back);
+    False, and nothing run, outside one."""
+    hooks = _COMMITTED.get()
+    if hooks is None:
+        return False
+    hooks.append(hook)
+    return True
 
 
 @contextmanager

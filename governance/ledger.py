@@ -25,9 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from governance.duck import reading, select, transaction
+from governance.duck import on_commit, reading, select, transaction
 from governance.lock import holding
 
 SCHEMA = """
@@ -99,7 +101,8 @@ class _Read:
     """Live cells read (or worked out) once, and what says they still hold."""
 
     state: Any
-    """The resource's parts and cells as a digest (_STATE) when they were read."""
+    """The resource's parts and cells as a digest (_STATE) when they were read; None when
+    they were worked out from a recording instead."""
     cells: pa.Table
     sole: tuple[int, int] | None
     """(holding of the domain's writer lock, recordings so far) while this process was the
@@ -165,6 +168,7 @@ class ReleaseLedger:
         """`record` on the caller's connection, inside the transaction that publishes the
         version."""
         con.execute(SCHEMA)
+        before = self._sole()
         self._recorded()
         _retire(con, product, at, f"{SUPERSEDED}{version}", before=version)
         for p in parts:
@@ -185,10 +189,44 @@ class ReleaseLedger:
                 [product, version],
             )
             con.unregister("incoming")
+        if before is not None:
+            self._carry(product, version, parts, cells, before)
 
     def _recorded(self) -> None:
         with _GUARD:
             _RECORDED[self._file()] = _RECORDED.get(self._file(), 0) + 1
+
+    def _carry(
+        self,
+        product: str,
+        version: int,
+        parts: list[dict[str, Any]],
+        cells: pa.Table | None,
+        before: tuple[int, int],
+    ) -> None:
+        """While this process alone writes, the live cells it holds of the resources a
+        recording touches, worked out rather than read again: the others' rows as they were,
+        the product's as the recording leaves them (see _counted), in the ledger's order.
+        They take effect when the transaction commits, unless anything was recorded since."""
+        file, resources = self._file(), {p["resource"] for p in parts}
+        with _GUARD:
+            held = [(k, r) for k, r in _READ.items()
+                    if k[0] == file and k[1] in resources and r.sole == before]  # fmt: skip
+        carried = []
+        for key, read in held if " " not in product else ():
+            mine = _counted(read.cells, product, version, parts, cells, key[1], key[2])
+            if mine is not None:
+                carried.append((key, _carried(read.cells, product, mine)))
+        after = (before[0], before[1] + 1)
+
+        def install() -> None:
+            with _GUARD:
+                if _RECORDED.get(file, 0) != after[1]:
+                    return  # recorded again meanwhile: read afresh
+                for key, cells in carried:
+                    _READ[key] = _Read(None, cells, after)
+
+        on_commit(install)
 
     def retire(self, product: str, why: str, at: dt.datetime) -> int:
         """Retire every live part of a product (withdrawal); returns how many."""
@@ -255,6 +293,68 @@ class ReleaseLedger:
                 "SELECT DISTINCT resource_id FROM release_parts ORDER BY 1"
             ).fetchall()
         return [r[0] for r in found]
+
+
+def _counted(
+    held: pa.Table,
+    product: str,
+    version: int,
+    parts: list[dict[str, Any]],
+    cells: pa.Table | None,
+    resource: str,
+    basis: str,
+) -> pa.Table | None:
+    """The product's counted cells on `resource` and `basis` once `version` is recorded (as
+    COUNTED has it): its earlier versions' while the version has a part there, then the
+    version's own tables there. None when `held` has rows of the version or a later one."""
+    own = held.filter(_rows_of(held, product))
+    if any(int(p.rsplit(" v", 1)[1]) >= version for p in set(own["product"].to_pylist())):
+        return None
+    here = [p for p in parts if p["resource"] == resource and p.get("basis", "") == basis]
+    if not here:
+        own = own.slice(0, 0)
+    tables = [p["part"] for p in here if p["form"] == "cells"]
+    if cells is None or not tables or not cells.num_rows:
+        return own
+    part, row = (np.asarray(cells[c].to_pylist(), dtype=np.int64) for c in ("part", "row"))
+    rows = np.flatnonzero(np.isin(part, tables))
+    family = np.asarray(cells["family"].to_pylist(), dtype=str)[rows]
+    order = rows[np.lexsort((family, row[rows], part[rows]))]  # the ledger's order
+    named = pa.table(
+        {"product": _repeated(f"{product} v{version}", cells.num_rows),
+         **{c: cells[c] for c in ("part", *CELL_COLUMNS)}}
+    ).cast(held.schema)  # fmt: skip
+    if len(order) < named.num_rows or (np.diff(order) < 0).any():
+        named = named.take(_indices(order))
+    return pa.concat_tables([own, named])
+
+
+def _repeated(text: str, n: int) -> pa.StringArray:
+    """`text` n times, from buffers: Arrow's converters from Python and numpy look for
+    pandas first, and load it (a second or so)."""
+    data = text.encode()
+    offsets = (np.arange(n + 1, dtype=np.int32) * len(data)).tobytes()
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
+
+
+def _indices(order: np.ndarray) -> pa.Array:
+    """Row numbers as an Arrow array, from their buffer (see _repeated)."""
+    data = pa.py_buffer(np.ascontiguousarray(order, dtype=np.int64).tobytes())
+    return pa.Array.from_buffers(pa.int64(), len(order), [None, data])
+
+
+def _rows_of(cells: pa.Table, product: str) -> pa.ChunkedArray:
+    """Which rows are the product's ("id vN": ids hold no space)."""
+    return pc.starts_with(cells["product"], pattern=f"{product} v")
+
+
+def _carried(cells: pa.Table, product: str, mine: pa.Table) -> pa.Table:
+    """`cells` (in the ledger's order: product, version, part, row, family) with the rows of
+    `product` replaced by `mine`, in the same order."""
+    rest = cells.filter(pc.invert(_rows_of(cells, product)))
+    # ids hold letters, digits and "_", all after " ": "id vN" sorts as the id does
+    before = int(pc.sum(pc.less(rest["product"], _repeated(f"{product} v", 1)[0])).as_py() or 0)
+    return pa.concat_tables([rest.slice(0, before), mine, rest.slice(before)])
 
 
 def _retire(

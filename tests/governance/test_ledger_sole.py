@@ -55,6 +55,33 @@ def test_a_second_read_under_the_writer_lock_does_not_open_the_state(sole, monke
     assert sole.live_cells("r", "b").equals(first)
 
 
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [("m", 1, [12, 3], "b"), ("a", 1, [20, 4], "b"), ("z", 1, [11], "b")],
+        [
+            ("ab", 1, [12, 3], "b"),
+            ("a", 1, [30], "b"),
+            ("a_b", 1, [5, 40], "b"),
+            ("a", 2, [31], "b"),
+        ],
+        [("a", 1, [12, 3], "b"), ("a", 2, [13, 3], "b"), ("a", 3, [14, 2], "b")],
+        [("a", 1, [12, 3], "b"), ("c", 1, [9, 9], "b"), ("a", 2, [12, 4], "next")],
+        [("t_1", 1, [12], "b"), ("t_10", 1, [3, 14], "b"), ("t_1", 2, [15, 16], "b")],
+    ],
+)
+def test_what_it_works_out_from_its_own_recordings_is_what_a_fresh_read_finds(
+    sole, monkeypatch, steps
+):
+    sole.live_cells("r", "b")
+    for product, version, values, basis in steps:
+        record(sole, product, version, values, basis)
+        with monkeypatch.context() as patched:
+            no_state(patched)
+            worked_out = sole.live_cells("r", "b")
+        assert worked_out.equals(fresh(sole.path)), (product, version, basis)
+
+
 def test_a_recording_rolled_back_is_not_counted(sole):
     record(sole, "a", 1, [12, 3])
     sole.live_cells("r", "b")
