@@ -117,6 +117,31 @@ def secondary_suppression(
     return pl.Series(suppressed, flags)
 
 
+def showable(
+    table: pl.DataFrame, dims: Sequence[str], *, margin: str, hidden: set[int], rows: set[int]
+) -> set[int]:
+    """Those of `rows` (hidden complements that another release publishes, to be shown) that
+    the table can show without a row it keeps hidden following from its own totals: a cell
+    another release published before may stand alone beside the others, but this table
+    alone must not give it away, so the complements beside such a cell stay hidden.
+
+    >>> t = pl.DataFrame({"a": ["x", "y", "z", None], "margin": [None, None, None, "a"]})
+    >>> showable(t, ["a"], margin="margin", hidden={0, 1, 2}, rows={1})
+    {1}
+    >>> showable(t, ["a"], margin="margin", hidden={0, 1}, rows={1})
+    set()
+    """
+    system = equations(table, dims, margin)
+    shown = set(rows)
+    while shown:
+        pinned = determined(hidden - shown, system)
+        beside = {r for eq in system if pinned.intersection(eq) for r in eq} & shown
+        if not beside:
+            break
+        shown -= beside
+    return shown
+
+
 def _partner(
     row: int, system: list[list[int]], hidden: set[int], cheapest: Callable[[list[int]], int | None]
 ) -> int | None:

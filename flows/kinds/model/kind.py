@@ -36,10 +36,12 @@ from transforms.products.model import (
     CELL_SUBJECTS,
     LEVEL,
     MARGIN,
+    SUPPRESSED,
     hide_rows,
     protect_margins,
     show_rows,
 )
+from transforms.products.secondary import showable
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,13 @@ class ModelKind(ProductKind[ModelProduct, ModelTable]):
             table = protect_margins(table, dims=[d.output for d in dims], stats=stats)
         cells = counted_cells(job, table, tally)
         pattern = protect(job, [cells])
-        table = show_rows(table, unsuppressed, pattern.show.get(0, set()), stats)
-        table = hide_rows(table, pattern.hide.get(0, set()), stats)
+        hide, show = pattern.hide.get(0, set()), pattern.show.get(0, set())
+        if spec.margins and show:  # the table alone still hides what it hides
+            hidden = set(table.with_row_index().filter(SUPPRESSED)["index"]) | hide
+            keys = [d.output for d in dims]
+            show = showable(table, keys, margin=MARGIN, hidden=hidden, rows=show)
+        table = show_rows(table, unsuppressed, show, stats)
+        table = hide_rows(table, hide, stats)
         return ModelTable(table, replace(cells, cells=table))
 
     def gate(self, job: Job[ModelProduct], built: ModelTable) -> GateRequest:
