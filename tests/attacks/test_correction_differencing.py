@@ -10,9 +10,7 @@ tests/attacks/version_lp.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import textwrap
 from dataclasses import dataclass, field
 from subprocess import CompletedProcess
 
@@ -20,50 +18,15 @@ import polars as pl
 import pytest
 
 from tests.attacks.version_lp import Version, ranges
-from tests.e2e.conftest import TODAY, Workspace
+from tests.e2e.conftest import Workspace
+from tests.residents import PRODUCT, policy, workspace
 
-PRODUCT = "residents_by_district"
 MIN_GROUP_SIZE = 5
 WIDTH = (MIN_GROUP_SIZE - 1) // 2  # the default protection width
 COUNTS = {
     ("330102", "男"): 7, ("330102", "女"): 12, ("330105", "男"): 4, ("330105", "女"): 9,
     ("330106", "男"): 5, ("330106", "女"): 8, ("330108", "男"): 20, ("330108", "女"): 3,
 }  # fmt: skip
-POLICY = """\
-    sluice: 1
-    resource:
-      id: residents
-      title: 常住人口登记
-      department: 杭州市公安局
-      source: raw/residents.csv
-      format: csv
-      update_frequency: monthly
-      subject: person_id
-    columns:
-      person_id:
-        category: direct_identifier
-        entity: RECORD_ID
-        required: true
-        treatment: {operator: pseudonymize}
-      district:
-        category: quasi_identifier
-        entity: CN_DISTRICT_CODE
-        checks: {pattern: '^\\d{6}$'}
-      sex:
-        category: quasi_identifier
-        entity: GENDER
-        checks: {allowed: [男, 女]}
-    products:
-      - id: residents_by_district
-        kind: model
-        title: 常住人口（按区县、性别）
-        supply_mode: open
-        purpose: public_welfare
-        dimensions: [district, sex]
-        measures:
-          - {name: residents, agg: count_subjects}
-        min_group_size: 5
-"""
 
 
 @dataclass
@@ -75,17 +38,8 @@ class Held:
     upheld: list[CompletedProcess[str]] = field(default_factory=list)
 
 
-def residents() -> str:
-    lines, n = ["person_id,district,sex"], 0
-    for (district, sex), count in COUNTS.items():
-        for _ in range(count):
-            n += 1
-            lines.append(f"R{n:04d},{district},{sex}")
-    return "\n".join(lines) + "\n"
-
-
 def person_in(district: str, sex: str) -> str:
-    """The first person of a cell, as residents() numbers them."""
+    """The first person of a cell, as tests.residents numbers them."""
     before = 0
     for cell, count in COUNTS.items():
         if cell == (district, sex):
@@ -120,17 +74,8 @@ def uphold(held: Held, person: str, district: str) -> None:
 def held(tmp_path_factory) -> Held:
     """v1 built; then one person moves from a cell of 7 to a hidden cell of 4 (which would
     show 5), and one from a published cell of 5 (which would hide 4) to a cell of 20."""
-    root = tmp_path_factory.mktemp("correction")
-    (root / "policies").mkdir()
-    (root / "policies" / "residents.yaml").write_text(textwrap.dedent(POLICY), "utf-8")
-    (root / "domain" / "raw").mkdir(parents=True)
-    (root / "domain" / "raw" / "residents.csv").write_text(residents(), "utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},  # builds in-process
-        "SLUICE_HOME": str(root / "domain"), "SLUICE_PUBLISH_DIR": str(root / "published"),
-        "SLUICE_TODAY": TODAY, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect")),
-    }  # fmt: skip
-    ws = Workspace(root, env)
+    ws = workspace(tmp_path_factory, COUNTS, "correction")
+    (ws.policies / "residents.yaml").write_text(policy(MIN_GROUP_SIZE), "utf-8")
     for step in (("register", "policies"), ("build", "policies")):
         done = ws.sluice(*step)
         assert done.returncode == 0, done.stdout + done.stderr

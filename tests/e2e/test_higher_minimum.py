@@ -10,65 +10,17 @@ the total over districts for each sex."""
 
 from __future__ import annotations
 
-import os
-import textwrap
-
 import polars as pl
 import pytest
 
 from tests.attacks.lp_attacker import ranges
-from tests.e2e.conftest import TODAY, Workspace
+from tests.e2e.conftest import Workspace
+from tests.residents import PRODUCT, policy, workspace
 
-PRODUCT = "residents_by_district"
 COUNTS = {
     ("330102", "男"): 10, ("330105", "男"): 12, ("330106", "男"): 30, ("330108", "男"): 40,
     ("330102", "女"): 25, ("330105", "女"): 26, ("330106", "女"): 27, ("330108", "女"): 28,
 }  # fmt: skip
-POLICY = """\
-    sluice: 1
-    resource:
-      id: residents
-      title: 常住人口登记
-      department: 杭州市公安局
-      source: raw/residents.csv
-      format: csv
-      update_frequency: monthly
-      subject: person_id
-    columns:
-      person_id:
-        category: direct_identifier
-        entity: RECORD_ID
-        required: true
-        treatment: {operator: pseudonymize}
-      district:
-        category: quasi_identifier
-        entity: CN_DISTRICT_CODE
-        checks: {pattern: '^\\d{6}$'}
-      sex:
-        category: quasi_identifier
-        entity: GENDER
-        checks: {allowed: [男, 女]}
-    products:
-      - id: residents_by_district
-        kind: model
-        title: 常住人口（按区县、性别）
-        supply_mode: open
-        purpose: public_welfare
-        dimensions: [district, sex]
-        measures:
-          - {name: residents, agg: count_subjects}
-        min_group_size: MINIMUM
-        margins: [district]
-"""
-
-
-def residents() -> str:
-    lines, n = ["person_id,district,sex"], 0
-    for (district, sex), count in COUNTS.items():
-        for _ in range(count):
-            n += 1
-            lines.append(f"R{n:04d},{district},{sex}")
-    return "\n".join(lines) + "\n"
 
 
 def version(ws: Workspace, n: int) -> pl.DataFrame:
@@ -77,19 +29,9 @@ def version(ws: Workspace, n: int) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory) -> Workspace:
-    root = tmp_path_factory.mktemp("minimum")
-    (root / "policies").mkdir()
-    (root / "domain" / "raw").mkdir(parents=True)
-    (root / "domain" / "raw" / "residents.csv").write_text(residents(), "utf-8")
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},  # builds in-process
-        "SLUICE_HOME": str(root / "domain"), "SLUICE_PUBLISH_DIR": str(root / "published"),
-        "SLUICE_TODAY": TODAY, "PREFECT_HOME": str(tmp_path_factory.mktemp("prefect")),
-    }  # fmt: skip
-    ws = Workspace(root, env)
-    policy = root / "policies" / "residents.yaml"
+    ws = workspace(tmp_path_factory, COUNTS, "minimum")
     for minimum in (10, 11):
-        policy.write_text(textwrap.dedent(POLICY).replace("MINIMUM", str(minimum)), "utf-8")
+        (ws.policies / "residents.yaml").write_text(policy(minimum, ["district"]), "utf-8")
         for step in (("register", "policies"), ("build", "policies")):
             done = ws.sluice(*step)
             assert done.returncode == 0, done.stdout + done.stderr
