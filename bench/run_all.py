@@ -53,6 +53,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
         ["--rows", "1000000", "--repeat", "6"],
         ["--rows", "200000", "--repeat", "1"],
     ),
+    "secondary": (["--rows", "1000000", "--repeat", "5"], ["--rows", "100000", "--repeat", "1"]),
 }
 SCRIPTS = {"build_csv": "bench_build.py"}
 

@@ -51,25 +51,63 @@ def equations(table: pl.DataFrame, dims: Sequence[str], margin: str) -> list[lis
 
 
 def determined(suppressed: set[int], system: list[list[int]]) -> set[int]:
-    """Suppressed rows whose value the published rows and the equations pin down."""
-    unknowns = sorted(suppressed)
-    position = {row: i for i, row in enumerate(unknowns)}
-    rows = []
+    """Suppressed rows whose value the published rows and the equations pin down.
+
+    The equations restricted to the suppressed rows fall apart into blocks that share no
+    row; each block's null space is found on its own (a few small decompositions instead of
+    one of thousands of rows: the cost grows with the cube of the size)."""
+    position = {row: i for i, row in enumerate(sorted(suppressed))}
+    restricted = []
     for eq in system:
-        coefficients = np.zeros(len(unknowns))
+        coefficients: dict[int, float] = defaultdict(float)
         for j, row in enumerate(eq):
             if row in position:
                 coefficients[position[row]] += 1.0 if j == 0 else -1.0
-        if coefficients.any():
-            rows.append(coefficients)
-    if not rows:
-        return set()
-    matrix = np.array(rows)
-    _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
-    rank = int((singular > _TOLERANCE * max(matrix.shape) * singular.max()).sum())
-    null = vt[rank:]  # rows spanning the null space
-    free = np.abs(null).max(axis=0) > 1e-7 if len(null) else np.zeros(len(unknowns), bool)
-    return {unknowns[i] for i in range(len(unknowns)) if not free[i]}
+        kept = {i: c for i, c in coefficients.items() if c}
+        if kept:
+            restricted.append(kept)
+    unknowns = sorted(suppressed)
+    pinned = set()
+    for block, equations in _blocks(len(unknowns), restricted):
+        at = {u: k for k, u in enumerate(block)}
+        matrix = np.zeros((len(equations), len(block)))
+        for r, eq in enumerate(equations):
+            for i, c in eq.items():
+                matrix[r, at[i]] = c
+        _, singular, vt = np.linalg.svd(matrix, full_matrices=True)
+        rank = int((singular > _TOLERANCE * max(matrix.shape) * singular.max()).sum())
+        null = vt[rank:]  # rows spanning the null space
+        free = np.abs(null).max(axis=0) > 1e-7 if len(null) else np.zeros(len(block), bool)
+        pinned |= {unknowns[u] for u, f in zip(block, free, strict=True) if not f}
+    return pinned
+
+
+def _blocks(
+    n: int, equations: list[dict[int, float]]
+) -> list[tuple[list[int], list[dict[int, float]]]]:
+    """The unknowns (0 to n-1) that equations connect, block by block, with their equations;
+    an unknown in no equation is in no block (nothing pins it)."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for eq in equations:
+        first, *rest = eq
+        for i in rest:
+            a, b = root(first), root(i)
+            if a != b:
+                parent[b] = a
+    found: dict[int, tuple[list[int], list[dict[int, float]]]] = {}
+    for eq in equations:
+        found.setdefault(root(next(iter(eq))), ([], []))[1].append(eq)
+    for i in range(n):
+        if (r := root(i)) in found:
+            found[r][0].append(i)
+    return list(found.values())
 
 
 def secondary_suppression(
